@@ -1,0 +1,19 @@
+// `npm run bench`: every benchmark, baselines measured in the same run, ratios printed last.
+import { benchCore } from './core.js';
+import type { BenchResult } from './measure.js';
+
+const suites: [string, () => Promise<BenchResult[]>][] = [['core', benchCore]];
+
+const only = process.argv.slice(2);
+const results: BenchResult[] = [];
+for (const [name, run] of suites) {
+  if (only.length && !only.includes(name)) continue;
+  const out = await run();
+  for (const r of out) console.log(`${r.name.padEnd(60)} ${String(r.value).padStart(12)} ${r.unit}`);
+  results.push(...out);
+}
+const ratios = results.filter((r) => r.unit === 'x');
+if (ratios.length) {
+  console.log('\nratios');
+  for (const r of ratios) console.log(`${r.name.padEnd(60)} ${String(r.value).padStart(12)} ${r.unit}`);
+}

@@ -1,0 +1,117 @@
+/**
+ * Every detail-type memory-cdc emits. Change events are `<Entity> <Verb>`; semantic events are
+ * derived from what a modify means. This list is the catalog: schemas and docs are generated from it.
+ */
+import type { EntityKind } from '../layout/types.js';
+import { ENTITY_KINDS } from '../layout/types.js';
+import type { ChangeOp } from '../stream/types.js';
+
+/** Human label of each entity in detail-types. */
+export const ENTITY_LABELS = {
+  conversation: 'Conversation',
+  turn: 'Turn',
+  run: 'Run',
+  run_step: 'Run Step',
+  ledger: 'Ledger Entry',
+  idempotency: 'Idempotency Key',
+  rate_limit: 'Rate Limit Counter',
+  flag: 'Feature Flag',
+  memory: 'Memory',
+  unknown: 'Unknown Item',
+} as const satisfies Record<EntityKind, string>;
+
+/** A semantic event's detail-type. */
+export type SemanticDetailType =
+  | 'Conversation Started'
+  | 'Run Completed'
+  | 'Run Failed'
+  | 'Run Step Completed'
+  | 'Run Step Failed'
+  | 'Ledger Entry Settled';
+
+/** Every detail-type in the catalog, as a type consumers can switch on. */
+export type MemoryDetailType = `${(typeof ENTITY_LABELS)[EntityKind]} ${ChangeVerb}` | SemanticDetailType;
+
+/** The change verbs: insert, modify, user delete, TTL expiry. */
+export type ChangeVerb = 'Created' | 'Updated' | 'Deleted' | 'Expired';
+
+/** The verb of a change. */
+export function changeVerb(op: ChangeOp, expired: boolean): ChangeVerb {
+  if (op === 'insert') return 'Created';
+  if (op === 'modify') return 'Updated';
+  return expired ? 'Expired' : 'Deleted';
+}
+
+/** The detail-type of a change event, e.g. `Turn Created`. */
+export function changeDetailType(entity: EntityKind, op: ChangeOp, expired: boolean): string {
+  return `${ENTITY_LABELS[entity]} ${changeVerb(op, expired)}`;
+}
+
+/** A catalog entry. */
+export interface DetailTypeInfo {
+  detailType: MemoryDetailType;
+  kind: 'change' | 'semantic';
+  entity: EntityKind;
+  /** When it is emitted, for the docs. */
+  description: string;
+}
+
+const VERB_TEXT: Record<ChangeVerb, string> = {
+  Created: 'was inserted (INSERT).',
+  Updated: 'was modified (MODIFY) in more than bookkeeping attributes.',
+  Deleted: 'was deleted by a writer (REMOVE).',
+  Expired: "was deleted by DynamoDB's TTL process (REMOVE by dynamodb.amazonaws.com).",
+};
+
+/** Semantic events and when they fire. */
+export const SEMANTIC_DETAIL_TYPES: readonly (DetailTypeInfo & { detailType: SemanticDetailType })[] = [
+  {
+    detailType: 'Conversation Started',
+    kind: 'semantic',
+    entity: 'turn',
+    description: "A conversation's first turn was inserted (its sequence field is 0 or 1).",
+  },
+  {
+    detailType: 'Run Completed',
+    kind: 'semantic',
+    entity: 'run',
+    description: "A run's status became one of the layout's success statuses.",
+  },
+  {
+    detailType: 'Run Failed',
+    kind: 'semantic',
+    entity: 'run',
+    description: "A run's status became one of the layout's failure statuses.",
+  },
+  {
+    detailType: 'Run Step Completed',
+    kind: 'semantic',
+    entity: 'run_step',
+    description: "A run step's status became one of the layout's success statuses.",
+  },
+  {
+    detailType: 'Run Step Failed',
+    kind: 'semantic',
+    entity: 'run_step',
+    description: "A run step's status became one of the layout's failure statuses.",
+  },
+  {
+    detailType: 'Ledger Entry Settled',
+    kind: 'semantic',
+    entity: 'ledger',
+    description: "A tool execution's status became final (success or failure; see detail.transition.to).",
+  },
+];
+
+/** The whole catalog, change events first, in a stable order. */
+export const DETAIL_TYPES: readonly DetailTypeInfo[] = [
+  ...ENTITY_KINDS.flatMap((entity) =>
+    (['Created', 'Updated', 'Deleted', 'Expired'] as const).map((verb) => ({
+      detailType: `${ENTITY_LABELS[entity]} ${verb}` as MemoryDetailType,
+      kind: 'change' as const,
+      entity,
+      description: `A ${ENTITY_LABELS[entity].toLowerCase()} item ${VERB_TEXT[verb]}`,
+    })),
+  ),
+  ...SEMANTIC_DETAIL_TYPES,
+];

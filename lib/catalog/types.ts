@@ -1,0 +1,85 @@
+/**
+ * The event catalog's public types: what EventBridge rule targets, Kinesis consumers and the
+ * local replay receive. Consumers may import these (`import type { MemoryEventDetail } from
+ * 'memory-cdc/catalog'`). The JSON Schemas in `catalog/schemas/` describe the same shapes.
+ */
+import type { EntityKind, Identifiers } from '../layout/types.js';
+import type { ChangeOp, PlainItem } from '../stream/types.js';
+
+/** EventBridge `source` of every memory-cdc event. */
+export const EVENT_SOURCE = 'memory-cdc';
+
+/** Version of the detail envelope; bumped only on breaking changes. */
+export const DETAIL_VERSION = '1';
+
+/** Where the change came from in the table's stream. */
+export interface EventOrigin {
+  table: string;
+  streamArn: string;
+  region: string;
+  /** The stream record's eventID. */
+  eventId: string;
+  /** The stream record's sequence number (a decimal string; compare as a big integer). */
+  sequenceNumber: string;
+  /** Approximate time DynamoDB wrote the change (ISO-8601). */
+  approximateCreationTime: string;
+}
+
+/** A pointer to the full event in S3 when it is larger than the bus accepts (claim check). */
+export interface ClaimCheck {
+  bucket: string;
+  key: string;
+  /** Size of the full detail in bytes. */
+  bytes: number;
+}
+
+/** The `detail` of every memory-cdc event, and the data of every Kinesis change-log record. */
+export interface MemoryEventDetail {
+  /** Envelope version, {@link DETAIL_VERSION}. */
+  version: string;
+  /** Deterministic id: the same stream record always yields the same id (dedupe on it). */
+  eventId: string;
+  /** The EventBridge detail-type, repeated so Kinesis consumers see it too. */
+  detailType: string;
+  op: ChangeOp;
+  entity: EntityKind;
+  /** The table's own name for the entity when it differs (Mastra's `thread`, `message`, …). */
+  sourceEntity?: string;
+  /** True when DynamoDB's TTL process deleted the item. */
+  expired: boolean;
+  ids: Identifiers;
+  keys: PlainItem;
+  /** Top-level attributes whose value changed (every attribute present for inserts and removes). */
+  changed: string[];
+  /** Item before the change (plain JSON), or null. Absent when replaced by a claim check. */
+  before: PlainItem | null;
+  /** Item after the change (plain JSON), or null. Absent when replaced by a claim check. */
+  after: PlainItem | null;
+  /** For semantic events: the value that moved (e.g. a run's status) before and after. */
+  transition?: { field: string; from: string | null; to: string | null };
+  /** Name of the layout that classified the item. */
+  layout: string;
+  /** Approximate time of the change (ISO-8601). */
+  time: string;
+  origin: EventOrigin;
+  /** Present when the images were moved to S3 because the event was too large. */
+  claimCheck?: ClaimCheck;
+}
+
+/** Change events follow the op; semantic events are derived from what the diff means. */
+export type EventKind = 'change' | 'semantic';
+
+/** A domain event before it is routed. */
+export interface MemoryEvent {
+  kind: EventKind;
+  source: string;
+  detailType: string;
+  detail: MemoryEventDetail;
+  /**
+   * Why this event is noise (a rate-limit counter bump, a bookkeeping-only modify), or undefined.
+   * Noise is not published to EventBridge by default.
+   */
+  noise?: 'entity' | 'bookkeeping';
+}
+
+export type { MemoryDetailType, SemanticDetailType } from './detailTypes.js';

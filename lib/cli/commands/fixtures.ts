@@ -1,0 +1,57 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { fixtureFileText } from '../../fixtures/bundledFixtures.js';
+import { generateFixtures, parseMix } from '../../fixtures/generateFixtures.js';
+import type { RegisterCommand } from '../types.js';
+
+function positiveInt(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number >= 1`);
+    return n;
+  };
+}
+
+/** `memory-cdc fixtures`: generates larger fixture sets for tests and benchmarks. */
+export const registerFixtures: RegisterCommand = (program, ctx) => {
+  program
+    .command('fixtures')
+    .description('Generate a fixture file of realistic agent-memory stream records (agent-memory layout)')
+    .option('-n, --count <n>', 'number of stream records', positiveInt('--count'), 1000)
+    .option('--item-size <bytes>', 'approximate item size in bytes', positiveInt('--item-size'), 1024)
+    .option('--mix <weights>', 'entity weights, e.g. turn=60,run=10,ledger=10,rate_limit=20')
+    .option(
+      '--embedding-dimensions <n>',
+      'give turns a number-list embedding of this size',
+      positiveInt('--embedding-dimensions'),
+    )
+    .option('--seed <n>', 'random seed (same seed, same records)', positiveInt('--seed'), 1)
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .action(
+      async (flags: {
+        count: number;
+        itemSize: number;
+        mix?: string;
+        embeddingDimensions?: number;
+        seed: number;
+        out?: string;
+      }) => {
+        const records = generateFixtures({
+          count: flags.count,
+          itemSize: flags.itemSize,
+          mix: flags.mix ? parseMix(flags.mix) : undefined,
+          embeddingDimensions: flags.embeddingDimensions,
+          seed: flags.seed,
+        });
+        const text = fixtureFileText({ Records: records });
+        if (flags.out) {
+          const path = resolve(ctx.cwd, flags.out);
+          await writeFile(path, text);
+          ctx.err(`wrote ${records.length} records (${text.length} bytes) to ${path}\n`);
+        } else {
+          ctx.out(text);
+        }
+      },
+    );
+};

@@ -1,0 +1,48 @@
+/**
+ * Typed errors, one class per failure kind. Callers branch on the class (`instanceof`), never on the
+ * message text. Each carries what a user needs to find the bad input.
+ */
+
+/** Base class: every error memory-cdc raises on purpose. */
+export class MemoryCdcError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A stream record could not be decoded (malformed image, missing keys, unknown attribute type). */
+export class DecodeError extends MemoryCdcError {
+  /** The stream record's eventID, when it has one. */
+  readonly eventId: string | undefined;
+  constructor(message: string, eventId: string | undefined, options?: { cause?: unknown }) {
+    super(eventId ? `record ${eventId}: ${message}` : message, options);
+    this.eventId = eventId;
+  }
+}
+
+/** A layout definition (preset or file) is invalid, or no layout fits the records. */
+export class LayoutError extends MemoryCdcError {}
+
+/** Configuration (environment variables, CLI options or a config file) is invalid. */
+export class ConfigError extends MemoryCdcError {}
+
+/** A fixture file is not JSON or not a DynamoDB Streams event. */
+export class FixtureError extends MemoryCdcError {
+  readonly file: string;
+  constructor(file: string, message: string, options?: { cause?: unknown }) {
+    super(`${file}: ${message}`, options);
+    this.file = file;
+  }
+}
+
+/** An output could not be delivered to a sink. `retryable` says whether another attempt may succeed. */
+export class DeliveryError extends MemoryCdcError {
+  readonly sink: string;
+  readonly retryable: boolean;
+  constructor(sink: string, message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super(`${sink}: ${message}`, options);
+    this.sink = sink;
+    this.retryable = retryable;
+  }
+}

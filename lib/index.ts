@@ -1,0 +1,26 @@
+// The public API of memory-cdc. Re-exports only; each concept lives in its own file.
+export { buildEvents } from './catalog/buildEvents.js';
+export { DETAIL_TYPES, ENTITY_LABELS } from './catalog/detailTypes.js';
+export { eventIdFor } from './catalog/eventId.js';
+export type * from './catalog/types.js';
+export { DETAIL_VERSION, EVENT_SOURCE } from './catalog/types.js';
+export * from './errors.js';
+export { classifyItem } from './layout/classifyItem.js';
+export { detectLayout } from './layout/detectLayout.js';
+export { agentMemoryLayout } from './layout/presets/agentMemory.js';
+export { mastraLayout } from './layout/presets/mastra.js';
+export { PRESET_LAYOUTS, parseLayout, resolveLayout } from './layout/resolveLayout.js';
+export type * from './layout/types.js';
+export { createPipeline } from './pipeline/createPipeline.js';
+export type * from './pipeline/types.js';
+export { findFixtureFiles } from './replay/findFixtureFiles.js';
+export { replay } from './replay/replay.js';
+export { DEFAULT_ROUTING, resolveRouting } from './routing/defaultRouting.js';
+export { routeEvents } from './routing/routeEvents.js';
+export type * from './routing/types.js';
+export { vectorOperationFor } from './routing/vectorOperation.js';
+export type * from './sinks/types.js';
+export { decodeRecord } from './stream/decodeRecord.js';
+export { isTtlExpiry } from './stream/isTtlExpiry.js';
+export { isExactDouble, toJsonNumber } from './stream/jsonNumber.js';
+export type * from './stream/types.js';

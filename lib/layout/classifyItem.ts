@@ -1,0 +1,145 @@
+/**
+ * Classifies an item under a layout: the discriminator attribute first (where the item carries
+ * one), else the key templates. Unknown items are never dropped: they come back as `unknown`.
+ */
+import type { PlainItem } from '../stream/types.js';
+import { compileKeyTemplate, type KeyTemplate } from './keyTemplate.js';
+import { readString } from './readField.js';
+import {
+  type Classification,
+  type EntityRule,
+  IDENTIFIER_NAMES,
+  type IdentifierName,
+  type Identifiers,
+  type Layout,
+} from './types.js';
+
+interface CompiledRule {
+  rule: EntityRule;
+  pk: KeyTemplate | undefined;
+  sk: KeyTemplate | undefined;
+  identifiers: [IdentifierName, NonNullable<EntityRule['identifiers']>[IdentifierName]][];
+}
+
+interface CompiledLayout {
+  byDiscriminator: Map<string, CompiledRule>;
+  byTemplate: CompiledRule[];
+}
+
+const IDENTIFIERS = new Set<string>(IDENTIFIER_NAMES);
+const compiled = new WeakMap<Layout, CompiledLayout>();
+
+function compile(layout: Layout): CompiledLayout {
+  const byDiscriminator = new Map<string, CompiledRule>();
+  const byTemplate: CompiledRule[] = [];
+  for (const rule of layout.entities) {
+    const entry: CompiledRule = {
+      rule,
+      pk: rule.pk ? compileKeyTemplate(rule.pk) : undefined,
+      sk: rule.sk ? compileKeyTemplate(rule.sk) : undefined,
+      identifiers: Object.entries(rule.identifiers ?? {}) as CompiledRule['identifiers'],
+    };
+    for (const value of rule.discriminatorValues ?? []) {
+      if (!byDiscriminator.has(value)) byDiscriminator.set(value, entry);
+    }
+    if (entry.pk || entry.sk) byTemplate.push(entry);
+  }
+  return { byDiscriminator, byTemplate };
+}
+
+function compiledLayout(layout: Layout): CompiledLayout {
+  let c = compiled.get(layout);
+  if (!c) {
+    c = compile(layout);
+    compiled.set(layout, c);
+  }
+  return c;
+}
+
+function keyText(item: PlainItem, attribute: string | undefined): string | undefined {
+  if (!attribute) return undefined;
+  const value = item[attribute];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+/** Placeholder values of the rule's templates, or undefined when a template does not fit. */
+function templateValues(
+  layout: Layout,
+  entry: CompiledRule,
+  item: PlainItem,
+): Record<string, string> | undefined {
+  let values: Record<string, string> = {};
+  if (entry.pk) {
+    const pk = keyText(item, layout.partitionKey);
+    const m = pk === undefined ? undefined : entry.pk.match(pk);
+    if (!m) return undefined;
+    values = m;
+  }
+  if (entry.sk) {
+    const sk = keyText(item, layout.sortKey);
+    const m = sk === undefined ? undefined : entry.sk.match(sk);
+    if (!m) return undefined;
+    values = { ...values, ...m };
+  }
+  return values;
+}
+
+function identifiersOf(
+  entry: CompiledRule,
+  fromKeys: Record<string, string> | undefined,
+  item: PlainItem,
+): Identifiers {
+  const ids: Identifiers = {};
+  if (fromKeys) {
+    for (const name in fromKeys) if (IDENTIFIERS.has(name)) ids[name as IdentifierName] = fromKeys[name];
+  }
+  for (const [name, ref] of entry.identifiers) {
+    const value = readString(item, ref);
+    if (value !== undefined) ids[name] = value;
+  }
+  return ids;
+}
+
+function classified(entry: CompiledRule, ids: Identifiers): Classification {
+  const name = entry.rule.name;
+  return name && name !== entry.rule.entity
+    ? { entity: entry.rule.entity, sourceEntity: name, ids, rule: entry.rule }
+    : { entity: entry.rule.entity, ids, rule: entry.rule };
+}
+
+/**
+ * Classifies one item. Pass the newest image available (the after image, else the before image,
+ * else the keys).
+ *
+ * @example
+ * ```ts
+ * import { agentMemoryLayout, classifyItem } from 'memory-cdc';
+ *
+ * const { entity, ids } = classifyItem(agentMemoryLayout, {
+ *   pk: 'USER#u1',
+ *   sk: 'CONV#c1#TS#2026-11-22T10:00:00.000Z',
+ *   role: 'user',
+ *   text: 'hello',
+ * });
+ * // entity === 'turn', ids === { userId: 'u1', conversationId: 'c1', timestamp: '2026-11-22T10:00:00.000Z' }
+ * ```
+ */
+export function classifyItem(layout: Layout, item: PlainItem): Classification {
+  const c = compiledLayout(layout);
+  if (layout.discriminator) {
+    const value = item[layout.discriminator];
+    if (typeof value === 'string') {
+      const entry = c.byDiscriminator.get(value);
+      if (entry) return classified(entry, identifiersOf(entry, templateValues(layout, entry, item), item));
+      // A discriminator the layout does not know: still unknown, but say what the table called it.
+      if (c.byDiscriminator.size > 0 && !c.byTemplate.some((e) => templateValues(layout, e, item))) {
+        return { entity: 'unknown', sourceEntity: value, ids: {}, rule: undefined };
+      }
+    }
+  }
+  for (const entry of c.byTemplate) {
+    const values = templateValues(layout, entry, item);
+    if (values) return classified(entry, identifiersOf(entry, values, item));
+  }
+  return { entity: 'unknown', ids: {}, rule: undefined };
+}

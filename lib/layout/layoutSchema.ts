@@ -1,0 +1,60 @@
+import { ENTITY_KINDS, FIELD_NAMES, IDENTIFIER_NAMES } from './types.js';
+
+const fieldRef = {
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      required: ['attribute'],
+      additionalProperties: false,
+      properties: { attribute: { type: 'string', minLength: 1 }, path: { type: 'string', minLength: 1 } },
+    },
+  ],
+};
+
+function refsOf(names: readonly string[]) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(names.map((n) => [n, fieldRef])),
+  };
+}
+
+/** JSON Schema of a custom layout file (the {@link Layout} type). */
+export const layoutSchema = {
+  $id: 'https://memory-cdc.dev/schemas/layout.json',
+  type: 'object',
+  required: ['name', 'partitionKey', 'entities'],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    partitionKey: { type: 'string', minLength: 1 },
+    sortKey: { type: 'string', minLength: 1 },
+    ttlAttribute: { type: 'string', minLength: 1 },
+    discriminator: { type: 'string', minLength: 1 },
+    bookkeeping: { type: 'array', items: { type: 'string' }, default: [] },
+    entities: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['entity'],
+        additionalProperties: false,
+        properties: {
+          entity: { enum: [...ENTITY_KINDS] },
+          name: { type: 'string', minLength: 1 },
+          discriminatorValues: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          pk: { type: 'string', minLength: 1 },
+          sk: { type: 'string', minLength: 1 },
+          identifiers: refsOf(IDENTIFIER_NAMES),
+          fields: refsOf(FIELD_NAMES),
+          successStatuses: { type: 'array', items: { type: 'string' } },
+          failureStatuses: { type: 'array', items: { type: 'string' } },
+        },
+        anyOf: [{ required: ['discriminatorValues'] }, { required: ['pk'] }, { required: ['sk'] }],
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,120 @@
+/**
+ * A layout says how a memory table stores its entities: key attribute names, an optional
+ * discriminator attribute, key templates per entity, and where identifiers and fields live.
+ * Presets ship in `presets/`; a custom layout is the same shape in a JSON file.
+ */
+import type { JsonValue, PlainItem } from '../stream/types.js';
+
+/** The kinds of agent-memory items memory-cdc knows. `unknown` items still flow and are counted. */
+export const ENTITY_KINDS = [
+  'conversation',
+  'turn',
+  'run',
+  'run_step',
+  'ledger',
+  'idempotency',
+  'rate_limit',
+  'flag',
+  'memory',
+  'unknown',
+] as const;
+
+/** One of {@link ENTITY_KINDS}. */
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+/** Identifiers memory-cdc extracts from keys and attributes; consumers filter and partition on them. */
+export const IDENTIFIER_NAMES = [
+  'userId',
+  'conversationId',
+  'turnId',
+  'runId',
+  'step',
+  'toolCallId',
+  'idempotencyKey',
+  'counterKey',
+  'flagKey',
+  'memoryId',
+  'timestamp',
+] as const;
+
+/** One of {@link IDENTIFIER_NAMES}. */
+export type IdentifierName = (typeof IDENTIFIER_NAMES)[number];
+
+/** The identifiers of one item; only those found are present. Values are strings. */
+export type Identifiers = Partial<Record<IdentifierName, string>>;
+
+/** Item fields the catalog and the sinks read (status transitions, turn text, embeddings). */
+export const FIELD_NAMES = ['status', 'text', 'role', 'embedding', 'sequence'] as const;
+
+/** One of {@link FIELD_NAMES}. */
+export type FieldName = (typeof FIELD_NAMES)[number];
+
+/**
+ * Where a value lives in an item: an attribute name, or an attribute holding a JSON string (or a
+ * map) and a dotted path inside it (`{ "attribute": "snapshot", "path": "status" }`).
+ */
+export type FieldRef = string | { attribute: string; path?: string };
+
+/** How one entity is recognised and read. */
+export interface EntityRule {
+  /** The entity kind items matching this rule get. */
+  entity: EntityKind;
+  /**
+   * The name the table itself uses (e.g. Mastra's `workflow_snapshot`); reported as `sourceEntity`.
+   * @default the entity kind
+   */
+  name?: string;
+  /** Values of the layout's discriminator attribute that mean this entity. */
+  discriminatorValues?: string[];
+  /**
+   * Template of the partition key value, literal text with `{identifier}` placeholders,
+   * e.g. `USER#{userId}`. A placeholder matches one or more characters other than `#`.
+   */
+  pk?: string;
+  /** Template of the sort key value, e.g. `CONV#{conversationId}#TS#{timestamp}`. */
+  sk?: string;
+  /** Identifiers read from attributes (they win over values parsed from keys). */
+  identifiers?: Partial<Record<IdentifierName, FieldRef>>;
+  /** Fields read from attributes. */
+  fields?: Partial<Record<FieldName, FieldRef>>;
+  /** Status values that mean the entity finished successfully (for `… Completed` / `… Settled`). */
+  successStatuses?: string[];
+  /** Status values that mean the entity failed. */
+  failureStatuses?: string[];
+}
+
+/** A table layout: a preset or a custom layout file. */
+export interface Layout {
+  /** Short name (`agent-memory`, `mastra`, or the custom file's). */
+  name: string;
+  /** One sentence for humans. */
+  description?: string;
+  /** Partition key attribute name. */
+  partitionKey: string;
+  /** Sort key attribute name, when the table has one. */
+  sortKey?: string;
+  /** TTL attribute name (epoch seconds). */
+  ttlAttribute?: string;
+  /** Attribute whose value names the entity, where items carry one. */
+  discriminator?: string;
+  /** Entity rules, tried in order after the discriminator; the first whose templates match wins. */
+  entities: EntityRule[];
+  /**
+   * Attributes that are bookkeeping: a MODIFY that changes only these (e.g. `updated_at`, the TTL
+   * attribute, optimistic-lock versions) is noise and is not published to EventBridge by default.
+   */
+  bookkeeping: string[];
+}
+
+/** What an item is, as a layout reads it. */
+export interface Classification {
+  entity: EntityKind;
+  /** The table's own name for the entity when it differs from the kind (Mastra's `thread`…). */
+  sourceEntity?: string;
+  ids: Identifiers;
+  /** The rule that matched, or undefined for `unknown` items. */
+  rule: EntityRule | undefined;
+}
+
+/** Reads a {@link FieldRef} from a plain item. */
+export type FieldReader = (item: PlainItem | null, ref: FieldRef | undefined) => JsonValue | undefined;

@@ -1,0 +1,44 @@
+import { buildEvents } from '../catalog/buildEvents.js';
+import { EVENT_SOURCE } from '../catalog/types.js';
+import { classifyItem } from '../layout/classifyItem.js';
+import { resolveRouting } from '../routing/defaultRouting.js';
+import { routeEvents } from '../routing/routeEvents.js';
+import { decodeRecord } from '../stream/decodeRecord.js';
+import type { StreamRecord } from '../stream/types.js';
+import type { Pipeline, PipelineOptions, ProcessedRecord } from './types.js';
+
+/**
+ * Creates the pipeline every entry point runs: decode -> classify -> build events -> route.
+ * Build it once (outside a Lambda handler) and call `process` per record.
+ *
+ * @example
+ * ```ts
+ * import { agentMemoryLayout, createPipeline } from 'memory-cdc';
+ * import type { DynamoDBStreamHandler } from 'aws-lambda';
+ *
+ * const pipeline = createPipeline({ layout: agentMemoryLayout });
+ *
+ * export const handler: DynamoDBStreamHandler = async (event) => {
+ *   for (const record of event.Records) {
+ *     const { events, outputs } = pipeline.process(record);
+ *     console.log(events.map((e) => e.detailType), outputs.length);
+ *   }
+ * };
+ * ```
+ */
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const { layout } = options;
+  const routing = resolveRouting(options.routing);
+  const buildOptions = { source: options.source ?? EVENT_SOURCE };
+  return {
+    layout,
+    routing,
+    process(record: StreamRecord): ProcessedRecord {
+      const change = decodeRecord(record);
+      const classification = classifyItem(layout, change.after ?? change.before ?? change.keys);
+      const events = buildEvents(change, classification, layout, buildOptions);
+      const outputs = routeEvents(change, events, routing, layout);
+      return { change, classification, events, outputs };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The pure router: events of one change -> outputs per sink. No AWS clients here; sinks take the
+ * outputs. Order is the stream's: outputs of one record keep its events' order.
+ */
+import type { MemoryEvent } from '../catalog/types.js';
+import type { Layout } from '../layout/types.js';
+import type { Change } from '../stream/types.js';
+import { archiveEntryFor } from './archiveEntry.js';
+import { routeAccepts } from './defaultRouting.js';
+import { partitionKeyFor } from './partitionKey.js';
+import type { RoutedOutput, RoutingConfig } from './types.js';
+import { vectorOperationFor } from './vectorOperation.js';
+
+/** Routes the events of one change. */
+export function routeEvents(
+  change: Change,
+  events: readonly MemoryEvent[],
+  routing: RoutingConfig,
+  layout: Layout,
+): RoutedOutput[] {
+  const outputs: RoutedOutput[] = [];
+  const { eventId: record, sequenceNumber } = change.position;
+  for (const event of events) {
+    const { detail } = event;
+    const { entity } = detail;
+    const base = { record, sequenceNumber, entity, eventId: detail.eventId };
+    if (routeAccepts(routing.eventbridge, entity) && (!event.noise || routing.eventbridge.includeNoise)) {
+      outputs.push({
+        ...base,
+        sink: 'eventbridge',
+        detailType: event.detailType,
+        payload: {
+          Source: event.source,
+          DetailType: event.detailType,
+          Detail: detail,
+          Time: detail.time,
+          Resources: change.position.streamArn
+            ? [change.position.streamArn.replace(/\/stream\/.*$/, '')]
+            : [],
+        },
+      });
+    }
+    if (event.kind !== 'change') continue;
+    if (routeAccepts(routing.kinesis, entity) && (!event.noise || routing.kinesis.includeNoise)) {
+      outputs.push({
+        ...base,
+        sink: 'kinesis',
+        detailType: event.detailType,
+        payload: { PartitionKey: partitionKeyFor(detail), Data: detail },
+      });
+    }
+    if (change.expired && routeAccepts(routing.archive, entity)) {
+      outputs.push({ ...base, sink: 'archive', payload: archiveEntryFor(change, detail) });
+    }
+    if (routeAccepts(routing.vector, entity)) {
+      const operation = vectorOperationFor(detail, layout);
+      if (operation) outputs.push({ ...base, sink: 'vector', payload: operation });
+    }
+  }
+  return outputs;
+}

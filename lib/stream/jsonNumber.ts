@@ -1,0 +1,54 @@
+/**
+ * The number rule. DynamoDB numbers carry up to 38 significant digits; a JSON number parsed into a
+ * double keeps about 15-17. A DynamoDB number becomes a JSON number only when the double nearest to
+ * it prints back as the same decimal value (so `JSON.parse` on the consumer side recovers exactly
+ * the stored value); otherwise it travels as a string holding the exact decimal. Hand-written
+ * because this exactness test is the product's promise ("decoding without loss").
+ */
+
+/** Up to 15 significant digits always round-trip through a double (DBL_DIG = 15). */
+const SHORT_PLAIN_DECIMAL = /^-?\d{1,15}$|^-?(?=[\d.]{2,16}$)\d*\.\d*$/;
+
+/** Splits a decimal string into its significant digits and the power of ten of the last digit. */
+function canonical(text: string): { negative: boolean; digits: string; exponent: number } | undefined {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match) return undefined;
+  const [, sign = '', int = '', frac = '', exp = '0'] = match;
+  if (int === '' && frac === '') return undefined;
+  let digits = int + frac;
+  let exponent = Number(exp) - frac.length;
+  const lead = digits.search(/[^0]/);
+  if (lead === -1) return { negative: false, digits: '0', exponent: 0 };
+  digits = digits.slice(lead);
+  const trailing = digits.length - digits.replace(/0+$/, '').length;
+  digits = digits.slice(0, digits.length - trailing);
+  exponent += trailing;
+  return { negative: sign === '-', digits, exponent };
+}
+
+/** True when `JSON.parse(JSON.stringify(Number(text)))` denotes exactly the decimal `text`. */
+export function isExactDouble(text: string): boolean {
+  if (SHORT_PLAIN_DECIMAL.test(text)) {
+    // Short plain decimals round-trip unless they overflow to ±0 (they cannot with <= 15 digits).
+    return true;
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value)) return false;
+  const a = canonical(text);
+  const b = canonical(String(value));
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.negative === b.negative &&
+    a.digits === b.digits &&
+    a.exponent === b.exponent
+  );
+}
+
+/**
+ * Converts a DynamoDB number (its decimal text) to the JSON value memory-cdc emits: a number when
+ * that is exact, else the decimal string unchanged.
+ */
+export function toJsonNumber(text: string): number | string {
+  return isExactDouble(text) ? Number(text) : text;
+}
