@@ -1,8 +1,18 @@
 // `npm run bench`: every benchmark, baselines measured in the same run, ratios printed last.
+import { benchArchive } from './archive.js';
 import { benchCore } from './core.js';
+import { benchDelivery } from './delivery.js';
 import type { BenchResult } from './measure.js';
+import { benchPatterns } from './patterns.js';
+import { benchVector } from './vector.js';
 
-const suites: [string, () => Promise<BenchResult[]>][] = [['core', benchCore]];
+const suites: [string, () => Promise<BenchResult[]>][] = [
+  ['core', benchCore],
+  ['patterns', benchPatterns],
+  ['delivery', benchDelivery],
+  ['archive', benchArchive],
+  ['vector', benchVector],
+];
 
 const only = process.argv.slice(2);
 const results: BenchResult[] = [];

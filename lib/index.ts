@@ -9,6 +9,7 @@ export { classifyItem } from './layout/classifyItem.js';
 export { detectLayout } from './layout/detectLayout.js';
 export { agentMemoryLayout } from './layout/presets/agentMemory.js';
 export { mastraLayout } from './layout/presets/mastra.js';
+export { looksLikeMastra } from './layout/presets/mastraDetection.js';
 export { PRESET_LAYOUTS, parseLayout, resolveLayout } from './layout/resolveLayout.js';
 export type * from './layout/types.js';
 export { createPipeline } from './pipeline/createPipeline.js';

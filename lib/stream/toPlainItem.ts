@@ -10,7 +10,11 @@ import type { AttributeMap, JsonValue, PlainItem } from './types.js';
 export class MalformedImageError extends Error {}
 
 function numberFromText(text: unknown): number | string {
-  if (typeof text !== 'string' || text.length === 0 || text.length > 64 || Number.isNaN(Number(text))) {
+  if (
+    typeof text !== 'string' ||
+    text.length > 170 || // DynamoDB writes numbers in plain notation: -0.<129 zeros><38 digits> at most
+    !/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text)
+  ) {
     throw new MalformedImageError(`invalid number ${JSON.stringify(text)}`);
   }
   return toJsonNumber(text);

@@ -1,0 +1,120 @@
+/**
+ * The router Lambda: consumes the memory table's DynamoDB Stream, publishes domain events to
+ * EventBridge and the ordered change log to Kinesis, and returns a partial batch response. A record
+ * is acknowledged only when both sinks accepted everything it owes (or it was dead-lettered).
+ *
+ * Everything is built once per container, from the environment (see `lib/config/routerConfig.ts`);
+ * the logic lives in `lib/delivery` and the publishers in `lib/sinks`.
+ */
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { type Logger, pino } from 'pino';
+import { loadRouterConfig, type RouterConfig } from '../lib/config/routerConfig.js';
+import { processStreamBatch } from '../lib/delivery/processStreamBatch.js';
+import type { RetryPolicy } from '../lib/delivery/retryPolicy.js';
+import { S3DeadLetterStore } from '../lib/delivery/S3DeadLetterStore.js';
+import type { StreamBatchResponse } from '../lib/delivery/types.js';
+import { resolveLayout } from '../lib/layout/resolveLayout.js';
+import { DeliveryTelemetry } from '../lib/observability/DeliveryTelemetry.js';
+import { createPipeline } from '../lib/pipeline/createPipeline.js';
+import { resolveRouting } from '../lib/routing/defaultRouting.js';
+import { S3ClaimCheckStore } from '../lib/sinks/claimCheck/S3ClaimCheckStore.js';
+import { EventBridgePublisher } from '../lib/sinks/eventbridge/EventBridgePublisher.js';
+import { KinesisPublisher } from '../lib/sinks/kinesis/KinesisPublisher.js';
+import type { StreamEvent } from '../lib/stream/types.js';
+
+/** The part of the Lambda context the router uses. */
+export interface RouterContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** The router's handler: a DynamoDB Streams event in, a partial batch response out. */
+export type RouterHandler = (event: StreamEvent, context?: RouterContext) => Promise<StreamBatchResponse>;
+
+/** What tests and other entry points may supply instead of what the config builds. */
+export interface RouterOverrides {
+  /** AWS clients; built with the SDK's own retries off (`maxAttempts: 1`) when not given. */
+  clients?: { eventBridge?: EventBridgeClient; kinesis?: KinesisClient; s3?: S3Client };
+  /** Retry waits (attempts come from DELIVERY_MAX_ATTEMPTS unless given here). */
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+/** Time limits of every AWS call: a hung connection must not eat the invocation. */
+const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 15_000 });
+
+/**
+ * Builds the router's handler from its configuration. Call once per container.
+ *
+ * @example
+ * ```ts
+ * export const handler = createRouterHandler(loadRouterConfig(process.env));
+ * ```
+ */
+export function createRouterHandler(config: RouterConfig, overrides: RouterOverrides = {}): RouterHandler {
+  // The router owns EventBridge and Kinesis; the archiver and the vector sync take their own outputs.
+  const routing = resolveRouting(config.routing);
+  const pipeline = createPipeline({
+    layout: resolveLayout(config.layout),
+    routing: {
+      ...routing,
+      archive: { ...routing.archive, enabled: false },
+      vector: { ...routing.vector, enabled: false },
+    },
+  });
+  const s3 = overrides.clients?.s3 ?? new S3Client({ maxAttempts: 1, requestHandler: requestHandler() });
+  const telemetry = new DeliveryTelemetry();
+  const retry = { maxAttempts: config.deliveryMaxAttempts, ...overrides.retry };
+  const claimCheck = new S3ClaimCheckStore({ client: s3, bucket: config.claimCheckBucket });
+  const sinks = [
+    new EventBridgePublisher({
+      client:
+        overrides.clients?.eventBridge ??
+        new EventBridgeClient({ maxAttempts: 1, requestHandler: requestHandler() }),
+      eventBusName: config.eventBusName,
+      maxRequestBytes: config.eventBridgeMaxRequestBytes,
+      concurrency: config.eventBridgeConcurrency,
+      claimCheck,
+      retry,
+      telemetry,
+    }),
+    new KinesisPublisher({
+      client:
+        overrides.clients?.kinesis ?? new KinesisClient({ maxAttempts: 1, requestHandler: requestHandler() }),
+      stream: config.changeLogStream,
+      maxRecordBytes: config.kinesisMaxRecordBytes,
+      maxRequestBytes: config.kinesisMaxRequestBytes,
+      claimCheck,
+      retry,
+      telemetry,
+    }),
+  ];
+  const deadLetters = new S3DeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
+  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { function: 'router' } });
+  const metrics =
+    overrides.metrics ??
+    new Metrics({ namespace: config.metricsNamespace, serviceName: 'memory-cdc-router' });
+
+  return async (event, context) => {
+    const result = await processStreamBatch(event, {
+      functionName: 'router',
+      outputsFor: (record) => pipeline.process(record).outputs,
+      sinks,
+      deadLetters,
+      remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined,
+      reserveMs: config.deadlineReserveMs,
+      retry,
+      telemetry,
+      logger,
+      metrics,
+    });
+    return result.response;
+  };
+}
+
+/** The Lambda entry point (`functions/router.handler`). */
+export const handler: RouterHandler = createRouterHandler(loadRouterConfig(process.env));

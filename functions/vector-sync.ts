@@ -1,0 +1,125 @@
+/**
+ * The vector-sync Lambda: consumes the Kinesis change log (ordered per conversation, replayable for
+ * a full re-index) and keeps an Amazon S3 Vectors index of conversation turns in step with the
+ * table — upsert on insert or text/embedding change, nothing on other modifies, tombstone on delete
+ * or expiry — and returns a partial batch response.
+ *
+ * Everything is built once per container from the environment (see
+ * `lib/vector/vectorSyncConfig.ts`); the logic lives in `lib/vector`. Only the S3 Vectors backend is
+ * imported here, so the bundle never pulls the local LanceDB index.
+ */
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { type Logger, pino } from 'pino';
+import type { RetryPolicy } from '../lib/delivery/retryPolicy.js';
+import { resolveLayout } from '../lib/layout/resolveLayout.js';
+import { DeliveryTelemetry } from '../lib/observability/DeliveryTelemetry.js';
+import { resolveRouting } from '../lib/routing/defaultRouting.js';
+import { VectorSyncSink } from '../lib/sinks/vector/VectorSyncSink.js';
+import { BedrockTitanEmbedder } from '../lib/vector/BedrockTitanEmbedder.js';
+import { S3VectorsIndex } from '../lib/vector/backends/S3VectorsIndex.js';
+import { S3ChangeLogDeadLetterStore } from '../lib/vector/ChangeLogDeadLetterStore.js';
+import { processChangeLogBatch } from '../lib/vector/processChangeLogBatch.js';
+import { S3ClaimCheckReader } from '../lib/vector/S3ClaimCheckReader.js';
+import type { Embedder } from '../lib/vector/types.js';
+import { VectorSyncWorker } from '../lib/vector/VectorSyncWorker.js';
+import { loadVectorSyncConfig, type VectorSyncConfig } from '../lib/vector/vectorSyncConfig.js';
+
+/** The part of the Lambda context the handler uses. */
+export interface VectorSyncContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** The handler: a Kinesis event in, a partial batch response out. */
+export type VectorSyncHandler = (
+  event: KinesisStreamEvent,
+  context?: VectorSyncContext,
+) => Promise<KinesisStreamBatchResponse>;
+
+/** What tests and other entry points may supply instead of what the config builds. */
+export interface VectorSyncOverrides {
+  clients?: { s3Vectors?: S3VectorsClient; bedrock?: BedrockRuntimeClient; s3?: S3Client };
+  /** An embedder other than Bedrock Titan (tests, other models). */
+  embedder?: Embedder;
+  /** Retry waits (attempts come from DELIVERY_MAX_ATTEMPTS unless given here). */
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+/** Time limits of every AWS call: a hung connection must not eat the invocation. */
+const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 15_000 });
+
+/**
+ * Builds the vector sync's handler from its configuration. Call once per container.
+ *
+ * The S3 Vectors and S3 clients run with the SDK's retries off: the delivery retry policy retries
+ * what failed, visibly and within the deadline. The Bedrock client keeps the SDK's adaptive retry
+ * strategy (each text is its own call; throttling is the common failure).
+ *
+ * @example
+ * ```ts
+ * export const handler = createVectorSyncHandler(loadVectorSyncConfig(process.env));
+ * ```
+ */
+export function createVectorSyncHandler(
+  config: VectorSyncConfig,
+  overrides: VectorSyncOverrides = {},
+): VectorSyncHandler {
+  const layout = resolveLayout(config.layout);
+  const route = resolveRouting(config.routing).vector;
+  const s3 = overrides.clients?.s3 ?? new S3Client({ maxAttempts: 1, requestHandler: requestHandler() });
+  const index = new S3VectorsIndex({
+    client:
+      overrides.clients?.s3Vectors ??
+      new S3VectorsClient({ maxAttempts: 1, requestHandler: requestHandler() }),
+    vectorBucketName: config.vectorBucketName,
+    indexName: config.vectorIndexName,
+    dimension: config.embeddingDimensions,
+  });
+  const embedder =
+    overrides.embedder ??
+    new BedrockTitanEmbedder({
+      client:
+        overrides.clients?.bedrock ?? new BedrockRuntimeClient({ maxAttempts: 3, retryMode: 'adaptive' }),
+      modelId: config.bedrockModelId,
+      dimensions: config.embeddingDimensions,
+      concurrency: config.embeddingConcurrency,
+    });
+  const worker = new VectorSyncWorker({ index, embedder });
+  const telemetry = new DeliveryTelemetry();
+  const retry = { maxAttempts: config.deliveryMaxAttempts, ...overrides.retry };
+  const sink = new VectorSyncSink({ worker, retry, telemetry });
+  const deadLetters = new S3ChangeLogDeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
+  const claimChecks = new S3ClaimCheckReader({ client: s3 });
+  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { function: 'vector-sync' } });
+  const metrics =
+    overrides.metrics ??
+    new Metrics({ namespace: config.metricsNamespace, serviceName: 'memory-cdc-vector-sync' });
+
+  return async (event, context) => {
+    const result = await processChangeLogBatch(event, {
+      functionName: 'vector-sync',
+      layout,
+      sink,
+      route,
+      embeddingAttribute: config.embeddingAttribute,
+      claimChecks,
+      deadLetters,
+      ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+      reserveMs: config.deadlineReserveMs,
+      retry,
+      telemetry,
+      logger,
+      metrics,
+    });
+    return result.response;
+  };
+}
+
+/** The Lambda entry point (`functions/vector-sync.handler`). */
+export const handler: VectorSyncHandler = createVectorSyncHandler(loadVectorSyncConfig(process.env));

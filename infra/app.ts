@@ -1,0 +1,47 @@
+/**
+ * The CDK app: `npx cdk synth|deploy -c tableName=<table> -c streamArn=<stream ARN>` (cdk.json runs
+ * it with tsx). Optional context: stackName, eventBusName (an existing bus), layout (agent-memory,
+ * mastra or a layout JSON file), embeddingDimensions, bedrockModelId, alarmTopicArn.
+ *
+ * The stack deploys to the account and region of the stream ARN — where the table is — so synth
+ * needs no credentials and no lookups.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError } from '../lib/errors.js';
+import { readAppContext } from './appContext.js';
+import { MemoryCdcStack } from './MemoryCdcStack.js';
+
+const app = new App();
+// cdk-nag's AwsSolutions pack at every synth: a finding without a written acknowledgement fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+try {
+  const context = readAppContext((key) => app.node.tryGetContext(key));
+  const stack = new MemoryCdcStack(app, context.stackName, {
+    env: { account: context.account, region: context.region },
+    description: `memory-cdc beside DynamoDB table ${context.tableName}`,
+    tableName: context.tableName,
+    tableStreamArn: context.streamArn,
+    ...(context.eventBusName ? { existingEventBusName: context.eventBusName } : {}),
+    ...(context.layout ? { layout: context.layout } : {}),
+    ...(context.embeddingDimensions ? { embeddingDimensions: context.embeddingDimensions } : {}),
+    ...(context.bedrockModelId ? { bedrockModelId: context.bedrockModelId } : {}),
+  });
+  if (context.alarmTopicArn) {
+    const topic = sns.Topic.fromTopicArn(stack, 'AlarmTopic', context.alarmTopicArn);
+    for (const set of stack.cdc.monitoring.alarms.values()) {
+      for (const alarm of Object.values(set)) alarm.addAlarmAction(new actions.SnsAction(topic));
+    }
+  }
+  app.synth();
+} catch (error) {
+  // Run by the CDK CLI: a clear message and exit code 1. Imported (memory-cdc rules): rethrow.
+  const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+  if (!(isMain && error instanceof ConfigError)) throw error;
+  process.stderr.write(`memory-cdc: ${error.message}\n`);
+  process.exit(1);
+}

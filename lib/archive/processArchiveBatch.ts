@@ -1,0 +1,92 @@
+/**
+ * The archiver's batch: keep the TTL expiries, turn them into archive outputs with the shared
+ * pipeline, and write them through the archive sink with the shared stream-batch processor (which
+ * dead-letters poison records and reports what was not written for Lambda to retry).
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  type ProcessStreamBatchOptions,
+  processStreamBatch,
+  type StreamBatchResult,
+} from '../delivery/processStreamBatch.js';
+import type { Pipeline } from '../pipeline/types.js';
+import type { ArchiveOutput } from '../routing/types.js';
+import type { Sink } from '../sinks/types.js';
+import { isTtlExpiry } from '../stream/isTtlExpiry.js';
+import type { StreamEvent, StreamRecord } from '../stream/types.js';
+
+/** Options for {@link processArchiveBatch}. Build them once per container. */
+export interface ProcessArchiveBatchOptions
+  extends Omit<ProcessStreamBatchOptions, 'functionName' | 'outputsFor' | 'sinks'> {
+  pipeline: Pipeline;
+  /** The archive sink (`S3ArchiveSink` in the Lambda) in `deliver` flush mode. */
+  sink: Sink<ArchiveOutput>;
+  /** @default 'archiver' */
+  functionName?: string;
+}
+
+/** The batch result, with the records that were not TTL expiries. */
+export interface ArchiveBatchResult extends StreamBatchResult {
+  /** Records ignored because they are not TTL expiries (acknowledged, nothing written). */
+  ignored: number;
+}
+
+const STREAM_ARN_REGION = /^arn:[^:]+:dynamodb:([^:]*):/;
+
+/** True when DynamoDB's TTL process deleted the record's item (see `isTtlExpiry`). */
+export function isExpiryRecord(record: StreamRecord): boolean {
+  const region = STREAM_ARN_REGION.exec(record.eventSourceARN ?? '')?.[1] || record.awsRegion || '';
+  return isTtlExpiry(record, region);
+}
+
+/**
+ * Archives the TTL expiries of one batch: one object per (table, entity, hour) of the batch.
+ * Records that are not TTL expiries are acknowledged untouched and counted: the event source
+ * mapping's filter should keep them out, so any that arrive are logged (counts only) and published
+ * as the `ArchiveRecordsIgnored` metric. A failed write reports its records, and every later one,
+ * in `batchItemFailures`; nothing is dropped.
+ *
+ * @example
+ * const pipeline = createPipeline({ layout: agentMemoryLayout });
+ * const s3 = new S3Client({ maxAttempts: 1 });
+ * const options = {
+ *   pipeline,
+ *   sink: new S3ArchiveSink({ client: s3, bucket: process.env.ARCHIVE_BUCKET! }),
+ *   deadLetters: new S3DeadLetterStore({ client: s3, bucket: process.env.DEAD_LETTER_BUCKET! }),
+ * };
+ * export const handler = async (event: StreamEvent, context: { getRemainingTimeInMillis(): number }) =>
+ *   (await processArchiveBatch(event, { ...options, remainingTimeMs: () => context.getRemainingTimeInMillis() }))
+ *     .response;
+ */
+export async function processArchiveBatch(
+  event: StreamEvent,
+  options: ProcessArchiveBatchOptions,
+): Promise<ArchiveBatchResult> {
+  const { pipeline, sink, functionName = 'archiver', ...shared } = options;
+  const records = event.Records ?? [];
+  const expiry = records.map(isExpiryRecord);
+  const ignored = expiry.filter((isExpiry) => !isExpiry).length;
+  if (ignored > 0) {
+    const eventNames: Record<string, number> = {};
+    records.forEach((record, i) => {
+      if (expiry[i]) return;
+      const name = record.eventName ?? 'missing';
+      eventNames[name] = (eventNames[name] ?? 0) + 1;
+    });
+    options.logger?.warn({ ignored, eventNames }, 'ignored stream records that are not TTL expiries');
+  }
+  // Added before the processor publishes the batch's metrics, so it goes out in the same document.
+  options.metrics?.addMetric('ArchiveRecordsIgnored', MetricUnit.Count, ignored);
+  const result = await processStreamBatch(event, {
+    ...shared,
+    functionName,
+    sinks: [sink],
+    outputsFor: (record) =>
+      isExpiryRecord(record)
+        ? pipeline
+            .process(record)
+            .outputs.filter((output): output is ArchiveOutput => output.sink === 'archive')
+        : [],
+  });
+  return { ...result, ignored };
+}

@@ -1,0 +1,220 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, LayoutError, MemoryCdcError } from '../../errors.js';
+import { detectLayout } from '../../layout/detectLayout.js';
+import { resolveLayout } from '../../layout/resolveLayout.js';
+import type { Layout } from '../../layout/types.js';
+import { createBackfillProgress } from '../../live/backfill/BackfillProgress.js';
+import { createDeliverySinks, selectDeliverySinks } from '../../live/backfill/createDeliverySinks.js';
+import { runBackfill } from '../../live/backfill/runBackfill.js';
+import { abortOnInterrupt, parsePositiveInteger, parsePositiveNumber } from '../../live/cliSupport.js';
+import { createDynamoDbClient } from '../../live/createClients.js';
+import { BackfillError } from '../../live/errors.js';
+import { LiveReport } from '../../live/LiveReport.js';
+import type { RoutedOutput, RoutingConfig, SinkName } from '../../routing/types.js';
+import type { Sink } from '../../sinks/types.js';
+import type { StreamRecord } from '../../stream/types.js';
+import { readJsonArgument } from '../readJsonArgument.js';
+import type { CliContext, RegisterCommand } from '../types.js';
+
+/** Flags of `memory-cdc backfill`. */
+export interface BackfillFlags {
+  table: string;
+  region?: string;
+  endpoint?: string;
+  segments: string;
+  concurrency?: string;
+  rate?: string;
+  pageSize?: string;
+  consistentRead?: boolean;
+  checkpoint?: string;
+  restart?: boolean;
+  layout?: string;
+  routing?: string;
+  json?: boolean;
+  deliver?: string | true;
+  progress: string | false;
+}
+
+/** Sends one page's outputs to the selected sinks; retryable failures stop the backfill (resume re-sends). */
+async function deliverPage(
+  outputs: RoutedOutput[],
+  sinks: Sink[],
+  report: LiveReport,
+  segment: number,
+  signal: AbortSignal,
+): Promise<void> {
+  await Promise.all(
+    sinks.map(async (sink) => {
+      const mine = outputs.filter((o) => o.sink === sink.name);
+      if (mine.length === 0) return;
+      const { outcomes } = await sink.deliver(mine, { signal });
+      let retryable: string | undefined;
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'rejected') report.undelivered(mine[i]!.record, sink.name, outcome.reason);
+        else if (outcome.status === 'retryable') retryable ??= outcome.reason;
+      });
+      if (retryable !== undefined) {
+        throw new BackfillError(
+          `${sink.name} did not accept every output of a page (${retryable}); run backfill again to resume from the checkpoint`,
+          segment,
+        );
+      }
+    }),
+  );
+}
+
+async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promise<void> {
+  const segments = parsePositiveInteger('--segments', flags.segments)!;
+  const concurrency = parsePositiveInteger('--concurrency', flags.concurrency);
+  const rate = parsePositiveNumber('--rate', flags.rate);
+  const pageSize = parsePositiveInteger('--page-size', flags.pageSize);
+  const progressSeconds = flags.progress === false ? 0 : Number(flags.progress);
+  if (!(progressSeconds >= 0))
+    throw new ConfigError(`--progress must be a number of seconds (given ${flags.progress})`);
+  const given = flags.layout ? resolveLayout(flags.layout, ctx.cwd) : undefined;
+  const routing = flags.routing
+    ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
+    : undefined;
+  const delivered: SinkName[] = flags.deliver ? selectDeliverySinks(flags.deliver) : [];
+  const sinks = createDeliverySinks(delivered, flags.region);
+  const checkpointPath = resolve(
+    ctx.cwd,
+    flags.checkpoint ?? `.memory-cdc/backfill/${flags.table}.checkpoint.json`,
+  );
+
+  const client = createDynamoDbClient({ region: flags.region, endpoint: flags.endpoint });
+  const controller = new AbortController();
+  const stopInterrupt = abortOnInterrupt(controller, () =>
+    ctx.err('\nbackfill: stopping after the pages in flight; run again to resume\n'),
+  );
+  const progress = createBackfillProgress({
+    bar: progressSeconds > 0 && process.stderr.isTTY === true && !flags.json,
+    intervalSeconds: progressSeconds,
+    err: ctx.err,
+  });
+  let report: LiveReport | undefined;
+  let sourceArn = '';
+  const reportFor = (records: StreamRecord[]): LiveReport => {
+    if (report) return report;
+    let layout: Layout;
+    let reason = 'given';
+    if (given) layout = given;
+    else {
+      const detection = detectLayout(records);
+      if (!detection.layout)
+        throw new LayoutError(`cannot choose a layout from the first items: ${detection.reason}`);
+      layout = detection.layout;
+      reason = `detected: ${detection.reason}`;
+    }
+    report = new LiveReport({
+      source: `${flags.table} (${sourceArn})`,
+      layout,
+      layoutReason: reason,
+      routing,
+      onOutput: flags.json ? (_output, line) => ctx.out(`${line}\n`) : undefined,
+    });
+    return report;
+  };
+  try {
+    const result = await runBackfill({
+      client,
+      table: flags.table,
+      segments,
+      concurrency,
+      rate,
+      pageSize,
+      consistentRead: flags.consistentRead,
+      checkpointPath,
+      restart: flags.restart,
+      signal: controller.signal,
+      onStart: (info) => {
+        sourceArn = info.sourceArn;
+        if (info.resumed)
+          ctx.err(`backfill: resuming from ${checkpointPath} (${info.resumedItems} items done before)\n`);
+        progress.start(info.estimatedItems, info.resumedItems);
+      },
+      onRecords: async (records, segment) => {
+        const live = reportFor(records);
+        const outputs: RoutedOutput[] = [];
+        for (const record of records) {
+          const processed = live.add(record);
+          if (processed.ok) outputs.push(...processed.processed.outputs);
+          else ctx.err(`error: ${processed.error.message}\n`);
+        }
+        if (sinks.length)
+          await deliverPage(
+            outputs.filter((o) => delivered.includes(o.sink)),
+            sinks,
+            live,
+            segment,
+            controller.signal,
+          );
+      },
+      onProgress: ({ items }) => progress.update(items),
+      onRetry: ({ segment, attempt, delayMs, error }) =>
+        ctx.err(
+          `notice: segment ${segment}: Scan failed (${(error as Error).name}); retry ${attempt} in ${delayMs} ms\n`,
+        ),
+    });
+    progress.stop();
+    if (!flags.json && report) {
+      const extra = delivered.length
+        ? [`Delivered to: ${delivered.join(', ')} (other sinks' outputs were only counted)`]
+        : [];
+      ctx.out(report.format('backfill', 'Table', extra));
+    }
+    const state = result.alreadyComplete
+      ? `already complete per ${checkpointPath}; pass --restart to scan again`
+      : result.complete
+        ? 'complete'
+        : `stopped; run the same command again to resume from ${checkpointPath}`;
+    ctx.err(`backfill: ${result.items} item(s) emitted by this run, ${result.totalItems} in all; ${state}\n`);
+    if (report && (report.summary.failed > 0 || report.summary.undelivered > 0)) ctx.exitCode = 1;
+  } finally {
+    progress.stop();
+    stopInterrupt();
+    client.destroy();
+    for (const sink of sinks) await sink.close?.();
+  }
+}
+
+/**
+ * `memory-cdc backfill`: scans the table and runs every item through the pipeline as an insert,
+ * so new consumers start with what the table already holds.
+ */
+export const registerBackfill: RegisterCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('backfill')
+    .description(
+      'Scan a table and emit every item as a synthetic insert through the pipeline (initial snapshot)',
+    )
+    .requiredOption('--table <name>', 'table to scan')
+    .option('--region <region>', 'AWS region (default: AWS_REGION / your AWS config)')
+    .option('--endpoint <url>', 'DynamoDB endpoint URL, e.g. http://localhost:8000 for DynamoDB Local')
+    .option('--segments <n>', 'parallel Scan segments (TotalSegments)', '4')
+    .option('--concurrency <n>', 'segments scanned at once (default: min(segments, 8))')
+    .option('--rate <n>', 'at most n items per second over the whole backfill')
+    .option('--page-size <n>', 'items per Scan page (default: min(1000, rate))')
+    .option('--consistent-read', 'strongly consistent Scan (twice the read capacity)')
+    .option('--checkpoint <file>', 'checkpoint file (default: .memory-cdc/backfill/<table>.checkpoint.json)')
+    .option('--restart', 'ignore the checkpoint and scan from the start')
+    .option('--layout <layout>', 'agent-memory | mastra | path to a layout JSON file (default: detected)')
+    .option('--routing <file>', 'JSON routing configuration (which entities go to which sink)')
+    .option('--json', 'print one JSON object per routed output (as replay --json)')
+    .option(
+      '--deliver [sinks]',
+      'send outputs to the real sinks (eventbridge,kinesis,vector; default: those configured by EVENT_BUS_NAME, CHANGE_LOG_STREAM_NAME, VECTOR_BUCKET_NAME+VECTOR_INDEX_NAME)',
+    )
+    .option('--progress <seconds>', 'without a terminal, print progress this often (0: never)', '10')
+    .option('--no-progress', 'no progress bar or lines')
+    .action(async (flags: BackfillFlags) => {
+      try {
+        await runBackfillCommand(flags, ctx);
+      } catch (error) {
+        if (!(error instanceof MemoryCdcError)) throw error;
+        ctx.err(`memory-cdc backfill: ${error.message}\n`);
+        ctx.exitCode = error instanceof ConfigError || error instanceof LayoutError ? 2 : 1;
+      }
+    });
+};

@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { MemoryCdcError } from '../../errors.js';
+import { compilePattern } from '../../patterns/compilePattern.js';
+import { InvalidPatternError } from '../../patterns/InvalidPatternError.js';
+import { readJsonArgument } from '../readJsonArgument.js';
+import type { CliContext, RegisterCommand } from '../types.js';
+
+/** Fields TestEventPattern requires in the event (it rejects the call without them). */
+const TEST_EVENT_PATTERN_FIELDS = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'];
+
+interface TestPatternFlags {
+  pattern: string;
+  event: string;
+}
+
+function runTestPattern(flags: TestPatternFlags, ctx: CliContext): void {
+  let pattern: unknown;
+  let event: unknown;
+  try {
+    pattern = readJsonArgument('--pattern', flags.pattern, ctx.cwd);
+    event = readJsonArgument('--event', flags.event, ctx.cwd);
+  } catch (error) {
+    if (!(error instanceof MemoryCdcError)) throw error;
+    ctx.err(`memory-cdc test-pattern: ${error.message}\n`);
+    ctx.exitCode = 2;
+    return;
+  }
+
+  let compiled: ReturnType<typeof compilePattern>;
+  try {
+    compiled = compilePattern(pattern);
+  } catch (error) {
+    if (!(error instanceof InvalidPatternError)) throw error;
+    ctx.err(`memory-cdc test-pattern: invalid pattern: ${error.message}\n`);
+    ctx.exitCode = 2;
+    return;
+  }
+
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    ctx.err('memory-cdc test-pattern: --event: expected a JSON object (an EventBridge event)\n');
+    ctx.exitCode = 2;
+    return;
+  }
+  const missing = TEST_EVENT_PATTERN_FIELDS.filter((field) => !Object.hasOwn(event, field));
+  if (missing.length > 0) {
+    ctx.err(
+      `note: the event lacks ${missing.join(', ')}; AWS TestEventPattern would refuse it, matching anyway\n`,
+    );
+  }
+
+  const matched = compiled.matches(event);
+  ctx.out(matched ? 'match\n' : 'no match\n');
+  ctx.exitCode = matched ? 0 : 1;
+}
+
+/**
+ * `memory-cdc test-pattern --pattern FILE|JSON --event FILE|JSON`: the offline twin of EventBridge's
+ * TestEventPattern. Prints `match` (exit 0) or `no match` (exit 1); an invalid pattern, an
+ * unreadable file or invalid JSON exits 2 with the reason on stderr.
+ *
+ * @example
+ * ```sh
+ * npx memory-cdc test-pattern --pattern '{"source":["memory-cdc"],"detail-type":["Turn Created"]}' --event event.json
+ * ```
+ */
+export const registerTestPattern: RegisterCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('test-pattern')
+    .description(
+      'Test an EventBridge event pattern against an event offline, like TestEventPattern ' +
+        '(exit 0: match, 1: no match, 2: invalid pattern or input)',
+    )
+    .requiredOption('--pattern <file|json>', 'the event pattern: a JSON file, or inline JSON')
+    .requiredOption('--event <file|json>', 'the EventBridge event: a JSON file, or inline JSON')
+    .action((flags: TestPatternFlags) => runTestPattern(flags, ctx));
+};

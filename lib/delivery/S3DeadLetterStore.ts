@@ -1,0 +1,47 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DEAD_LETTER_PREFIX, deadLetterKey } from './deadLetterKey.js';
+import type { DeadLetter, DeadLetterStore } from './types.js';
+
+/** Options for {@link S3DeadLetterStore}. */
+export interface S3DeadLetterStoreOptions {
+  client: S3Client;
+  /** DEAD_LETTER_BUCKET. */
+  bucket: string;
+  /** Key prefix. @default 'dead-letter/' */
+  prefix?: string;
+}
+
+/**
+ * Dead letters as JSON objects in S3 (`dead-letter/<function>/<day>/<sequence>-<eventID>.json`),
+ * each holding the reason and the full stream record. Needs only `s3:PutObject` on the prefix.
+ *
+ * @example
+ * ```ts
+ * const deadLetters = new S3DeadLetterStore({ client: new S3Client({}), bucket: process.env.DEAD_LETTER_BUCKET! });
+ * ```
+ */
+export class S3DeadLetterStore implements DeadLetterStore {
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly prefix: string;
+
+  constructor(options: S3DeadLetterStoreOptions) {
+    this.client = options.client;
+    this.bucket = options.bucket;
+    this.prefix = options.prefix ?? DEAD_LETTER_PREFIX;
+  }
+
+  async write(letter: DeadLetter, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const key = deadLetterKey(letter.function, letter.record, this.prefix);
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: Buffer.from(JSON.stringify(letter), 'utf8'),
+        ContentType: 'application/json',
+      }),
+      { abortSignal: options.signal },
+    );
+    return `s3://${this.bucket}/${key}`;
+  }
+}

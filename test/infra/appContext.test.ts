@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readAppContext } from '../../infra/appContext.js';
+import { ConfigError } from '../../lib/errors.js';
+import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
+import { STREAM_ARN, TABLE_NAME } from './support.js';
+
+const work = mkdtempSync(join(tmpdir(), 'memory-cdc-context-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A context getter over a plain object, like `app.node.tryGetContext`. */
+const contextOf = (values: Record<string, unknown>) => (key: string) => values[key];
+const base = { tableName: TABLE_NAME, streamArn: STREAM_ARN };
+
+describe('readAppContext', () => {
+  it('reads the table and its stream, and deploys to the account and region of the stream', () => {
+    expect(readAppContext(contextOf(base))).toEqual({
+      tableName: TABLE_NAME,
+      streamArn: STREAM_ARN,
+      account: '123456789012',
+      region: 'us-east-1',
+      stackName: 'MemoryCdc-agent-memory',
+    });
+  });
+
+  it('names every missing key and shows the command that passes them', () => {
+    expect(() => readAppContext(contextOf({}))).toThrow(ConfigError);
+    expect(() => readAppContext(contextOf({ tableName: TABLE_NAME }))).toThrow(
+      /^missing context streamArn\. Deploy beside your table with: npx cdk deploy -c tableName=<table> -c streamArn=<stream ARN> \(the ARN: aws dynamodb describe-table --table-name <table> --query Table\.LatestStreamArn\)$/,
+    );
+  });
+
+  it('rejects a stream ARN of another table or of another service', () => {
+    expect(() => readAppContext(contextOf({ ...base, tableName: 'other-table' }))).toThrow(
+      `context streamArn is the stream of table agent-memory, not of tableName other-table`,
+    );
+    expect(() =>
+      readAppContext(contextOf({ ...base, streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/x' })),
+    ).toThrow(
+      'context streamArn must look like arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label> (given arn:aws:kinesis:us-east-1:123456789012:stream/x)',
+    );
+  });
+
+  it('reads the optional keys, numbers given as text included', () => {
+    const context = readAppContext(
+      contextOf({
+        ...base,
+        stackName: 'Memory',
+        eventBusName: 'shared',
+        layout: 'mastra',
+        embeddingDimensions: '512',
+        bedrockModelId: 'cohere.embed-english-v3',
+        alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:oncall',
+      }),
+    );
+    expect(context).toMatchObject({
+      stackName: 'Memory',
+      eventBusName: 'shared',
+      layout: 'mastra',
+      embeddingDimensions: 512,
+      bedrockModelId: 'cohere.embed-english-v3',
+      alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:oncall',
+    });
+  });
+
+  it('reads a custom layout from a JSON file relative to the working directory', () => {
+    writeFileSync(join(work, 'layout.json'), JSON.stringify({ ...agentMemoryLayout, name: 'custom' }));
+    const context = readAppContext(contextOf({ ...base, layout: 'layout.json' }), work);
+    expect(context.layout).toMatchObject({ name: 'custom', partitionKey: agentMemoryLayout.partitionKey });
+  });
+
+  it.each([
+    [{ layout: 'nope.json' }, /^context layout: /],
+    [
+      { embeddingDimensions: '0' },
+      'context embeddingDimensions must be an integer between 1 and 4096 (given 0)',
+    ],
+    [{ alarmTopicArn: 'oncall' }, 'context alarmTopicArn must be an SNS topic ARN (given oncall)'],
+    [{ stackName: '1st' }, /context stackName must start with a letter .*\(given 1st\)/],
+    [{ eventBusName: { name: 'x' } }, 'context eventBusName must be a string (given {"name":"x"})'],
+  ])('rejects %j naming the key and the value', (extra, message) => {
+    expect(() => readAppContext(contextOf({ ...base, ...extra }), work)).toThrow(message);
+  });
+});

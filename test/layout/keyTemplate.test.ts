@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { LayoutError } from '../../lib/errors.js';
+import { compileKeyTemplate } from '../../lib/layout/keyTemplate.js';
+
+describe('compileKeyTemplate', () => {
+  it('captures every placeholder', () => {
+    const t = compileKeyTemplate('CONV#{conversationId}#TS#{timestamp}');
+    expect(t.match('CONV#c1#TS#2026-11-22T10:00:00.000Z')).toEqual({
+      conversationId: 'c1',
+      timestamp: '2026-11-22T10:00:00.000Z',
+    });
+  });
+
+  it('does not let a placeholder cross a # separator', () => {
+    expect(compileKeyTemplate('CONV#{conversationId}').match('CONV#c1#TS#t')).toBeUndefined();
+  });
+
+  it('does not match an empty placeholder value', () => {
+    expect(compileKeyTemplate('USER#{userId}').match('USER#')).toBeUndefined();
+  });
+
+  it('requires the literal text after the last placeholder', () => {
+    const t = compileKeyTemplate('RUN#{runId}#STEP');
+    expect([t.match('RUN#r1#STEP'), t.match('RUN#r1#STEPS'), t.match('RUN#r1')]).toEqual([
+      { runId: 'r1' },
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('requires the literal prefix', () => {
+    expect(compileKeyTemplate('USER#{userId}').match('XUSER#u1')).toBeUndefined();
+  });
+
+  it('matches a template without placeholders only to its own text', () => {
+    const t = compileKeyTemplate('IDEMPOTENCY');
+    expect([t.match('IDEMPOTENCY'), t.match('IDEMPOTENCY#2'), t.names]).toEqual([{}, undefined, []]);
+  });
+
+  it('treats regular-expression characters in the literal text literally', () => {
+    const t = compileKeyTemplate('$mastra#entity_thread#id_{conversationId}');
+    expect([t.match('$mastra#entity_thread#id_abc'), t.match('Xmastra#entity_thread#id_abc')]).toEqual([
+      { conversationId: 'abc' },
+      undefined,
+    ]);
+    expect(compileKeyTemplate('a.b(c)+{x}').match('aXb(c)+1')).toBeUndefined();
+  });
+
+  it('captures placeholder values with other separators inside them', () => {
+    expect(compileKeyTemplate('RATELIMIT#{counterKey}').match('RATELIMIT#u-42:llm tokens/min')).toEqual({
+      counterKey: 'u-42:llm tokens/min',
+    });
+  });
+
+  it('handles adjacent literal and placeholder text without a separator', () => {
+    expect(compileKeyTemplate('$thread_1#id_{id}').match('$thread_1#id_t-9')).toEqual({ id: 't-9' });
+  });
+
+  it('exposes the literal prefix and the placeholder names', () => {
+    const t = compileKeyTemplate('RUN#{runId}#STEP#{step}');
+    expect([t.prefix, t.names]).toEqual(['RUN#', ['runId', 'step']]);
+  });
+
+  it('formats a key from identifiers, the inverse of match', () => {
+    const t = compileKeyTemplate('LEDGER#{runId}#TOOL#{toolCallId}');
+    const key = t.format({ runId: 'r-1', toolCallId: 'call-9' });
+    expect([key, t.match(key)]).toEqual(['LEDGER#r-1#TOOL#call-9', { runId: 'r-1', toolCallId: 'call-9' }]);
+  });
+
+  it('refuses to format a key with a placeholder value missing', () => {
+    expect(() => compileKeyTemplate('USER#{userId}').format({})).toThrow(LayoutError);
+  });
+
+  it('rejects an empty template', () => {
+    expect(() => compileKeyTemplate('')).toThrow(LayoutError);
+  });
+
+  it('rejects a template that uses a placeholder twice, naming it', () => {
+    expect(() => compileKeyTemplate('{id}#{id}')).toThrow(/uses \{id\} twice/);
+  });
+
+  it('leaves braces that are not placeholders as literal text', () => {
+    expect(compileKeyTemplate('A{1x}#{id}').match('A{1x}#7')).toEqual({ id: '7' });
+  });
+});

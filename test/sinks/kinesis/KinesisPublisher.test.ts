@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeliveryTelemetry } from '../../../lib/observability/DeliveryTelemetry.js';
+import { S3ClaimCheckStore } from '../../../lib/sinks/claimCheck/S3ClaimCheckStore.js';
+import { KinesisPublisher } from '../../../lib/sinks/kinesis/KinesisPublisher.js';
+import { FAST_RETRY, kinesisOutput } from '../../delivery/outputs.js';
+import { type FaultProxy, faults, startFaultProxy } from '../../support/faultProxy.js';
+import { type KinesaliteHandle, kinesisPartialFailure, startKinesalite } from '../../support/kinesalite.js';
+import { type S3rverHandle, startS3rver } from '../../support/s3rver.js';
+
+const PUT_RECORDS = 'Kinesis_20131202.PutRecords';
+let kinesis: KinesaliteHandle;
+let proxy: FaultProxy;
+let s3: S3rverHandle;
+let streamCount = 0;
+
+beforeAll(async () => {
+  kinesis = await startKinesalite();
+  proxy = await startFaultProxy({ target: kinesis.endpoint, seed: 11 });
+  s3 = await startS3rver({ buckets: ['claim-checks'] });
+});
+afterAll(async () => {
+  await proxy.close();
+  await kinesis.close();
+  await s3.close();
+});
+beforeEach(() => {
+  proxy.clearRules();
+  proxy.log.length = 0;
+});
+
+/** A fresh stream per test, and a publisher writing to it through the fault proxy. */
+async function setUp(shards = 1, options: Partial<ConstructorParameters<typeof KinesisPublisher>[0]> = {}) {
+  const stream = `changes-${++streamCount}`;
+  await kinesis.createStream(stream, shards);
+  const telemetry = new DeliveryTelemetry();
+  const sink = new KinesisPublisher({
+    client: kinesis.client({ endpoint: proxy.url, maxAttempts: 1 }),
+    stream,
+    retry: FAST_RETRY,
+    telemetry,
+    claimCheck: new S3ClaimCheckStore({ client: s3.client({ maxAttempts: 1 }), bucket: 'claim-checks' }),
+    ...options,
+  });
+  return { stream, sink, telemetry };
+}
+
+/** Event numbers of a stream's records per partition key, in stream order. */
+function numbersByKey(records: { partitionKey: string; data: string }[]): Map<string, number[]> {
+  const byKey = new Map<string, number[]>();
+  for (const record of records) {
+    const n = Number(JSON.parse(record.data).origin.eventId.slice('rec-'.length));
+    byKey.set(record.partitionKey, [...(byKey.get(record.partitionKey) ?? []), n]);
+  }
+  return byKey;
+}
+
+/** Positions of the records of a PutRecords request body whose data mentions `eventId`. */
+function positionsOf(records: unknown[], eventId: string): number[] {
+  return records.flatMap((r, i) =>
+    Buffer.from((r as { Data: string }).Data, 'base64')
+      .toString('utf8')
+      .includes(eventId)
+      ? [i]
+      : [],
+  );
+}
+
+function putRecordsCalls(): number {
+  return proxy.log.filter((e) => e.target === PUT_RECORDS).length;
+}
+
+describe('KinesisPublisher', () => {
+  it('packs records of distinct partition keys 500 to a request', async () => {
+    const { stream, sink, telemetry } = await setUp(2);
+    const outputs = Array.from({ length: 1200 }, (_, n) => kinesisOutput(n, { conversation: `c${n}` }));
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    expect(telemetry.snapshot().kinesis?.requests).toBe(3);
+    expect(await kinesis.readStream(stream)).toHaveLength(1200);
+  });
+
+  it('never puts two records of one partition key in the same request', async () => {
+    const { stream, sink, telemetry } = await setUp();
+    const outputs = Array.from({ length: 30 }, (_, n) => kinesisOutput(n, { conversation: `c${n % 3}` }));
+    await sink.deliver(outputs);
+
+    expect(telemetry.snapshot().kinesis?.requests).toBe(10);
+    for (const [, numbers] of numbersByKey(await kinesis.readStream(stream))) {
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      expect(numbers).toHaveLength(10);
+    }
+  });
+
+  it('keeps every partition key in order when requests fail partly, writing each record once', async () => {
+    const { stream, sink, telemetry } = await setUp(3, { retry: { ...FAST_RETRY, maxAttempts: 30 } });
+    proxy.addRule({
+      match: { target: PUT_RECORDS },
+      probability: 0.7,
+      fault: kinesisPartialFailure({ recordProbability: 0.35, seed: 3 }),
+    });
+    const outputs = Array.from({ length: 400 }, (_, n) => kinesisOutput(n, { conversation: `c${n % 12}` }));
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    expect(telemetry.snapshot().kinesis?.retries).toBeGreaterThan(50);
+    const records = await kinesis.readStream(stream);
+    expect(records).toHaveLength(400);
+    const byKey = numbersByKey(records);
+    expect(byKey.size).toBe(12);
+    for (const [key, numbers] of byKey) {
+      const expected = outputs
+        .filter((o) => o.payload.PartitionKey === key)
+        .map((o) => Number(o.record.slice(4)));
+      expect(numbers).toEqual(expected);
+    }
+  });
+
+  it('holds back the successors of a record that keeps failing, and lets other keys through', async () => {
+    const { stream, sink } = await setUp(1, { retry: { ...FAST_RETRY, maxAttempts: 3 } });
+    const outputs = Array.from({ length: 12 }, (_, n) => kinesisOutput(n, { conversation: `c${n % 2}` }));
+    const stuck = outputs[4]!; // conversation c0, third record of it
+    proxy.addRule({
+      match: { target: PUT_RECORDS },
+      fault: kinesisPartialFailure({ failIndexes: (records) => positionsOf(records, stuck.eventId) }),
+    });
+    const { outcomes } = await sink.deliver(outputs);
+
+    const statuses = outcomes.map((o, n) => `${n}:${o.status}`);
+    expect(statuses).toEqual([
+      '0:accepted',
+      '1:accepted',
+      '2:accepted',
+      '3:accepted',
+      '4:retryable',
+      '5:accepted',
+      '6:retryable',
+      '7:accepted',
+      '8:retryable',
+      '9:accepted',
+      '10:retryable',
+      '11:accepted',
+    ]);
+    expect(outcomes[6]).toMatchObject({ reason: `held back behind ${stuck.eventId}` });
+    const byKey = numbersByKey(await kinesis.readStream(stream));
+    expect(byKey.get('conv#u1#c0')).toEqual([0, 2]);
+    expect(byKey.get('conv#u1#c1')).toEqual([1, 3, 5, 7, 9, 11]);
+  });
+
+  it('gets past throttled, failing, reset and slow requests', async () => {
+    const { stream, sink, telemetry } = await setUp();
+    proxy.addRule({
+      match: { target: PUT_RECORDS },
+      times: 1,
+      fault: faults.jsonError(400, 'ProvisionedThroughputExceededException', 'Rate exceeded for shard'),
+    });
+    proxy.addRule({ match: { target: PUT_RECORDS }, times: 1, fault: faults.internalError() });
+    proxy.addRule({ match: { target: PUT_RECORDS }, times: 1, fault: faults.reset() });
+    proxy.addRule({ match: { target: PUT_RECORDS }, times: 1, fault: faults.delay(50) });
+    const outputs = Array.from({ length: 20 }, (_, n) => kinesisOutput(n, { conversation: `c${n}` }));
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    expect(proxy.log.filter((e) => e.target === PUT_RECORDS).map((e) => e.fault)).toEqual([
+      'respond',
+      'respond',
+      'reset',
+      'delay',
+    ]);
+    expect(telemetry.snapshot().kinesis?.throttles).toBe(1);
+    expect(await kinesis.readStream(stream)).toHaveLength(20);
+  });
+
+  it('sends a record over the record limit as a claim check, in its place in the order', async () => {
+    const { stream, sink } = await setUp();
+    const outputs = [
+      kinesisOutput(1, { conversation: 'c' }),
+      kinesisOutput(2, { conversation: 'c', textBytes: 1_100_000 }),
+      kinesisOutput(3, { conversation: 'c' }),
+    ];
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    const records = await kinesis.readStream(stream);
+    const data = records.map((r) => JSON.parse(r.data));
+    expect(data.map((d) => d.eventId)).toEqual(outputs.map((o) => o.eventId));
+    expect(data[1].claimCheck).toMatchObject({
+      bucket: 'claim-checks',
+      key: `claim-check/${outputs[1]!.eventId}.json`,
+    });
+    expect(data[1]).not.toHaveProperty('after');
+  });
+
+  it('rejects a record with an invalid partition key and lets its successors through', async () => {
+    const { stream, sink } = await setUp();
+    const bad = kinesisOutput(1, { conversation: 'c' });
+    bad.payload.PartitionKey = '';
+    const outputs = [bad, kinesisOutput(2, { conversation: 'c' })];
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'accepted']);
+    expect(await kinesis.readStream(stream)).toHaveLength(1);
+  });
+
+  it('finds the one bad record of a request the service refused as a whole', async () => {
+    const { sink } = await setUp();
+    const outputs = Array.from({ length: 5 }, (_, n) => kinesisOutput(n, { conversation: `c${n}` }));
+    // The first request (all five records) is refused; alone, only record 2 is refused again.
+    proxy.addRule({
+      match: { target: PUT_RECORDS },
+      times: 1,
+      fault: faults.jsonError(400, 'ValidationException', '1 validation error detected'),
+    });
+    proxy.addRule({
+      match: (request) =>
+        request.headers['x-amz-target'] === PUT_RECORDS &&
+        positionsOf(JSON.parse(request.body.toString()).Records, outputs[2]!.eventId).length > 0,
+      fault: faults.jsonError(400, 'ValidationException', 'record refused'),
+    });
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'accepted',
+      'accepted',
+      'rejected',
+      'accepted',
+      'accepted',
+    ]);
+    expect(putRecordsCalls()).toBe(6);
+  });
+});
