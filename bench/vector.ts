@@ -41,7 +41,7 @@ function turnInserts(): VectorOperation[] {
     ops.push({
       action: 'upsert',
       reason: 'inserted',
-      vectorKey: vectorKeyFor(keys),
+      vectorKey: vectorKeyFor('agent-memory', keys),
       keys,
       ids: {
         userId: `u-${i % 50}`,

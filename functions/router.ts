@@ -11,13 +11,14 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { loadRouterConfig, type RouterConfig } from '../lib/config/routerConfig.js';
 import { processStreamBatch } from '../lib/delivery/processStreamBatch.js';
 import type { RetryPolicy } from '../lib/delivery/retryPolicy.js';
 import { S3DeadLetterStore } from '../lib/delivery/S3DeadLetterStore.js';
 import type { StreamBatchResponse } from '../lib/delivery/types.js';
 import { resolveLayout } from '../lib/layout/resolveLayout.js';
+import { createLogger } from '../lib/logging/createLogger.js';
 import { DeliveryTelemetry } from '../lib/observability/DeliveryTelemetry.js';
 import { createPipeline } from '../lib/pipeline/createPipeline.js';
 import { resolveRouting } from '../lib/routing/defaultRouting.js';
@@ -94,7 +95,9 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
     }),
   ];
   const deadLetters = new S3DeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
-  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { function: 'router' } });
+  const logger =
+    overrides.logger ??
+    createLogger({ name: 'router', level: config.logLevel, logContents: config.logContents });
   const metrics =
     overrides.metrics ??
     new Metrics({ namespace: config.metricsNamespace, serviceName: 'memory-cdc-router' });

@@ -14,9 +14,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import type { RetryPolicy } from '../lib/delivery/retryPolicy.js';
 import { resolveLayout } from '../lib/layout/resolveLayout.js';
+import { createLogger } from '../lib/logging/createLogger.js';
 import { DeliveryTelemetry } from '../lib/observability/DeliveryTelemetry.js';
 import { resolveRouting } from '../lib/routing/defaultRouting.js';
 import { VectorSyncSink } from '../lib/sinks/vector/VectorSyncSink.js';
@@ -96,7 +97,9 @@ export function createVectorSyncHandler(
   const sink = new VectorSyncSink({ worker, retry, telemetry });
   const deadLetters = new S3ChangeLogDeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
   const claimChecks = new S3ClaimCheckReader({ client: s3 });
-  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { function: 'vector-sync' } });
+  const logger =
+    overrides.logger ??
+    createLogger({ name: 'vector-sync', level: config.logLevel, logContents: config.logContents });
   const metrics =
     overrides.metrics ??
     new Metrics({ namespace: config.metricsNamespace, serviceName: 'memory-cdc-vector-sync' });

@@ -4,10 +4,11 @@
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { S3DeadLetterStore } from '../delivery/S3DeadLetterStore.js';
 import type { StreamBatchResponse } from '../delivery/types.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
+import { createLogger } from '../logging/createLogger.js';
 import { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
 import { resolveRouting } from '../routing/defaultRouting.js';
@@ -63,7 +64,9 @@ export function createArchiverHandler(
   });
   const deadLetters = new S3DeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
   // Batch summaries hold counts and keys only: no item contents reach the log either way.
-  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { function: 'archiver' } });
+  const logger =
+    overrides.logger ??
+    createLogger({ name: 'archiver', level: config.logLevel, logContents: config.logContents });
   const metrics =
     overrides.metrics === null
       ? undefined

@@ -52,8 +52,9 @@ Change events follow the op: \`Created\` (INSERT), \`Updated\` (MODIFY), \`Delet
 DynamoDB numbers have up to 38 significant digits; a JSON number read into a double keeps about 15–17, and
 the PutEvents API documents JSON integers as limited to the signed 64-bit range. So a DynamoDB number is
 emitted as a **JSON number** when the double nearest to it prints back as the same decimal (a consumer's
-\`JSON.parse\` recovers it exactly), and as a **string holding the exact decimal** otherwise:
-\`12345678901234567890123\` → \`"12345678901234567890123"\`, \`0.25\` → \`0.25\`. Binary values are base64 text; string,
+\`JSON.parse\` recovers it exactly) and, for whole numbers, when it lies within ±2^53 (beyond that doubles skip
+integers and the signed 64-bit limit of PutEvents looms); otherwise it is a **string holding the exact decimal**:
+\`12345678901234567890123\` → \`"12345678901234567890123"\`, \`9007199254740993\` → \`"9007199254740993"\`, \`0.25\` → \`0.25\`. Binary values are base64 text; string,
 number and binary sets are arrays. The TTL archive keeps DynamoDB JSON, so restores are exact.
 
 ## Noise

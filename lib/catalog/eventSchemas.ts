@@ -14,7 +14,8 @@ export function schemaFileName(detailType: string): string {
 
 const NUMBER_RULE =
   'Item values are plain JSON. DynamoDB numbers are JSON numbers when the double nearest to them prints back as ' +
-  'the same decimal, else strings holding the exact decimal (up to 38 digits). Binary is base64 text; sets are arrays.';
+  'the same decimal (whole numbers: within ±2^53), else strings holding the exact decimal (up to 38 digits). ' +
+  'Binary is base64 text; sets are arrays.';
 
 const plainItem = { type: ['object', 'null'], description: NUMBER_RULE, additionalProperties: true };
 

@@ -22,13 +22,17 @@ export function ruleFor(
   );
 }
 
-/** A stable vector key from the item's key attributes (order-independent, at most 64 characters). */
-export function vectorKeyFor(keys: PlainItem): string {
-  const canonical = JSON.stringify(
+/**
+ * A stable vector key from the table name and the item's key attributes (order-independent, 64
+ * characters). The table is part of it: sequence numbers of two tables' streams do not compare.
+ */
+export function vectorKeyFor(table: string, keys: PlainItem): string {
+  const canonical = JSON.stringify([
+    table,
     Object.keys(keys)
       .sort()
       .map((k) => [k, keys[k]]),
-  );
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -67,7 +71,7 @@ export function vectorOperationFor(detail: MemoryEventDetail, layout: Layout): V
   const fields = rule?.fields;
   if (!fields?.text && !fields?.embedding) return undefined;
   const base = {
-    vectorKey: vectorKeyFor(detail.keys),
+    vectorKey: vectorKeyFor(detail.origin.table, detail.keys),
     keys: detail.keys,
     ids: detail.ids,
     position: {

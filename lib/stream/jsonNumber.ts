@@ -2,12 +2,17 @@
  * The number rule. DynamoDB numbers carry up to 38 significant digits; a JSON number parsed into a
  * double keeps about 15-17. A DynamoDB number becomes a JSON number only when the double nearest to
  * it prints back as the same decimal value (so `JSON.parse` on the consumer side recovers exactly
- * the stored value); otherwise it travels as a string holding the exact decimal. Hand-written
+ * the stored value) and, for integers, when it is within ±2^53 (every integer there is held exactly;
+ * beyond it a double skips integers, and PutEvents documents JSON integers as signed 64-bit only);
+ * otherwise it travels as a string holding the exact decimal. Hand-written
  * because this exactness test is the product's promise ("decoding without loss").
  */
 
 /** Up to 15 significant digits always round-trip through a double (DBL_DIG = 15). */
 const SHORT_PLAIN_DECIMAL = /^-?\d{1,15}$|^-?(?=[\d.]{2,16}$)\d*\.\d*$/;
+
+/** 2^53: every integer up to it has its own double. */
+const MAX_EXACT_INTEGER = 2 ** 53;
 
 /** Splits a decimal string into its significant digits and the power of ten of the last digit. */
 function canonical(text: string): { negative: boolean; digits: string; exponent: number } | undefined {
@@ -26,7 +31,10 @@ function canonical(text: string): { negative: boolean; digits: string; exponent:
   return { negative: sign === '-', digits, exponent };
 }
 
-/** True when `JSON.parse(JSON.stringify(Number(text)))` denotes exactly the decimal `text`. */
+/**
+ * True when `JSON.parse(JSON.stringify(Number(text)))` denotes exactly the decimal `text`, and an
+ * integer value is within ±2^53.
+ */
 export function isExactDouble(text: string): boolean {
   if (SHORT_PLAIN_DECIMAL.test(text)) {
     // Short plain decimals round-trip unless they overflow to ±0 (they cannot with <= 15 digits).
@@ -34,6 +42,7 @@ export function isExactDouble(text: string): boolean {
   }
   const value = Number(text);
   if (!Number.isFinite(value)) return false;
+  if (Number.isInteger(value) && Math.abs(value) > MAX_EXACT_INTEGER) return false;
   const a = canonical(text);
   const b = canonical(String(value));
   return (

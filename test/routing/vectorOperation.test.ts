@@ -91,7 +91,7 @@ describe('vector operations', () => {
     const sim = tableWithTurn();
     const keys = [sim.update(TURN, { text: 'b' }), sim.delete(TURN)].map((r) => vectorOps(r)[0]?.vectorKey);
     expect(keys[0]).toBe(keys[1]);
-    expect(keys[0]).toBe(vectorKeyFor(TURN));
+    expect(keys[0]).toBe(vectorKeyFor('agent-memory', TURN));
   });
 
   it('carries the stream position so a stale change never overwrites a newer one', () => {

@@ -32,7 +32,7 @@ export async function finalTurns(files: readonly string[], layout: Layout): Prom
       } catch {
         continue; // Malformed fixture records change nothing.
       }
-      const key = vectorKeyFor(change.keys);
+      const key = vectorKeyFor(change.position.table, change.keys);
       if (change.op === 'remove') items.delete(key);
       else if (change.after) items.set(key, change.after);
     }

@@ -114,7 +114,7 @@ export class TurnTable {
         embedding = Array.from({ length: view.length / 4 }, (_, i) => view.readFloatLE(i * 4));
       } else if (Array.isArray(raw)) embedding = raw as number[];
       out.push({
-        vectorKey: vectorKeyFor({ pk: String(key.pk), sk: String(key.sk) }),
+        vectorKey: vectorKeyFor('agent-memory', { pk: String(key.pk), sk: String(key.sk) }),
         userId: userId!,
         conversationId: conversationId!,
         role: String(item.role),
