@@ -2,6 +2,7 @@
 import { benchArchive } from './archive.js';
 import { benchCore } from './core.js';
 import { benchDelivery } from './delivery.js';
+import { benchE2e } from './e2e.js';
 import type { BenchResult } from './measure.js';
 import { benchPatterns } from './patterns.js';
 import { benchVector } from './vector.js';
@@ -12,6 +13,7 @@ const suites: [string, () => Promise<BenchResult[]>][] = [
   ['delivery', benchDelivery],
   ['archive', benchArchive],
   ['vector', benchVector],
+  ['e2e', benchE2e],
 ];
 
 const only = process.argv.slice(2);

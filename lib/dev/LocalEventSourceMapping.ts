@@ -23,7 +23,7 @@ export interface StreamConsumer {
    */
   filter?(record: StreamRecord): boolean;
   /** The Lambda handler. A thrown error retries the whole batch, as Lambda does. */
-  handler(event: StreamEvent): Promise<StreamBatchResponse | undefined | void>;
+  handler(event: StreamEvent): Promise<StreamBatchResponse | undefined>;
 }
 
 /** What happened to one invocation of one consumer. */
@@ -74,7 +74,7 @@ function compareSequence(a: string, b: string): number {
 }
 
 /** Index of the record Lambda would resume from: the lowest reported sequence number. */
-function resumeIndex(records: readonly StreamRecord[], response: StreamBatchResponse | undefined | void): number {
+function resumeIndex(records: readonly StreamRecord[], response: StreamBatchResponse | undefined): number {
   const failures = response?.batchItemFailures ?? [];
   if (failures.length === 0) return records.length;
   let lowest: string | undefined;
@@ -130,19 +130,25 @@ export class LocalEventSourceMapping {
     });
     for await (const batch of this.walker.batches()) {
       options.onRead?.(batch.shardId, batch.records);
-      await Promise.all(options.consumers.map((consumer) => this.deliver(consumer, batch.shardId, batch.records)));
+      await Promise.all(
+        options.consumers.map((consumer) => this.deliver(consumer, batch.shardId, batch.records)),
+      );
     }
   }
 
   /** One consumer's share of a batch, retried from the first unacknowledged record. */
-  private async deliver(consumer: StreamConsumer, shardId: string, batch: readonly StreamRecord[]): Promise<void> {
+  private async deliver(
+    consumer: StreamConsumer,
+    shardId: string,
+    batch: readonly StreamRecord[],
+  ): Promise<void> {
     const { options } = this;
     const maxRetries = options.maxRetries ?? 10;
     const backoff = resolveBackoff({ baseMs: 100, maxMs: 2000, ...options.retryBackoff });
     let pending = consumer.filter ? batch.filter((record) => consumer.filter!(record)) : [...batch];
     for (let attempt = 1; pending.length > 0; attempt++) {
       const started = Date.now();
-      let response: StreamBatchResponse | undefined | void;
+      let response: StreamBatchResponse | undefined;
       let error: unknown;
       try {
         response = await consumer.handler({ Records: pending });

@@ -7,7 +7,7 @@
  * records of one key arrive in write order: matching them first-in-first-out per key is exact.
  * Records nobody here wrote (TTL deletions, other writers) find no write and are not timed.
  */
-import type { JsonValue } from '../stream/types.js';
+import type { AttributeMap, JsonValue } from '../stream/types.js';
 
 export class WriteClock {
   private readonly pending = new Map<string, number[]>();
@@ -31,6 +31,16 @@ export class WriteClock {
     const at = times.shift();
     if (times.length === 0) this.pending.delete(id);
     return at;
+  }
+
+  /** {@link take} for a stream record's `Keys` (DynamoDB JSON; key attributes are S, N or B). */
+  takeRecordKeys(keys: AttributeMap): number | undefined {
+    const plain: Record<string, unknown> = {};
+    for (const name of this.keyAttributes) {
+      const value = keys[name];
+      plain[name] = value && 'S' in value ? value.S : value && 'N' in value ? value.N : undefined;
+    }
+    return this.take(plain);
   }
 
   /** Writes whose record has not been seen yet. */

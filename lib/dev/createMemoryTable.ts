@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -5,7 +6,6 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
 import type { Layout } from '../layout/types.js';
 
@@ -39,7 +39,10 @@ export interface MemoryTable {
  * ```
  * @throws ConfigError when a table of that name already exists
  */
-export async function createMemoryTable(client: DynamoDBClient, options: CreateMemoryTableOptions): Promise<MemoryTable> {
+export async function createMemoryTable(
+  client: DynamoDBClient,
+  options: CreateMemoryTableOptions,
+): Promise<MemoryTable> {
   const { tableName, layout, signal } = options;
   const keys = [
     { AttributeName: layout.partitionKey, KeyType: 'HASH' as const },
@@ -51,7 +54,10 @@ export async function createMemoryTable(client: DynamoDBClient, options: CreateM
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.AttributeName, AttributeType: 'S' as const })),
+        AttributeDefinitions: keys.map((k) => ({
+          AttributeName: k.AttributeName,
+          AttributeType: 'S' as const,
+        })),
         KeySchema: keys,
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),
@@ -60,15 +66,20 @@ export async function createMemoryTable(client: DynamoDBClient, options: CreateM
     streamArn = created.TableDescription?.LatestStreamArn;
   } catch (error) {
     if (error instanceof ResourceInUseException) {
-      throw new ConfigError(`table ${tableName} already exists: choose another name, or start from an empty DynamoDB Local`, {
-        cause: error,
-      });
+      throw new ConfigError(
+        `table ${tableName} already exists: choose another name, or start from an empty DynamoDB Local`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: signal });
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }), {
+      abortSignal: signal,
+    });
     streamArn ??= Table?.LatestStreamArn;
     if (Table?.TableStatus === 'ACTIVE') break;
     if (Date.now() > deadline) throw new ConfigError(`table ${tableName} did not become ACTIVE in time`);

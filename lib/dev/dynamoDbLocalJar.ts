@@ -22,7 +22,9 @@ export async function dynamoDbLocalJar(): Promise<string> {
     );
   }
   const libDir = join(packageDir, 'lib');
-  const folders = (await readdir(libDir).catch(() => [] as string[])).filter((n) => n.startsWith('dynamodb_local_'));
+  const folders = (await readdir(libDir).catch(() => [] as string[])).filter((n) =>
+    n.startsWith('dynamodb_local_'),
+  );
   for (const folder of folders.sort().reverse()) {
     const jar = join(libDir, folder, 'DynamoDBLocal.jar');
     if ((await stat(jar).catch(() => undefined))?.isFile()) return jar;

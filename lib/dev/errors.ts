@@ -7,12 +7,12 @@ import { MemoryCdcError } from '../errors.js';
 /** How to get Java where it is missing (DynamoDB Local 3.x runs on Java 17 or newer). */
 export const JAVA_INSTALL_HINT =
   'install a Java runtime, version 17 or newer (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`; ' +
-  'macOS: `brew install openjdk@17`), or set JAVA_HOME to one';
+  'macOS: `brew install openjdk@17`) and make sure its `bin` folder is on PATH';
 
 /** No `java` executable was found: DynamoDB Local cannot run. */
 export class JavaNotFoundError extends MemoryCdcError {
   constructor(options?: { cause?: unknown }) {
-    super(`DynamoDB Local needs Java, and no \`java\` was found on PATH or in JAVA_HOME: ${JAVA_INSTALL_HINT}`, options);
+    super(`DynamoDB Local needs Java, and no \`java\` was found on PATH: ${JAVA_INSTALL_HINT}`, options);
   }
 }
 

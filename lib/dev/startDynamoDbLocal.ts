@@ -27,6 +27,12 @@ export interface DynamoDbLocalOptions {
   startTimeoutMs?: number;
   /** Stops DynamoDB Local when aborted (also while it is starting). */
   signal?: AbortSignal;
+  /**
+   * Let DynamoDB Local send its usage telemetry to AWS. Off unless asked for (or unless
+   * DDB_LOCAL_TELEMETRY is set in the environment, which then decides).
+   * @default false
+   */
+  telemetry?: boolean;
 }
 
 /** A running DynamoDB Local. */
@@ -61,6 +67,20 @@ function captureOutput(child: ChildProcess): () => string {
   child.stdout?.on('data', take);
   child.stderr?.on('data', take);
   return () => lines.join('\n');
+}
+
+/**
+ * DynamoDB Local reads DDB_LOCAL_TELEMETRY (`0`: no telemetry) from its environment, and the
+ * package's `spawn` passes the parent's: set it for the spawn only, unless the user set it.
+ */
+function withTelemetrySetting<T>(telemetry: boolean, start: () => T): T {
+  if (process.env.DDB_LOCAL_TELEMETRY !== undefined) return start();
+  process.env.DDB_LOCAL_TELEMETRY = telemetry ? '1' : '0';
+  try {
+    return start();
+  } finally {
+    delete process.env.DDB_LOCAL_TELEMETRY;
+  }
 }
 
 async function ensurePortFree(port: number): Promise<void> {
@@ -109,19 +129,23 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const port = options.port ?? (await findFreePort());
   if (options.port !== undefined) await ensurePortFree(port);
 
-  const child = spawn({ port, sharedDb: options.sharedDb ?? true, stdio: 'pipe' });
+  const child = withTelemetrySetting(options.telemetry ?? false, () =>
+    spawn({ port, sharedDb: options.sharedDb ?? true, stdio: 'pipe' }),
+  );
   const output = captureOutput(child);
   let exited = false;
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.once('exit', (code, exitSignal) => {
-      exited = true;
-      resolve({ code, signal: exitSignal });
-    });
-    child.once('error', (error) => {
-      exited = child.exitCode !== null || child.pid === undefined;
-      resolve({ code: null, signal: null, error });
-    });
-  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+    (resolve) => {
+      child.once('exit', (code, exitSignal) => {
+        exited = true;
+        resolve({ code, signal: exitSignal });
+      });
+      child.once('error', (error) => {
+        exited = child.exitCode !== null || child.pid === undefined;
+        resolve({ code: null, signal: null, error });
+      });
+    },
+  );
   // If this process exits without stopping it (an uncaught error, process.exit), take Java along.
   const killOnExit = () => {
     if (!exited) child.kill('SIGKILL');
@@ -175,7 +199,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
           ? result.error.message
           : `exit code ${result.code ?? '-'}${result.signal ? `, signal ${result.signal}` : ''}`;
         const text = output();
-        const hint = /UnsupportedClassVersionError/.test(text) ? ` — the Java found is too old: ${JAVA_INSTALL_HINT}` : '';
+        const hint = /UnsupportedClassVersionError/.test(text)
+          ? ` — the Java found is too old: ${JAVA_INSTALL_HINT}`
+          : '';
         throw new DynamoDbLocalError(`DynamoDB Local stopped while starting (${how})${hint}`, text);
       }
       if (signal?.aborted) throw signal.reason;

@@ -10,6 +10,7 @@
  */
 import type { AttributeValue as DynamoDbAttributeValue } from '@aws-sdk/client-dynamodb';
 import type { _Record, AttributeValue as StreamsAttributeValue } from '@aws-sdk/client-dynamodb-streams';
+import { DYNAMODB_LOCAL_REGION } from '../stream/isTtlExpiry.js';
 import type { AttributeMap, AttributeValue, StreamRecord } from '../stream/types.js';
 
 /** An attribute value as either AWS SDK client returns it. */
@@ -21,12 +22,26 @@ function base64(bytes: string | Uint8Array): string {
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
+/** Options of the conversion. */
+export interface ToLambdaOptions {
+  /**
+   * DynamoDB Local's stream sends an empty map attribute as `{}` with no type (GetItem returns it
+   * correctly as `{"M":{}}`); read it as an empty map. Set only for DynamoDB Local streams (region
+   * `ddblocal`): on AWS a typeless value is malformed and decoding must say so.
+   */
+  typelessIsEmptyMap?: boolean;
+}
+
 /** Converts one SDK attribute value to Lambda's DynamoDB JSON (binary as base64). */
-export function toLambdaAttributeValue(value: SdkAttributeValue): AttributeValue {
+export function toLambdaAttributeValue(
+  value: SdkAttributeValue,
+  options: ToLambdaOptions = {},
+): AttributeValue {
   if (value.B !== undefined) return { B: base64(value.B) };
   if (value.BS !== undefined) return { BS: value.BS.map(base64) };
-  if (value.M !== undefined) return { M: toLambdaImage(value.M) };
-  if (value.L !== undefined) return { L: value.L.map(toLambdaAttributeValue) };
+  if (value.M !== undefined) return { M: toLambdaImage(value.M, options) };
+  if (value.L !== undefined) return { L: value.L.map((v) => toLambdaAttributeValue(v, options)) };
+  if (options.typelessIsEmptyMap && Object.keys(value).length === 0) return { M: {} };
   if (value.$unknown !== undefined) {
     // A type this SDK version does not model: keep it as it came so decoding reports it precisely.
     const [name, inner] = value.$unknown;
@@ -36,9 +51,12 @@ export function toLambdaAttributeValue(value: SdkAttributeValue): AttributeValue
 }
 
 /** Converts an SDK item image (or key map) to Lambda's DynamoDB JSON. */
-export function toLambdaImage(image: Record<string, SdkAttributeValue>): AttributeMap {
+export function toLambdaImage(
+  image: Record<string, SdkAttributeValue>,
+  options: ToLambdaOptions = {},
+): AttributeMap {
   const out: AttributeMap = {};
-  for (const [name, value] of Object.entries(image)) out[name] = toLambdaAttributeValue(value);
+  for (const [name, value] of Object.entries(image)) out[name] = toLambdaAttributeValue(value, options);
   return out;
 }
 
@@ -73,9 +91,10 @@ export function toLambdaRecord(record: _Record, streamArn: string): StreamRecord
     if (data.ApproximateCreationDateTime !== undefined) {
       dynamodb.ApproximateCreationDateTime = data.ApproximateCreationDateTime.getTime() / 1000;
     }
-    if (data.Keys) dynamodb.Keys = toLambdaImage(data.Keys);
-    if (data.NewImage) dynamodb.NewImage = toLambdaImage(data.NewImage);
-    if (data.OldImage) dynamodb.OldImage = toLambdaImage(data.OldImage);
+    const options = { typelessIsEmptyMap: region === DYNAMODB_LOCAL_REGION };
+    if (data.Keys) dynamodb.Keys = toLambdaImage(data.Keys, options);
+    if (data.NewImage) dynamodb.NewImage = toLambdaImage(data.NewImage, options);
+    if (data.OldImage) dynamodb.OldImage = toLambdaImage(data.OldImage, options);
     if (data.SequenceNumber !== undefined) dynamodb.SequenceNumber = data.SequenceNumber;
     if (data.SizeBytes !== undefined) dynamodb.SizeBytes = data.SizeBytes;
     if (data.StreamViewType !== undefined) dynamodb.StreamViewType = data.StreamViewType;

@@ -27,7 +27,11 @@ export function expectedOutputs(table: string, writes: readonly SeedWrite[]): Ou
   for (const write of writes) {
     if (write.op === 'put') sim.put(write.item);
     else if (write.op === 'delete') sim.delete(write.key);
-    else sim.update(write.key, { ...write.set, ...Object.fromEntries((write.remove ?? []).map((n) => [n, undefined])) });
+    else
+      sim.update(write.key, {
+        ...write.set,
+        ...Object.fromEntries((write.remove ?? []).map((n) => [n, undefined])),
+      });
   }
   const pipeline = createPipeline({ layout: agentMemoryLayout });
   return sim.records.flatMap((record) =>

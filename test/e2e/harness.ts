@@ -29,7 +29,11 @@ import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/e
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.js';
 
-export const BUCKETS = { archive: 'e2e-archive', deadLetters: 'e2e-dead-letters', claimChecks: 'e2e-claim-checks' };
+export const BUCKETS = {
+  archive: 'e2e-archive',
+  deadLetters: 'e2e-dead-letters',
+  claimChecks: 'e2e-claim-checks',
+};
 export const CHANGE_LOG = 'memory-changes';
 export const EVENT_BUS = 'memory-bus';
 
@@ -106,11 +110,16 @@ export async function startHarness(): Promise<Harness> {
     if (errors.length) throw new AggregateError(errors, 'harness did not close cleanly');
   };
   try {
+    /** Registers a started service's closer as soon as it is up, so a later failure still stops it. */
+    const started = <T>(handle: T, closer: (handle: T) => Promise<void>): T => {
+      closers.push(() => closer(handle));
+      return handle;
+    };
     const [ddb, kinesis, s3, bus] = await Promise.all([
-      startDynamoDbLocal().then((d) => (closers.push(() => d.stop()), d)),
-      startKinesalite().then((k) => (closers.push(() => k.close()), k)),
-      startS3rver({ buckets: Object.values(BUCKETS) }).then((s) => (closers.push(() => s.close()), s)),
-      startEventBridgeEndpoint().then((b) => (closers.push(() => b.close()), b)),
+      startDynamoDbLocal().then((d) => started(d, (x) => x.stop())),
+      startKinesalite().then((k) => started(k, (x) => x.close())),
+      startS3rver({ buckets: Object.values(BUCKETS) }).then((x) => started(x, (y) => y.close())),
+      startEventBridgeEndpoint().then((b) => started(b, (x) => x.close())),
     ]);
     await kinesis.createStream(CHANGE_LOG, 2);
     const clientConfig = { endpoint: ddb.endpoint, region: ddb.region, credentials: ddb.credentials };
@@ -161,7 +170,8 @@ export async function startHarness(): Promise<Harness> {
       router,
       archiver,
       createTable: (name) => createMemoryTable(dynamodb, { tableName: name, layout: agentMemoryLayout }),
-      write: (table, writes) => runSeeder({ client: dynamodb, tableName: table, writes, keyAttributes: ['pk', 'sk'] }),
+      write: (table, writes) =>
+        runSeeder({ client: dynamodb, tableName: table, writes, keyAttributes: ['pk', 'sk'] }),
       pump(table, options = {}) {
         const controller = new AbortController();
         const read: StreamRecord[] = [];
@@ -202,7 +212,11 @@ export async function startHarness(): Promise<Harness> {
       async changeLog(table) {
         const records = await kinesis.readStream(CHANGE_LOG);
         return records
-          .map((r) => ({ partitionKey: r.partitionKey, shardId: r.shardId, detail: JSON.parse(r.data) as MemoryEventDetail }))
+          .map((r) => ({
+            partitionKey: r.partitionKey,
+            shardId: r.shardId,
+            detail: JSON.parse(r.data) as MemoryEventDetail,
+          }))
           .filter((r) => r.detail.origin.table === table);
       },
       events(table) {

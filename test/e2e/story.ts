@@ -31,14 +31,32 @@ export function scriptedSession(now: number): ScriptedWrite[] {
   const at = (offset: number) => new Date((now + offset) * 1000).toISOString();
   return [
     {
-      write: { op: 'put', item: { ...conv, title: 'Lisbon', status: 'active', turn_count: 0, created_at: at(0), expires_at: expires } },
+      write: {
+        op: 'put',
+        item: {
+          ...conv,
+          title: 'Lisbon',
+          status: 'active',
+          turn_count: 0,
+          created_at: at(0),
+          expires_at: expires,
+        },
+      },
       eventBridge: ['Conversation Created'],
       kinesis: 'Conversation Created',
     },
     {
       write: {
         op: 'put',
-        item: { ...turn1, turn_id: 't-1', role: 'user', text: 'Find me a quiet hotel.', seq: 1, embedding: [0.1, -0.2, 0.3], expires_at: expires },
+        item: {
+          ...turn1,
+          turn_id: 't-1',
+          role: 'user',
+          text: 'Find me a quiet hotel.',
+          seq: 1,
+          embedding: [0.1, -0.2, 0.3],
+          expires_at: expires,
+        },
       },
       eventBridge: ['Turn Created', 'Conversation Started'],
       kinesis: 'Turn Created',
@@ -49,7 +67,17 @@ export function scriptedSession(now: number): ScriptedWrite[] {
       kinesis: 'Conversation Updated',
     },
     {
-      write: { op: 'put', item: { ...turn2, turn_id: 't-2', role: 'assistant', text: 'Three options.', seq: 2, expires_at: expires } },
+      write: {
+        op: 'put',
+        item: {
+          ...turn2,
+          turn_id: 't-2',
+          role: 'assistant',
+          text: 'Three options.',
+          seq: 2,
+          expires_at: expires,
+        },
+      },
       eventBridge: ['Turn Created'],
       kinesis: 'Turn Created',
     },
@@ -66,11 +94,18 @@ export function scriptedSession(now: number): ScriptedWrite[] {
     },
     { write: { op: 'delete', key: turn1 }, eventBridge: ['Turn Deleted'], kinesis: 'Turn Deleted' },
     {
-      write: { op: 'put', item: { ...run, conversation_id: 'c-e2e', status: 'queued', created_at: at(4), expires_at: expires } },
+      write: {
+        op: 'put',
+        item: { ...run, conversation_id: 'c-e2e', status: 'queued', created_at: at(4), expires_at: expires },
+      },
       eventBridge: ['Run Created'],
       kinesis: 'Run Created',
     },
-    { write: { op: 'update', key: run, set: { status: 'running' } }, eventBridge: ['Run Updated'], kinesis: 'Run Updated' },
+    {
+      write: { op: 'update', key: run, set: { status: 'running' } },
+      eventBridge: ['Run Updated'],
+      kinesis: 'Run Updated',
+    },
     {
       write: { op: 'put', item: { ...ledger, tool: 'hotels.search', status: 'pending', attempts: 1 } },
       eventBridge: ['Ledger Entry Created'],
@@ -100,7 +135,10 @@ export function scriptedSession(now: number): ScriptedWrite[] {
     { write: { op: 'put', item: { ...counter, count: 1, limit: 100_000 } }, eventBridge: [], kinesis: null },
     { write: { op: 'update', key: counter, set: { count: 2 } }, eventBridge: [], kinesis: null },
     {
-      write: { op: 'put', item: { pk: 'SYSTEM#migrations', sk: 'v12', applied_at: at(6), checksum: 'c0ffee' } },
+      write: {
+        op: 'put',
+        item: { pk: 'SYSTEM#migrations', sk: 'v12', applied_at: at(6), checksum: 'c0ffee' },
+      },
       eventBridge: ['Unknown Item Created'],
       kinesis: 'Unknown Item Created',
     },
@@ -119,7 +157,7 @@ export function scriptedSession(now: number): ScriptedWrite[] {
           tags: new Set(['travel', 'lisbon']),
           scores: new Set([new NumberValue('1'), new NumberValue('98765432109876543210')]),
           // No empty map: DynamoDB Local's stream sends `{}` without a type for one (real AWS sends
-          // `{"M":{}}`), which the decoder rightly rejects. See the report in test/e2e/README.md.
+          // `{"M":{}}`), which the decoder rejects. See test/e2e/README.md.
           nested: { list: [1, 'two', { three: true }], nothing: null },
         },
       },
@@ -130,18 +168,31 @@ export function scriptedSession(now: number): ScriptedWrite[] {
       // ~300 KB: over the 256 KB PutEvents limit configured here, so EventBridge gets a claim check.
       write: {
         op: 'put',
-        item: { ...bigTurn, turn_id: 't-3', role: 'user', text: 'pasted document '.repeat(19_000), seq: 3, expires_at: expires },
+        item: {
+          ...bigTurn,
+          turn_id: 't-3',
+          role: 'user',
+          text: 'pasted document '.repeat(19_000),
+          seq: 3,
+          expires_at: expires,
+        },
       },
       eventBridge: ['Turn Created'],
       kinesis: 'Turn Created',
     },
     {
-      write: { op: 'put', item: { pk: 'IDEMPOTENCY#req-e2e', sk: 'IDEMPOTENCY', status: 'in_progress', expires_at: now + DAY } },
+      write: {
+        op: 'put',
+        item: { pk: 'IDEMPOTENCY#req-e2e', sk: 'IDEMPOTENCY', status: 'in_progress', expires_at: now + DAY },
+      },
       eventBridge: ['Idempotency Key Created'],
       kinesis: 'Idempotency Key Created',
     },
     {
-      write: { op: 'put', item: { pk: 'FLAG#semantic-recall', sk: 'FLAG', enabled: true, rollout_percent: 25 } },
+      write: {
+        op: 'put',
+        item: { pk: 'FLAG#semantic-recall', sk: 'FLAG', enabled: true, rollout_percent: 25 },
+      },
       eventBridge: ['Feature Flag Created'],
       kinesis: 'Feature Flag Created',
     },

@@ -67,4 +67,21 @@ describe('toLambdaRecord', () => {
     expect(lambda.awsRegion).toBe('eu-west-1');
     expect(lambda.dynamodb!.Keys).toEqual({ pk: { X: 'y' } });
   });
+
+  it("reads DynamoDB Local's typeless empty map as an empty map, and only on a DynamoDB Local stream", () => {
+    const record = (): _Record => ({
+      eventID: 'e-map',
+      eventName: 'INSERT',
+      dynamodb: {
+        ApproximateCreationDateTime: new Date('2026-11-01T10:00:00Z'),
+        Keys: { pk: { S: 'USER#u1' } },
+        NewImage: { pk: { S: 'USER#u1' }, prefs: {} as never, nested: { L: [{} as never] } },
+        SequenceNumber: '100',
+      },
+    });
+    const local = toLambdaRecord(record(), 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/2026');
+    expect(decodeRecord(local).after).toEqual({ pk: 'USER#u1', prefs: {}, nested: [{}] });
+    const real = toLambdaRecord(record(), ARN);
+    expect(() => decodeRecord(real)).toThrow(/malformed NewImage/);
+  });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext, RegisterCommand } from '../types.js';
 import { registerBackfill } from './backfill.js';
 import { registerCapture } from './capture.js';
+import { registerDev } from './dev.js';
 import { registerFixtures } from './fixtures.js';
 import { registerReplay } from './replay.js';
 import { registerRestore } from './restore.js';
@@ -19,6 +20,7 @@ const commands: RegisterCommand[] = [
   registerCapture,
   registerBackfill,
   registerRestore,
+  registerDev,
   registerVectors,
   registerRules,
 ];

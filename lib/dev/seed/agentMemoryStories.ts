@@ -81,11 +81,19 @@ const conversation: SeedStory = function* (c) {
     yield {
       op: 'update',
       key: last,
-      set: { text: `${c.pick(ANSWERS)} (corrected)`, embedding: fixtureVector(seconds(c.stamp()), 8), updated_at: iso(c.stamp()) },
+      set: {
+        text: `${c.pick(ANSWERS)} (corrected)`,
+        embedding: fixtureVector(seconds(c.stamp()), 8),
+        updated_at: iso(c.stamp()),
+      },
     };
   }
   if (c.random() < 0.3) {
-    yield { op: 'update', key: turnKeys[0]!, set: { feedback: c.pick(['thumbs_up', 'thumbs_down']), updated_at: iso(c.stamp()) } };
+    yield {
+      op: 'update',
+      key: turnKeys[0]!,
+      set: { feedback: c.pick(['thumbs_up', 'thumbs_down']), updated_at: iso(c.stamp()) },
+    };
   }
   if (c.random() < 0.2) {
     // A read touches only bookkeeping: noise, kept from EventBridge.
@@ -120,7 +128,13 @@ const run: SeedStory = function* (c) {
     const stepKey = { pk, sk: `RUN#${runId}#STEP#${String(step).padStart(3, '0')}` };
     yield {
       op: 'put',
-      item: { ...stepKey, kind: step === 1 ? 'plan' : 'tool', status: 'running', started_at: iso(c.stamp()), expires_at: expires },
+      item: {
+        ...stepKey,
+        kind: step === 1 ? 'plan' : 'tool',
+        status: 'running',
+        started_at: iso(c.stamp()),
+        expires_at: expires,
+      },
     };
     const call = c.id('call');
     const ledgerKey = { pk, sk: `LEDGER#${runId}#TOOL#${call}` };
@@ -139,18 +153,35 @@ const run: SeedStory = function* (c) {
     failed = c.random() < 0.2;
     const finished = iso(c.stamp());
     yield failed
-      ? { op: 'update', key: ledgerKey, set: { status: 'failed', error: 'upstream timeout after 30 s', finished_at: finished } }
+      ? {
+          op: 'update',
+          key: ledgerKey,
+          set: { status: 'failed', error: 'upstream timeout after 30 s', finished_at: finished },
+        }
       : {
           op: 'update',
           key: ledgerKey,
-          set: { status: 'succeeded', result_ref: `s3://tool-results/${call}.json`, latency_ms: 100 + Math.floor(c.random() * 900), finished_at: finished },
+          set: {
+            status: 'succeeded',
+            result_ref: `s3://tool-results/${call}.json`,
+            latency_ms: 100 + Math.floor(c.random() * 900),
+            finished_at: finished,
+          },
         };
-    yield { op: 'update', key: stepKey, set: { status: failed ? 'failed' : 'completed', finished_at: iso(c.stamp()) } };
+    yield {
+      op: 'update',
+      key: stepKey,
+      set: { status: failed ? 'failed' : 'completed', finished_at: iso(c.stamp()) },
+    };
   }
   yield {
     op: 'update',
     key: runKey,
-    set: { status: failed ? 'failed' : 'completed', finished_at: iso(c.stamp()), cost_usd: Math.round(c.random() * 1e6) / 1e8 },
+    set: {
+      status: failed ? 'failed' : 'completed',
+      finished_at: iso(c.stamp()),
+      cost_usd: Math.round(c.random() * 1e6) / 1e8,
+    },
   };
 };
 
@@ -169,7 +200,15 @@ const counter: SeedStory = function* (c) {
 /** An idempotency key: in progress, then completed. */
 const idempotency: SeedStory = function* (c) {
   const key = { pk: `IDEMPOTENCY#${c.id('req')}`, sk: 'IDEMPOTENCY' };
-  yield { op: 'put', item: { ...key, status: 'in_progress', request_hash: `sha256:${c.id('h')}`, expires_at: seconds(c.stamp()) + DAY_S } };
+  yield {
+    op: 'put',
+    item: {
+      ...key,
+      status: 'in_progress',
+      request_hash: `sha256:${c.id('h')}`,
+      expires_at: seconds(c.stamp()) + DAY_S,
+    },
+  };
   yield { op: 'update', key, set: { status: 'completed', response_ref: c.id('r') } };
 };
 
@@ -187,7 +226,11 @@ const memory: SeedStory = function* (c) {
       created_at: iso(c.stamp()),
     },
   };
-  yield { op: 'update', key, set: { text: 'Prefers quiet hotels; travels in March.', confidence: 0.9, updated_at: iso(c.stamp()) } };
+  yield {
+    op: 'update',
+    key,
+    set: { text: 'Prefers quiet hotels; travels in March.', confidence: 0.9, updated_at: iso(c.stamp()) },
+  };
 };
 
 /** A feature flag, rolled out further. */
@@ -205,7 +248,10 @@ const expired: SeedStory = function* (c) {
   const pk = `USER#${c.pick(USERS)}`;
   const conv = c.id('c-old');
   const past = seconds(c.stamp()) - 3600;
-  yield { op: 'put', item: { pk, sk: `CONV#${conv}`, title: 'Old chat', status: 'idle', turn_count: 2, expires_at: past } };
+  yield {
+    op: 'put',
+    item: { pk, sk: `CONV#${conv}`, title: 'Old chat', status: 'idle', turn_count: 2, expires_at: past },
+  };
   for (let seq = 1; seq <= 2; seq++) {
     yield {
       op: 'put',
@@ -224,7 +270,10 @@ const expired: SeedStory = function* (c) {
 
 /** An item no rule of the layout knows (it must flow as `Unknown Item …`, never block the stream). */
 const unknown: SeedStory = function* (c) {
-  yield { op: 'put', item: { pk: `SYSTEM#${c.id('job')}`, sk: 'STATE', state: 'scheduled', at: iso(c.stamp()) } };
+  yield {
+    op: 'put',
+    item: { pk: `SYSTEM#${c.id('job')}`, sk: 'STATE', state: 'scheduled', at: iso(c.stamp()) },
+  };
 };
 
 /** The agent-memory stories and how often each starts. */

@@ -1,4 +1,9 @@
-import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SeedWrite } from './types.js';
 
@@ -17,10 +22,16 @@ export async function applySeedWrite(
   const send = { abortSignal: options.signal };
   switch (write.op) {
     case 'put':
-      await client.send(new PutItemCommand({ TableName: tableName, Item: marshall(write.item, MARSHALL) }), send);
+      await client.send(
+        new PutItemCommand({ TableName: tableName, Item: marshall(write.item, MARSHALL) }),
+        send,
+      );
       return;
     case 'delete':
-      await client.send(new DeleteItemCommand({ TableName: tableName, Key: marshall(write.key, MARSHALL) }), send);
+      await client.send(
+        new DeleteItemCommand({ TableName: tableName, Key: marshall(write.key, MARSHALL) }),
+        send,
+      );
       return;
     case 'update': {
       const names: Record<string, string> = {};
@@ -34,7 +45,10 @@ export async function applySeedWrite(
         names[`#r${i}`] = name;
         return `#r${i}`;
       });
-      const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+      const expression = [
+        sets.length ? `SET ${sets.join(', ')}` : '',
+        removes.length ? `REMOVE ${removes.join(', ')}` : '',
+      ]
         .filter(Boolean)
         .join(' ');
       await client.send(

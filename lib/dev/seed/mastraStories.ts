@@ -35,9 +35,19 @@ const skOf = (entity: string, ...composites: [string, string][]) => electroKey(`
 const edb = (entity: string): SeedItem => ({ __edb_e__: entity, __edb_v__: '1' });
 
 const threadKey = (id: string) => ({ pk: pkOf('thread', ['id', id]), sk: skOf('thread', ['id', id]) });
-const messageKey = (id: string) => ({ pk: pkOf('message', ['id', id]), sk: skOf('message', ['entity', 'message']) });
+const messageKey = (id: string) => ({
+  pk: pkOf('message', ['id', id]),
+  sk: skOf('message', ['entity', 'message']),
+});
 
-function message(c: SeedContext, threadId: string, resourceId: string, role: string, text: string, ttl: number): SeedItem {
+function message(
+  c: SeedContext,
+  threadId: string,
+  resourceId: string,
+  role: string,
+  text: string,
+  ttl: number,
+): SeedItem {
   const id = c.id('msg');
   const at = iso(c.stamp());
   return {
@@ -84,10 +94,17 @@ const thread: SeedStory = function* (c) {
   const turns = 2 + Math.floor(c.random() * 4);
   for (let i = 0; i < turns; i++) {
     const role = i % 2 === 0 ? 'user' : 'assistant';
-    yield { op: 'put', item: message(c, id, resourceId, role, c.pick(role === 'user' ? PROMPTS : REPLIES), ttl) };
+    yield {
+      op: 'put',
+      item: message(c, id, resourceId, role, c.pick(role === 'user' ? PROMPTS : REPLIES), ttl),
+    };
     yield { op: 'update', key: threadKey(id), set: { updatedAt: iso(c.stamp()) } };
   }
-  yield { op: 'update', key: threadKey(id), set: { title: c.pick(PROMPTS).slice(0, 30), updatedAt: iso(c.stamp()) } };
+  yield {
+    op: 'update',
+    key: threadKey(id),
+    set: { title: c.pick(PROMPTS).slice(0, 30), updatedAt: iso(c.stamp()) },
+  };
 };
 
 /** A workflow run: its snapshot upserted as it runs, ending in success or failed. */
@@ -98,7 +115,8 @@ const workflow: SeedStory = function* (c) {
     pk: pkOf('workflow_snapshot', ['workflow_name', workflowName]),
     sk: skOf('workflow_snapshot', ['run_id', runId]),
   };
-  const snapshot = (status: string) => JSON.stringify({ runId, status, value: {}, context: {}, timestamp: c.stamp() });
+  const snapshot = (status: string) =>
+    JSON.stringify({ runId, status, value: {}, context: {}, timestamp: c.stamp() });
   const created = iso(c.stamp());
   yield {
     op: 'put',
@@ -136,7 +154,11 @@ const resource: SeedStory = function* (c) {
       ...edb('resource'),
     },
   };
-  yield { op: 'update', key, set: { workingMemory: '# User Information\n- **First Name**: Ana\n', updatedAt: iso(c.stamp()) } };
+  yield {
+    op: 'update',
+    key,
+    set: { workingMemory: '# User Information\n- **First Name**: Ana\n', updatedAt: iso(c.stamp()) },
+  };
 };
 
 /** Messages of an old thread written with their TTL already passed: the TTL process deletes them. */

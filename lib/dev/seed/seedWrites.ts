@@ -47,7 +47,8 @@ export function storiesFor(layout: Layout): SeedStories {
  */
 export function* seedWrites(options: SeedWritesOptions): Generator<SeedWrite, void, undefined> {
   const { stories, count } = options;
-  if (!Number.isInteger(count) || count < 0) throw new ConfigError(`seed count must be a whole number >= 0 (given ${count})`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new ConfigError(`seed count must be a whole number >= 0 (given ${count})`);
   const total = stories.reduce((sum, [, weight]) => sum + weight, 0);
   if (total <= 0) throw new ConfigError('the seed stories have no positive weight');
   const random = seededRandom(options.seed ?? 1);

@@ -1,0 +1,142 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatDevView } from '../../dev/formatDevView.js';
+import { type DevInfo, runDev } from '../../dev/runDev.js';
+import { ConfigError, MemoryCdcError } from '../../errors.js';
+import { resolveLayout } from '../../layout/resolveLayout.js';
+import { abortOnInterrupt, parsePositiveInteger, parsePositiveNumber } from '../../live/cliSupport.js';
+import { formatOutputLine } from '../../replay/formatOutput.js';
+import type { RoutingConfig } from '../../routing/types.js';
+import { readJsonArgument } from '../readJsonArgument.js';
+import type { CliContext, RegisterCommand } from '../types.js';
+
+/** Flags of `memory-cdc dev`. */
+export interface DevFlags {
+  layout: string;
+  table?: string;
+  seed: string;
+  rate: string;
+  port: string;
+  emulators?: boolean;
+  json?: boolean;
+  outDir: string;
+  routing?: string;
+  duration?: string;
+}
+
+/** Parses a whole number >= 0. */
+function parseCount(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`${option} must be a whole number >= 0 (given ${JSON.stringify(value)})`);
+  return n;
+}
+
+function describeReady(info: DevInfo): string {
+  const lines = [
+    `DynamoDB Local: ${info.endpoint} (any region and credentials; e.g. aws dynamodb scan --endpoint-url ${info.endpoint} --table-name ${info.tableName})`,
+    `table ${info.tableName} (layout ${info.layout}), stream ${info.streamArn}`,
+    ...Object.entries(info.outputs).map(([name, where]) => `  ${name.padEnd(13)} ${where}`),
+    'Ctrl-C stops everything',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function runDevCommand(flags: DevFlags, ctx: CliContext): Promise<void> {
+  const layout = resolveLayout(flags.layout, ctx.cwd);
+  const seed = parseCount('--seed', flags.seed);
+  const seedRate = Number(flags.rate);
+  if (!Number.isFinite(seedRate) || seedRate < 0) {
+    throw new ConfigError(
+      `--rate must be a number of writes per second >= 0 (given ${JSON.stringify(flags.rate)})`,
+    );
+  }
+  const port = parsePositiveInteger('--port', flags.port)!;
+  const durationSeconds = parsePositiveNumber('--duration', flags.duration);
+  const routing = flags.routing
+    ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
+    : undefined;
+  const controller = new AbortController();
+  const stopInterrupt = abortOnInterrupt(controller, () =>
+    ctx.err('\ndev: stopping (DynamoDB Local, sinks, seeder)\n'),
+  );
+  const timer = durationSeconds ? setTimeout(() => controller.abort(), durationSeconds * 1000) : undefined;
+  // Redraw in place on a terminal; otherwise (a log, CI, or --json on the same screen) print every 10 s.
+  const redraw = !flags.json && process.stderr.isTTY === true;
+  let drawn = 0;
+  let lastPrinted = 0;
+  try {
+    const { snapshot, info } = await runDev({
+      layout,
+      ...(flags.table ? { tableName: flags.table } : {}),
+      port,
+      seed,
+      seedRate,
+      emulators: flags.emulators ?? false,
+      outDir: resolve(ctx.cwd, flags.outDir),
+      ...(routing ? { routing } : {}),
+      signal: controller.signal,
+      ...(flags.json ? { onOutput: (output) => ctx.out(`${formatOutputLine(output)}\n`) } : {}),
+      onReady: (ready) => ctx.err(describeReady(ready)),
+      onView: (s, ready) => {
+        if (redraw) {
+          // Lines cut to the terminal's width: a wrapped line would throw the redraw off by one.
+          const columns = Math.max(40, (process.stderr.columns ?? 120) - 1);
+          const text = formatDevView({ ...ready, table: ready.tableName }, s, { width: columns })
+            .split('\n')
+            .map((line) => line.slice(0, columns))
+            .join('\n');
+          ctx.err(`${drawn ? `\x1b[${drawn}F\x1b[J` : ''}${text}\n`);
+          drawn = text.split('\n').length;
+        } else if (s.elapsedMs - lastPrinted >= 10_000) {
+          lastPrinted = s.elapsedMs;
+          ctx.err(`${formatDevView({ ...ready, table: ready.tableName }, s)}\n`);
+        }
+      },
+    });
+    if (redraw && drawn) ctx.err(`\x1b[${drawn}F\x1b[J`);
+    ctx.err(`${formatDevView({ ...info, table: info.tableName }, snapshot, { full: true })}\n`);
+    ctx.err('dev: stopped\n');
+  } catch (error) {
+    // Ctrl-C while DynamoDB Local was still starting: everything is stopped already.
+    if (!controller.signal.aborted || error instanceof MemoryCdcError) throw error;
+    ctx.err('dev: stopped\n');
+  } finally {
+    if (timer) clearTimeout(timer);
+    stopInterrupt();
+  }
+}
+
+/**
+ * `memory-cdc dev`: DynamoDB Local with the memory table, an optional seeder, and the stream
+ * consumed by the router's and archiver's processing into local sinks (or emulators), with a live view.
+ */
+export const registerDev: RegisterCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('dev')
+    .description(
+      'Run the pipeline against a real DynamoDB stream on this machine: DynamoDB Local (Java 17+), a memory table, optional seed data, live view',
+    )
+    .option('--layout <layout>', 'agent-memory | mastra | path to a layout JSON file', 'agent-memory')
+    .option('--table <name>', 'table name (default: the layout name)')
+    .option('--seed <n>', 'write n realistic items over time (0: none; write your own to the endpoint)', '0')
+    .option('--rate <n>', 'seed writes per second (0: as fast as DynamoDB Local takes them)', '20')
+    .option('--port <port>', "DynamoDB Local's port", '8000')
+    .option(
+      '--emulators',
+      'change log to kinesalite and archive/dead letters to s3rver instead of local files',
+    )
+    .option('--json', 'print one JSON line per delivered output on stdout (the live view stays on stderr)')
+    .option('--out-dir <dir>', 'folder for the local sinks', '.memory-cdc/dev')
+    .option('--routing <file>', 'JSON routing configuration (which entities go to which sink)')
+    .option('--duration <seconds>', 'stop after this long (default: run until Ctrl-C)')
+    .action(async (flags: DevFlags) => {
+      try {
+        await runDevCommand(flags, ctx);
+      } catch (error) {
+        if (!(error instanceof MemoryCdcError)) throw error;
+        ctx.err(`memory-cdc dev: ${error.message}\n`);
+        ctx.exitCode = error instanceof ConfigError ? 2 : 1;
+      }
+    });
+};
