@@ -229,8 +229,10 @@ export async function processChangeLogBatch(
     }
     const batchItemFailures = fates.slice(firstReported).map((fate, offset) => {
       if (!fate.sequenceNumber) {
-        throw new Error(
+        throw new DeliveryError(
+          'kinesis',
           `record ${firstReported + offset} of the batch must be retried but has no sequenceNumber`,
+          true,
         );
       }
       return { itemIdentifier: fate.sequenceNumber };
