@@ -10,8 +10,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Logger } from 'pino';
+import { createAwsClient } from '../lib/config/createAwsClient.js';
 import { loadRouterConfig, type RouterConfig } from '../lib/config/routerConfig.js';
 import { processStreamBatch } from '../lib/delivery/processStreamBatch.js';
 import type { RetryPolicy } from '../lib/delivery/retryPolicy.js';
@@ -45,9 +45,6 @@ export interface RouterOverrides {
   metrics?: Metrics;
 }
 
-/** Time limits of every AWS call: a hung connection must not eat the invocation. */
-const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 15_000 });
-
 /**
  * Builds the router's handler from its configuration. Call once per container.
  *
@@ -67,15 +64,13 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
       vector: { ...routing.vector, enabled: false },
     },
   });
-  const s3 = overrides.clients?.s3 ?? new S3Client({ maxAttempts: 1, requestHandler: requestHandler() });
+  const s3 = overrides.clients?.s3 ?? createAwsClient(S3Client);
   const telemetry = new DeliveryTelemetry();
   const retry = { maxAttempts: config.deliveryMaxAttempts, ...overrides.retry };
   const claimCheck = new S3ClaimCheckStore({ client: s3, bucket: config.claimCheckBucket });
   const sinks = [
     new EventBridgePublisher({
-      client:
-        overrides.clients?.eventBridge ??
-        new EventBridgeClient({ maxAttempts: 1, requestHandler: requestHandler() }),
+      client: overrides.clients?.eventBridge ?? createAwsClient(EventBridgeClient),
       eventBusName: config.eventBusName,
       maxRequestBytes: config.eventBridgeMaxRequestBytes,
       concurrency: config.eventBridgeConcurrency,
@@ -84,8 +79,7 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
       telemetry,
     }),
     new KinesisPublisher({
-      client:
-        overrides.clients?.kinesis ?? new KinesisClient({ maxAttempts: 1, requestHandler: requestHandler() }),
+      client: overrides.clients?.kinesis ?? createAwsClient(KinesisClient),
       stream: config.changeLogStream,
       maxRecordBytes: config.kinesisMaxRecordBytes,
       maxRequestBytes: config.kinesisMaxRequestBytes,

@@ -12,9 +12,9 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { createAwsClient } from '../lib/config/createAwsClient.js';
 import type { RetryPolicy } from '../lib/delivery/retryPolicy.js';
 import { resolveLayout } from '../lib/layout/resolveLayout.js';
 import { createLogger } from '../lib/logging/createLogger.js';
@@ -52,9 +52,6 @@ export interface VectorSyncOverrides {
   metrics?: Metrics;
 }
 
-/** Time limits of every AWS call: a hung connection must not eat the invocation. */
-const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 15_000 });
-
 /**
  * Builds the vector sync's handler from its configuration. Call once per container.
  *
@@ -73,11 +70,9 @@ export function createVectorSyncHandler(
 ): VectorSyncHandler {
   const layout = resolveLayout(config.layout);
   const route = resolveRouting(config.routing).vector;
-  const s3 = overrides.clients?.s3 ?? new S3Client({ maxAttempts: 1, requestHandler: requestHandler() });
+  const s3 = overrides.clients?.s3 ?? createAwsClient(S3Client);
   const index = new S3VectorsIndex({
-    client:
-      overrides.clients?.s3Vectors ??
-      new S3VectorsClient({ maxAttempts: 1, requestHandler: requestHandler() }),
+    client: overrides.clients?.s3Vectors ?? createAwsClient(S3VectorsClient),
     vectorBucketName: config.vectorBucketName,
     indexName: config.vectorIndexName,
     dimension: config.embeddingDimensions,

@@ -5,6 +5,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
+import { createAwsClient } from '../config/createAwsClient.js';
 import { S3DeadLetterStore } from '../delivery/S3DeadLetterStore.js';
 import type { StreamBatchResponse } from '../delivery/types.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
@@ -27,7 +28,7 @@ export type ArchiverHandler = (event: StreamEvent, context?: ArchiverContext) =>
 
 /** Replacements for what the handler would make itself (tests, local runs). */
 export interface ArchiverOverrides {
-  /** @default new S3Client({ maxAttempts: 1 }) (retries are the sink's, counted in metrics) */
+  /** @default createAwsClient(S3Client): SDK retries off (the sink's are counted in metrics), call time limits */
   s3Client?: S3Client;
   logger?: Logger;
   /** `null`: no metrics. @default Powertools Metrics (EMF on stdout), service `archiver` */
@@ -53,7 +54,7 @@ export function createArchiverHandler(
     layout: resolveLayout(config.layout),
     routing: resolveRouting(config.routing),
   });
-  const s3 = overrides.s3Client ?? new S3Client({ maxAttempts: 1 });
+  const s3 = overrides.s3Client ?? createAwsClient(S3Client);
   const telemetry = new DeliveryTelemetry();
   const sink = new S3ArchiveSink({
     client: s3,

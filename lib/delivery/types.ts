@@ -1,9 +1,39 @@
 /**
- * Types of the stream-batch processor the Lambdas share (router, archiver, vector sync): what a
- * dead letter holds, where it goes, and what a batch reports back to Lambda.
+ * Types of the stream-batch processor the Lambdas share (router, archiver, vector sync): what it
+ * needs to know of a record, what a dead letter holds, where it goes, and what a batch reports back
+ * to Lambda.
  */
-import type { SinkName } from '../routing/types.js';
+import type { RoutedOutput, SinkName } from '../routing/types.js';
 import type { StreamRecord } from '../stream/types.js';
+
+/**
+ * What the batch processor reads from a record of one event source (DynamoDB Streams, Kinesis):
+ * everything else about the record is the caller's business.
+ */
+export interface RecordAdapter<R> {
+  /** The record's field holding its sequence number, as errors name it (`SequenceNumber`). */
+  readonly sequenceField: string;
+  /** Names the event source in errors (`kinesis`). @default the function name */
+  readonly source?: string;
+  /** Where Lambda resumes when the record is reported: its position in the shard. */
+  sequenceNumber(record: R): string | undefined;
+  /** When the record entered the stream (epoch milliseconds), for the stream lag and dead-letter day. */
+  createdAtMs(record: R): number | undefined;
+  /**
+   * The record's name in its dead-letter key, unique in the stream; `undefined` when the record
+   * lacks the fields (a malformed record is then named by a hash of its JSON).
+   */
+  deadLetterName(record: R): string | undefined;
+}
+
+/** What one record means for the sinks, as the caller's `prepare` step found. */
+export type PreparedRecord =
+  /** The outputs the record owes (none: it is acknowledged as it is). */
+  | { kind: 'outputs'; outputs: readonly RoutedOutput[] }
+  /** It can never be delivered (undecodable, invalid): dead-letter it. */
+  | { kind: 'poison'; reason: string }
+  /** Preparing it failed for now (a claim-check read timed out): report it for Lambda to retry. */
+  | { kind: 'retry'; reason: string };
 
 /** Why part of a record could not be delivered. */
 export interface FailureReason {
@@ -16,7 +46,7 @@ export interface FailureReason {
 }
 
 /** A poison record parked with the reason, so the shard moves on and nothing is lost. */
-export interface DeadLetter {
+export interface DeadLetter<R = StreamRecord> {
   /** Envelope version of the dead-letter object. */
   version: '1';
   /** The Lambda that gave up on the record (`router`, `archiver`, `vector-sync`). */
@@ -24,25 +54,25 @@ export interface DeadLetter {
   /** One line: why the record can never be delivered. */
   reason: string;
   failures: FailureReason[];
-  /** The stream record exactly as Lambda delivered it (redrive input). */
-  record: StreamRecord;
+  /** The record exactly as Lambda delivered it (redrive input). */
+  record: R;
   /** When the dead letter was written (ISO-8601). */
   deadLetteredAt: string;
 }
 
 /** Where dead letters are written. */
-export interface DeadLetterStore {
+export interface DeadLetterStore<R = StreamRecord> {
   /**
    * Writes one dead letter at a key derived from the record, so writing it again overwrites it.
    * @returns where it was written (for logs)
    * @throws the client's error when it could not be written (the record is then not acknowledged)
    */
-  write(letter: DeadLetter, options?: { signal?: AbortSignal }): Promise<string>;
+  write(letter: DeadLetter<R>, options?: { signal?: AbortSignal }): Promise<string>;
 }
 
 /** One entry of Lambda's partial batch response. */
 export interface BatchItemFailure {
-  /** The record's DynamoDB Streams sequence number. */
+  /** The record's sequence number (DynamoDB Streams or Kinesis). */
   itemIdentifier: string;
 }
 

@@ -1,18 +1,20 @@
 /**
- * Runs live records (from `tail` or `backfill`) through the pipeline one at a time and keeps the
- * same counts replay keeps, so the summary printed at the end is replay's summary of the same
- * records: a file captured from the stream replays to the same output `tail` printed.
+ * Runs live records (from `tail` or `backfill`) through the pipeline one at a time and counts them
+ * with replay's {@link SummaryCounter}, so the summary printed at the end is replay's summary of
+ * the same records: a file captured from the stream replays to the same output `tail` printed.
  *
  * This is the one place the live commands call the pipeline and replay's formatters
  * (`formatOutputLine` for `--json`, `formatSummary` for the readable summary).
  */
-import { DecodeError } from '../errors.js';
+import { LayoutError } from '../errors.js';
 import type { Layout } from '../layout/types.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
-import type { Pipeline, ProcessedRecord } from '../pipeline/types.js';
+import type { Pipeline } from '../pipeline/types.js';
+import { chooseLayout } from '../replay/chooseLayout.js';
 import { formatOutputLine } from '../replay/formatOutput.js';
 import { formatSummary } from '../replay/formatSummary.js';
-import type { ReplaySummary } from '../replay/replay.js';
+import { type CountedRecord, SummaryCounter } from '../replay/SummaryCounter.js';
+import type { ReplayRules, ReplaySummary } from '../replay/types.js';
 import type { RoutedOutput, RoutingConfig } from '../routing/types.js';
 import type { StreamRecord } from '../stream/types.js';
 
@@ -24,41 +26,44 @@ export interface LiveReportOptions {
   /** How the layout was chosen (`given`, `detected: …`), as replay reports it. */
   layoutReason: string;
   routing?: Partial<RoutingConfig>;
+  /** Rules to test EventBridge outputs against (`--rules`), as replay does. */
+  rules?: ReplayRules;
   /** Called with each routed output and its `--json` line (replay's format, no newline). */
   onOutput?(output: RoutedOutput, line: string): void;
 }
 
 /** The outcome of one record: its processed form, or the decode error it raised. */
-export type LiveRecordResult = { ok: true; processed: ProcessedRecord } | { ok: false; error: DecodeError };
+export type LiveRecordResult = CountedRecord;
 
 export class LiveReport {
   readonly pipeline: Pipeline;
-  readonly summary: ReplaySummary;
+  private readonly counter: SummaryCounter;
+
+  /**
+   * A report whose layout is the one given (`--layout`), else the one the first records fit.
+   * @param what what the records are called in the error (`records`, `items`)
+   * @throws LayoutError when no layout was given and none fits
+   */
+  static forFirstRecords(
+    options: Omit<LiveReportOptions, 'layout' | 'layoutReason'> & { layout?: Layout },
+    records: readonly StreamRecord[],
+    what = 'records',
+  ): LiveReport {
+    const { layout, reason } = chooseLayout(options.layout, records);
+    if (!layout) throw new LayoutError(`cannot choose a layout from the first ${what}: ${reason}`);
+    return new LiveReport({ ...options, layout, layoutReason: reason });
+  }
 
   constructor(private readonly options: LiveReportOptions) {
     this.pipeline = createPipeline({ layout: options.layout, routing: options.routing });
-    this.summary = {
-      files: [
-        {
-          file: options.source,
-          records: 0,
-          failed: 0,
-          layout: options.layout.name,
-          layoutReason: options.layoutReason,
-        },
-      ],
-      records: 0,
-      failed: 0,
-      byEntity: {},
-      bySink: { eventbridge: 0, kinesis: 0, archive: 0, vector: 0 },
-      byDetailType: {},
-      byRule: {},
-      rulesByDetailType: {},
-      noise: { entity: 0, bookkeeping: 0 },
-      unknownItems: 0,
-      undelivered: 0,
-      errors: [],
-    };
+    this.counter = new SummaryCounter(options.rules);
+    this.counter.beginFile(options.source);
+    this.counter.setLayout(options.layout.name, options.layoutReason);
+  }
+
+  /** The counts so far, as replay keeps them. */
+  get summary(): ReplaySummary {
+    return this.counter.summary();
   }
 
   /**
@@ -66,38 +71,19 @@ export class LiveReport {
    * reported in the result (the walk goes on); any other error is a bug and is thrown.
    */
   add(record: StreamRecord): LiveRecordResult {
-    const { summary } = this;
-    const file = summary.files[0]!;
-    file.records++;
-    summary.records++;
-    let processed: ProcessedRecord;
-    try {
-      processed = this.pipeline.process(record);
-    } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      file.failed++;
-      summary.failed++;
-      summary.errors.push({ file: file.file, eventId: error.eventId, message: error.message });
-      return { ok: false, error };
+    const result = this.counter.process(this.pipeline, record);
+    const { onOutput } = this.options;
+    if (result.ok && onOutput) {
+      const { outputs } = result.processed;
+      for (let i = 0; i < outputs.length; i++)
+        onOutput(outputs[i]!, formatOutputLine(outputs[i]!, result.rules[i]));
     }
-    const { entity } = processed.classification;
-    summary.byEntity[entity] = (summary.byEntity[entity] ?? 0) + 1;
-    if (entity === 'unknown') summary.unknownItems++;
-    for (const event of processed.events) if (event.noise) summary.noise[event.noise]++;
-    for (const output of processed.outputs) {
-      summary.bySink[output.sink]++;
-      if (output.sink === 'eventbridge') {
-        summary.byDetailType[output.detailType] = (summary.byDetailType[output.detailType] ?? 0) + 1;
-      }
-      this.options.onOutput?.(output, formatOutputLine(output));
-    }
-    return { ok: true, processed };
+    return result;
   }
 
   /** Counts outputs a sink did not accept (backfill with `--deliver`). */
   undelivered(eventId: string | undefined, sink: string, reason: string): void {
-    this.summary.undelivered++;
-    this.summary.errors.push({ file: sink, eventId, message: `${sink} sink did not accept: ${reason}` });
+    this.counter.undelivered(sink, eventId, reason);
   }
 
   /**
@@ -107,8 +93,6 @@ export class LiveReport {
    * @param sourceHeading heading of the source section (`Stream`, `Table`)
    */
   format(command: string, sourceHeading: string, extra: string[] = []): string {
-    return formatSummary(this.summary, extra)
-      .replace(/^memory-cdc replay: \d+ file\(s\), /, `memory-cdc ${command}: `)
-      .replace(/\nFiles\n/, `\n${sourceHeading}\n`);
+    return formatSummary(this.summary, { title: `memory-cdc ${command}:`, sourceHeading, extra });
   }
 }

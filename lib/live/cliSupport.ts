@@ -15,6 +15,16 @@ export function parseStartPosition(value: string): StartPosition {
   throw new ConfigError(`--from must be latest or trim-horizon (given ${JSON.stringify(value)})`);
 }
 
+/**
+ * Parses `--progress` (`false` from `--no-progress`).
+ * @returns seconds between progress reports; 0 for none
+ */
+export function parseProgressSeconds(value: string | false): number {
+  const seconds = value === false ? 0 : Number(value);
+  if (!(seconds >= 0)) throw new ConfigError(`--progress must be a number of seconds (given ${value})`);
+  return seconds;
+}
+
 /** Parses a positive integer option. */
 export function parsePositiveInteger(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

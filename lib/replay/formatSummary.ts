@@ -1,4 +1,18 @@
-import type { ReplaySummary } from './replay.js';
+import type { ReplaySummary } from './types.js';
+
+/** Options for {@link formatSummary}. */
+export interface FormatSummaryOptions {
+  /**
+   * The first line's lead, before the record counts: a live command names itself and its one
+   * source is listed below.
+   * @default `memory-cdc replay: <n> file(s),`
+   */
+  title?: string;
+  /** Heading of the section that lists where the records came from (`Stream`, `Table`). @default 'Files' */
+  sourceHeading?: string;
+  /** Lines added after the counts (e.g. where the archive was written). */
+  extra?: readonly string[];
+}
 
 function table(rows: string[][], indent = '  '): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
@@ -14,15 +28,22 @@ function table(rows: string[][], indent = '  '): string {
     .join('\n');
 }
 
-/** The readable replay summary. */
-export function formatSummary(summary: ReplaySummary, extra: string[] = []): string {
+/**
+ * The readable summary of a replay, or of a live command's records (`tail`, `backfill`), which
+ * differs only in its first line and source heading.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(formatSummary(await replay({ files })));
+ * process.stdout.write(formatSummary(summary, { title: 'memory-cdc tail:', sourceHeading: 'Stream' }));
+ * ```
+ */
+export function formatSummary(summary: ReplaySummary, options: FormatSummaryOptions = {}): string {
+  const { title = `memory-cdc replay: ${summary.files.length} file(s),`, sourceHeading = 'Files' } = options;
   const lines: string[] = [];
   const ok = summary.records - summary.failed;
-  lines.push(
-    `memory-cdc replay: ${summary.files.length} file(s), ${summary.records} record(s), ${ok} replayed, ${summary.failed} failed`,
-    '',
-  );
-  lines.push('Files');
+  lines.push(`${title} ${summary.records} record(s), ${ok} replayed, ${summary.failed} failed`, '');
+  lines.push(sourceHeading);
   lines.push(
     table(
       summary.files.map((f) => [
@@ -33,7 +54,7 @@ export function formatSummary(summary: ReplaySummary, extra: string[] = []): str
       ]),
     ),
   );
-  const entities = Object.entries(summary.byEntity).sort((a, b) => b[1] - a[1]);
+  const entities = Object.entries(summary.byEntity).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (entities.length) {
     lines.push('', 'Changes by entity');
     lines.push(table(entities.map(([e, n]) => [e, String(n)])));
@@ -66,7 +87,7 @@ export function formatSummary(summary: ReplaySummary, extra: string[] = []): str
     `Noise kept off EventBridge: ${summary.noise.entity} counter change(s), ${summary.noise.bookkeeping} bookkeeping-only modify(s)`,
   );
   lines.push(`Unknown items (flowed as entity "unknown"): ${summary.unknownItems}`);
-  lines.push(...extra);
+  lines.push(...(options.extra ?? []));
   if (summary.errors.length) {
     lines.push('', `Errors (${summary.errors.length})`);
     for (const e of summary.errors)

@@ -1,34 +1,33 @@
 /**
  * The vector-sync Lambda's batch processor: Kinesis change-log records in, vector index in step,
- * a partial batch response out. Same contract as the DynamoDB-stream processor
- * (`lib/delivery/processStreamBatch.ts`), for Kinesis records.
+ * a partial batch response out. What is particular to the index — decoding, claim checks, routing,
+ * the operation — is here; batch delivery, dead letters and the response are the shared
+ * `processRecordBatch`, read through the Kinesis record adapter.
  */
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import type { Logger } from 'pino';
 import type { MemoryEventDetail } from '../catalog/types.js';
 import { classifyError, describeError } from '../delivery/classifyError.js';
-import { watchDeadline } from '../delivery/deadline.js';
 import { deliverInRounds } from '../delivery/deliverInRounds.js';
+import { type BatchDeliveryOptions, processRecordBatch } from '../delivery/processRecordBatch.js';
+import { kinesisRecordAdapter } from '../delivery/recordAdapters.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../delivery/retryPolicy.js';
-import type { FailureReason, RecordFate } from '../delivery/types.js';
-import { DeliveryError } from '../errors.js';
+import type { PreparedRecord, RecordFate } from '../delivery/types.js';
 import type { Layout } from '../layout/types.js';
-import { type DeliveryTelemetry, emptyCounters } from '../observability/DeliveryTelemetry.js';
-import { reportBatch } from '../observability/reportBatch.js';
-import type { BatchSummary, SinkSummary } from '../observability/types.js';
+import type { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
+import type { BatchSummary } from '../observability/types.js';
 import { DEFAULT_ROUTING, routeAccepts } from '../routing/defaultRouting.js';
 import type { SinkRoute, VectorOperation, VectorOutput } from '../routing/types.js';
 import { vectorOperationFor } from '../routing/vectorOperation.js';
 import type { VectorSyncSink } from '../sinks/vector/VectorSyncSink.js';
-import type { ChangeLogDeadLetter, ChangeLogDeadLetterStore } from './ChangeLogDeadLetterStore.js';
+import type { ChangeLogDeadLetterStore } from './ChangeLogDeadLetterStore.js';
 import { decodeChangeLogRecord } from './decodeChangeLogRecord.js';
 import { parseEmbedding } from './parseEmbedding.js';
 import { type ClaimCheckReader, needsClaimCheck } from './S3ClaimCheckReader.js';
 import type { VectorSyncStats } from './types.js';
 
 /** Options for {@link processChangeLogBatch}. Build them once per container; pass per invocation. */
-export interface ProcessChangeLogBatchOptions {
+export interface ProcessChangeLogBatchOptions extends BatchDeliveryOptions {
   /** Names the Lambda in dead-letter keys, logs and metrics. @default 'vector-sync' */
   functionName?: string;
   /** The table's layout: which entity is a turn and where its text and embedding live. */
@@ -46,18 +45,10 @@ export interface ProcessChangeLogBatchOptions {
   claimChecks?: ClaimCheckReader;
   /** Where poison records go. */
   deadLetters: ChangeLogDeadLetterStore;
-  /** `context.getRemainingTimeInMillis`. */
-  remainingTimeMs?: () => number;
-  /** Time kept back before the deadline. @default 5000 */
-  reserveMs?: number;
   /** Retries of dead-letter writes and claim-check reads. @default DEFAULT_RETRY_POLICY */
   retry?: Partial<RetryPolicy>;
   /** The counters the sink shares (`new VectorSyncSink({ worker, telemetry })`); reset per batch. */
   telemetry?: DeliveryTelemetry;
-  logger?: Logger;
-  metrics?: Metrics;
-  /** @default Date.now */
-  now?: () => number;
 }
 
 /** What {@link processChangeLogBatch} returns. */
@@ -68,13 +59,6 @@ export interface ChangeLogBatchResult {
   /** Per record, in batch order (`sequenceNumber` is the Kinesis one). */
   fates: RecordFate[];
 }
-
-/** What preparing one record gave. */
-type Prepared =
-  | { kind: 'output'; output: VectorOutput }
-  | { kind: 'none' }
-  | { kind: 'poison'; reason: string }
-  | { kind: 'retry'; reason: string };
 
 /** The operation a detail implies, with the item's own embedding read strictly when configured. */
 function operationFor(
@@ -124,142 +108,28 @@ export async function processChangeLogBatch(
   event: KinesisStreamEvent,
   options: ProcessChangeLogBatchOptions,
 ): Promise<ChangeLogBatchResult> {
-  const functionName = options.functionName ?? 'vector-sync';
-  const now = options.now ?? Date.now;
-  const started = now();
-  const records = event.Records ?? [];
   const policy = resolveRetryPolicy(options.retry);
-  const deadline = watchDeadline({ remainingTimeMs: options.remainingTimeMs, reserveMs: options.reserveMs });
   const statsBefore = { ...options.sink.worker.stats };
-  options.telemetry?.reset();
-  try {
-    // 1. What each record means for the index.
-    const prepared: Prepared[] = [];
-    for (const record of records) prepared.push(await prepare(record, options, policy, deadline.soft));
-
-    // 2. Apply, in stream order, through the sink (which retries in rounds).
-    const items = prepared.flatMap((p, index) => (p.kind === 'output' ? [{ index, output: p.output }] : []));
-    const failures: FailureReason[][] = records.map(() => []);
-    const retryable = records.map(() => false);
-    const rejected = records.map(() => false);
-    prepared.forEach((p, index) => {
-      if (p.kind === 'poison') {
-        rejected[index] = true;
-        failures[index]!.push({ stage: 'prepare', reason: p.reason });
-      } else if (p.kind === 'retry') {
-        retryable[index] = true;
-        failures[index]!.push({ stage: 'prepare', reason: p.reason });
-      }
-    });
-    const summary: SinkSummary = {
-      ...emptyCounters(),
-      outputs: items.length,
-      accepted: 0,
-      retryable: 0,
-      rejected: 0,
-    };
-    if (items.length > 0) {
-      let outcomes: { status: string; reason?: string }[];
-      try {
-        outcomes = (
-          await options.sink.deliver(
-            items.map((i) => i.output),
-            { signal: deadline.soft },
-          )
-        ).outcomes;
-      } catch (error) {
-        const reason = `sink vector failed: ${describeError(error)}`;
-        outcomes = items.map(() => ({ status: 'retryable', reason }));
-      }
-      items.forEach(({ index, output }, position) => {
-        const outcome = outcomes[position] ?? { status: 'retryable', reason: 'sink returned no outcome' };
-        if (outcome.status === 'accepted') {
-          summary.accepted++;
-          return;
-        }
-        failures[index]!.push({
-          stage: 'deliver',
-          sink: 'vector',
-          eventId: output.eventId,
-          reason: outcome.reason ?? '',
-        });
-        if (outcome.status === 'rejected') {
-          summary.rejected++;
-          rejected[index] = true;
-        } else {
-          summary.retryable++;
-          retryable[index] = true;
-        }
-      });
-    }
-
-    Object.assign(summary, options.telemetry?.snapshot().vector ?? {});
-
-    // 3. Acknowledge a prefix, dead-lettering the poison in it; report the rest.
-    const fates: RecordFate[] = records.map((record, index) => ({
-      sequenceNumber: record.kinesis?.sequenceNumber,
-      status: 'delivered',
-      failures: failures[index]!,
-    }));
-    let firstReported = retryable.indexOf(true);
-    if (firstReported === -1) firstReported = records.length;
-    const toDeadLetter = [...Array(firstReported).keys()].filter((index) => rejected[index]);
-    const written = await writeDeadLetters(
-      toDeadLetter,
-      records,
-      failures,
-      functionName,
-      options,
-      policy,
-      deadline.hard,
-    );
-    toDeadLetter.forEach((index, position) => {
-      const result = written[position]!;
-      if (typeof result === 'string') {
-        fates[index]!.status = 'dead-lettered';
-        fates[index]!.deadLetterKey = result;
-      } else {
-        failures[index]!.push({ stage: 'deliver', reason: `dead letter not written: ${result.reason}` });
-        firstReported = Math.min(firstReported, index);
-      }
-    });
-    for (let index = firstReported; index < records.length; index++) {
-      fates[index]!.status = index === firstReported ? 'failed' : 'retried-after-failure';
-      delete fates[index]!.deadLetterKey;
-    }
-    const batchItemFailures = fates.slice(firstReported).map((fate, offset) => {
-      if (!fate.sequenceNumber) {
-        throw new DeliveryError(
-          'kinesis',
-          `record ${firstReported + offset} of the batch must be retried but has no sequenceNumber`,
-          true,
-        );
-      }
-      return { itemIdentifier: fate.sequenceNumber };
-    });
-
-    const batch = summarize(functionName, records, fates, summary, {
-      deadlineReached: deadline.soft.aborted,
-      durationMs: now() - started,
-      now: now(),
-    });
-    publishWorkerMetrics(statsBefore, options.sink.worker.stats, options);
-    reportBatch(batch, {
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.metrics ? { metrics: options.metrics } : {}),
-    });
-    return { response: { batchItemFailures }, summary: batch, fates };
-  } finally {
-    deadline.dispose();
-  }
+  return processRecordBatch(event.Records ?? [], {
+    ...options,
+    functionName: options.functionName ?? 'vector-sync',
+    adapter: kinesisRecordAdapter,
+    prepare: (record, { signal }) => prepare(record, options, policy, signal),
+    sinks: [options.sink],
+    beforeReport: () => publishWorkerMetrics(statsBefore, options.sink.worker.stats, options),
+  });
 }
 
+/** A record the index does not follow, or one that implies nothing for it: acknowledged as it is. */
+const NOTHING_OWED: PreparedRecord = { kind: 'outputs', outputs: [] };
+
+/** What one change-log record means for the index. */
 async function prepare(
   record: KinesisStreamRecord,
   options: ProcessChangeLogBatchOptions,
   policy: RetryPolicy,
   signal: AbortSignal,
-): Promise<Prepared> {
+): Promise<PreparedRecord> {
   let detail: MemoryEventDetail;
   try {
     detail = decodeChangeLogRecord(record);
@@ -293,58 +163,13 @@ async function prepare(
     }
     detail = full;
   }
-  if (!routeAccepts(options.route ?? DEFAULT_ROUTING.vector, detail.entity)) return { kind: 'none' };
+  if (!routeAccepts(options.route ?? DEFAULT_ROUTING.vector, detail.entity)) return NOTHING_OWED;
   try {
     const operation = operationFor(detail, options.layout, options.embeddingAttribute);
-    return operation ? { kind: 'output', output: outputFor(detail, operation) } : { kind: 'none' };
+    return operation ? { kind: 'outputs', outputs: [outputFor(detail, operation)] } : NOTHING_OWED;
   } catch (error) {
     return { kind: 'poison', reason: describeError(error) };
   }
-}
-
-/** Writes the dead letters, retrying; per record the key written or why it was not. */
-async function writeDeadLetters(
-  indexes: number[],
-  records: KinesisStreamRecord[],
-  failures: FailureReason[][],
-  functionName: string,
-  options: ProcessChangeLogBatchOptions,
-  policy: RetryPolicy,
-  signal: AbortSignal,
-): Promise<(string | { reason: string })[]> {
-  if (indexes.length === 0) return [];
-  const keys = new Map<number, string>();
-  const deadLetteredAt = new Date((options.now ?? Date.now)()).toISOString();
-  const outcomes = await deliverInRounds(
-    indexes,
-    (pending) =>
-      Promise.all(
-        pending.map(async (index) => {
-          const reasons = failures[index]!;
-          const letter: ChangeLogDeadLetter = {
-            version: '1',
-            function: functionName,
-            reason: reasons.map((r) => (r.sink ? `${r.sink}: ${r.reason}` : r.reason)).join('; '),
-            failures: reasons,
-            record: records[index]!,
-            deadLetteredAt,
-          };
-          try {
-            keys.set(index, await options.deadLetters.write(letter, { signal }));
-            return { status: 'accepted' } as const;
-          } catch (error) {
-            return classifyError(error, signal);
-          }
-        }),
-      ),
-    { policy, signal },
-  );
-  return indexes.map((index, position) => {
-    const key = keys.get(index);
-    if (key) return key;
-    const outcome = outcomes[position]!;
-    return { reason: outcome.status === 'accepted' ? 'unknown' : outcome.reason };
-  });
 }
 
 /** Worker counters of this batch as metrics: embedding calls made and saved, stale deliveries. */
@@ -359,39 +184,4 @@ function publishWorkerMetrics(
   metrics.addMetric('VectorUnchangedSkips', MetricUnit.Count, after.unchanged - before.unchanged);
   metrics.addMetric('VectorStaleSkips', MetricUnit.Count, after.stale - before.stale);
   metrics.addMetric('VectorTombstones', MetricUnit.Count, after.deleted - before.deleted);
-}
-
-function summarize(
-  functionName: string,
-  records: KinesisStreamRecord[],
-  fates: RecordFate[],
-  vector: SinkSummary,
-  facts: { deadlineReached: boolean; durationMs: number; now: number },
-): BatchSummary {
-  let maxLagMs: number | undefined;
-  for (const record of records) {
-    const arrival = record.kinesis?.approximateArrivalTimestamp;
-    if (typeof arrival === 'number') maxLagMs = Math.max(maxLagMs ?? 0, facts.now - arrival * 1000);
-  }
-  const first = fates.find((fate) => fate.status === 'failed');
-  return {
-    function: functionName,
-    records: records.length,
-    delivered: fates.filter((f) => f.status === 'delivered').length,
-    deadLettered: fates.filter((f) => f.status === 'dead-lettered').length,
-    reported: fates.filter((f) => f.status === 'failed' || f.status === 'retried-after-failure').length,
-    ...(first
-      ? {
-          firstFailure: {
-            sequenceNumber: first.sequenceNumber,
-            reasons: first.failures.slice(0, 5).map((f) => (f.sink ? `${f.sink}: ${f.reason}` : f.reason)),
-          },
-        }
-      : {}),
-    deadlineReached: facts.deadlineReached,
-    durationMs: facts.durationMs,
-    ...(maxLagMs !== undefined ? { maxLagMs } : {}),
-    sinks: vector.outputs > 0 ? { vector } : {},
-    deadLetters: fates.flatMap((f) => (f.deadLetterKey ? [f.deadLetterKey] : [])).slice(0, 10),
-  };
 }

@@ -37,7 +37,9 @@ describe('replay --rules', () => {
     const userTurns = eventbridge.filter((l) => l.rules!.includes('user-turns'));
     // conversation.json writes two user turns (t-1, t-3).
     expect(userTurns).toHaveLength(2);
-    expect(eventbridge.filter((l) => l.rules!.includes('failed-runs')).map((l) => l.detailType)).toEqual(['Run Failed']);
+    expect(eventbridge.filter((l) => l.rules!.includes('failed-runs')).map((l) => l.detailType)).toEqual([
+      'Run Failed',
+    ]);
     expect(eventbridge.filter((l) => l.rules!.includes('settled-tools'))).toHaveLength(2);
     expect(lines.filter((l) => l.sink !== 'eventbridge').every((l) => l.rules === undefined)).toBe(true);
   });
@@ -54,7 +56,12 @@ describe('replay --rules', () => {
   });
 
   it('rejects an invalid pattern with the rule name and the reason, exit 2', async () => {
-    const { code, err } = await run('replay', '--no-archive', '--rules', '{"bad": {"detail-type": "Turn Created"}}');
+    const { code, err } = await run(
+      'replay',
+      '--no-archive',
+      '--rules',
+      '{"bad": {"detail-type": "Turn Created"}}',
+    );
     expect(code).toBe(2);
     expect(err).toMatch(/bad/);
   });

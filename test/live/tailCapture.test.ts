@@ -110,6 +110,34 @@ describe('tail', () => {
     expect(tailedHuman.out.split('\n').filter((l) => / -> /.test(l))).toHaveLength(records.length);
   });
 
+  it('shows with --rules the rules each event fires, as replay --rules does', async () => {
+    splitStream();
+    sim.disable();
+    const rules = join(import.meta.dirname, '../fixtures-data/rules/subscriptions.json');
+    const tailed = await tail(
+      '--table',
+      'agent-memory',
+      '--from',
+      'trim-horizon',
+      '--json',
+      '--rules',
+      rules,
+    );
+    expect(tailed.code).toBe(0);
+    const replayed = await replay('--json', '--rules', rules, ...FIXTURES);
+    expect(lines(tailed.out).sort()).toEqual(lines(replayed.out).sort());
+    const fired = lines(tailed.out)
+      .map((l) => JSON.parse(l) as { sink: string; rules?: string[] })
+      .filter((l) => l.sink === 'eventbridge');
+    expect(fired.every((l) => Array.isArray(l.rules))).toBe(true);
+    expect(fired.filter((l) => l.rules!.includes('user-turns')).length).toBeGreaterThan(0);
+
+    const human = await tail('--table', 'agent-memory', '--from', 'trim-horizon', '--rules', rules);
+    const humanReplay = await replay('--rules', rules, ...FIXTURES);
+    expect(summaryBody(human.out)).toBe(summaryBody(humanReplay.out));
+    expect(human.out).toMatch(/typo\s+0/);
+  });
+
   it('stops after --count records', async () => {
     splitStream();
     const tailed = await tail('--table', 'agent-memory', '--from', 'trim-horizon', '--json', '--count', '5');

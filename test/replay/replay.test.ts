@@ -5,7 +5,8 @@ import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import { ENTITY_KINDS } from '../../lib/layout/types.js';
 import { BUNDLED_EVENTS_DIR, findFixtureFiles } from '../../lib/replay/findFixtureFiles.js';
 import { loadFixtureFile } from '../../lib/replay/loadFixtureFile.js';
-import { type ReplaySummary, replay } from '../../lib/replay/replay.js';
+import { replay } from '../../lib/replay/replay.js';
+import type { ReplaySummary } from '../../lib/replay/types.js';
 import type { RoutedOutput } from '../../lib/routing/types.js';
 import type { DeliveryReport, Sink } from '../../lib/sinks/types.js';
 

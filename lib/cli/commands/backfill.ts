@@ -1,24 +1,26 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, LayoutError, MemoryCdcError } from '../../errors.js';
-import { detectLayout } from '../../layout/detectLayout.js';
-import { resolveLayout } from '../../layout/resolveLayout.js';
-import type { Layout } from '../../layout/types.js';
 import { createBackfillProgress } from '../../live/backfill/BackfillProgress.js';
 import { createDeliverySinks, selectDeliverySinks } from '../../live/backfill/createDeliverySinks.js';
 import { runBackfill } from '../../live/backfill/runBackfill.js';
-import { abortOnInterrupt, parsePositiveInteger, parsePositiveNumber } from '../../live/cliSupport.js';
+import {
+  abortOnInterrupt,
+  parsePositiveInteger,
+  parsePositiveNumber,
+  parseProgressSeconds,
+} from '../../live/cliSupport.js';
 import { createDynamoDbClient } from '../../live/createClients.js';
 import { BackfillError } from '../../live/errors.js';
 import { LiveReport } from '../../live/LiveReport.js';
-import type { RoutedOutput, RoutingConfig, SinkName } from '../../routing/types.js';
+import type { RoutedOutput, SinkName } from '../../routing/types.js';
 import type { Sink } from '../../sinks/types.js';
 import type { StreamRecord } from '../../stream/types.js';
-import { readJsonArgument } from '../readJsonArgument.js';
+import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Flags of `memory-cdc backfill`. */
-export interface BackfillFlags {
+export interface BackfillFlags extends Omit<PipelineFlags, 'rules'> {
   table: string;
   region?: string;
   endpoint?: string;
@@ -29,8 +31,6 @@ export interface BackfillFlags {
   consistentRead?: boolean;
   checkpoint?: string;
   restart?: boolean;
-  layout?: string;
-  routing?: string;
   json?: boolean;
   deliver?: string | true;
   progress: string | false;
@@ -69,13 +69,8 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
   const concurrency = parsePositiveInteger('--concurrency', flags.concurrency);
   const rate = parsePositiveNumber('--rate', flags.rate);
   const pageSize = parsePositiveInteger('--page-size', flags.pageSize);
-  const progressSeconds = flags.progress === false ? 0 : Number(flags.progress);
-  if (!(progressSeconds >= 0))
-    throw new ConfigError(`--progress must be a number of seconds (given ${flags.progress})`);
-  const given = flags.layout ? resolveLayout(flags.layout, ctx.cwd) : undefined;
-  const routing = flags.routing
-    ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
-    : undefined;
+  const progressSeconds = parseProgressSeconds(flags.progress);
+  const { layout: given, routing } = readPipelineFlags(flags, ctx.cwd);
   const delivered: SinkName[] = flags.deliver ? selectDeliverySinks(flags.deliver) : [];
   const sinks = createDeliverySinks(delivered, flags.region);
   const checkpointPath = resolve(
@@ -96,24 +91,16 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
   let report: LiveReport | undefined;
   let sourceArn = '';
   const reportFor = (records: StreamRecord[]): LiveReport => {
-    if (report) return report;
-    let layout: Layout;
-    let reason = 'given';
-    if (given) layout = given;
-    else {
-      const detection = detectLayout(records);
-      if (!detection.layout)
-        throw new LayoutError(`cannot choose a layout from the first items: ${detection.reason}`);
-      layout = detection.layout;
-      reason = `detected: ${detection.reason}`;
-    }
-    report = new LiveReport({
-      source: `${flags.table} (${sourceArn})`,
-      layout,
-      layoutReason: reason,
-      routing,
-      onOutput: flags.json ? (_output, line) => ctx.out(`${line}\n`) : undefined,
-    });
+    report ??= LiveReport.forFirstRecords(
+      {
+        source: `${flags.table} (${sourceArn})`,
+        layout: given,
+        routing,
+        onOutput: flags.json ? (_output, line) => ctx.out(`${line}\n`) : undefined,
+      },
+      records,
+      'items',
+    );
     return report;
   };
   try {

@@ -1,46 +1,22 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, MemoryCdcError } from '../../errors.js';
-import {
-  abortOnInterrupt,
-  every,
-  parsePositiveInteger,
-  parseStartPosition,
-  resolveStreamArn,
-} from '../../live/cliSupport.js';
-import { createStreamsClient } from '../../live/createClients.js';
-import { formatNotice } from '../../live/formatNotice.js';
-import { formatProgress, LiveStats } from '../../live/LiveStats.js';
-import { readStream } from '../../live/readStream.js';
 import { parseAttributeList, Redactor } from '../../live/redactRecord.js';
-import type { ShardWalker } from '../../live/ShardWalker.js';
+import { parseStreamFlags, type StreamFlags, StreamSession } from '../../live/StreamSession.js';
 import { assertWritable, writeCaptureFile } from '../../live/writeCaptureFile.js';
 import type { StreamRecord } from '../../stream/types.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Flags of `memory-cdc capture`. */
-export interface CaptureFlags {
-  table?: string;
-  streamArn?: string;
-  region?: string;
-  endpoint?: string;
+export interface CaptureFlags extends StreamFlags {
   out: string;
   count: string;
   redact?: string;
-  from: string;
   force?: boolean;
-  pollInterval: string;
-  progress: string | false;
-  verbose?: boolean;
 }
 
 async function runCapture(flags: CaptureFlags, ctx: CliContext): Promise<void> {
-  const startAt = parseStartPosition(flags.from);
-  const count = parsePositiveInteger('--count', flags.count)!;
-  const idlePollMs = parsePositiveInteger('--poll-interval', flags.pollInterval);
-  const progressSeconds = flags.progress === false ? 0 : Number(flags.progress);
-  if (!(progressSeconds >= 0))
-    throw new ConfigError(`--progress must be a number of seconds (given ${flags.progress})`);
+  const reading = parseStreamFlags(flags);
   const redacted = flags.redact ? parseAttributeList(flags.redact) : [];
   if (flags.redact !== undefined && redacted.length === 0)
     throw new ConfigError('--redact needs attribute names: --redact text,content');
@@ -48,46 +24,24 @@ async function runCapture(flags: CaptureFlags, ctx: CliContext): Promise<void> {
   const out = resolve(ctx.cwd, flags.out);
   await assertWritable(out, flags.force ?? false);
 
-  const client = createStreamsClient({ region: flags.region, endpoint: flags.endpoint });
-  const controller = new AbortController();
-  const stopInterrupt = abortOnInterrupt(controller, () =>
-    ctx.err('capture: stopping; writing what was captured\n'),
-  );
-  const stats = new LiveStats();
-  let walker: ShardWalker | undefined;
-  const progress = () =>
-    ctx.err(
-      `capture: ${formatProgress(stats.snapshot(walker?.caughtUp()), walker?.counts())} (of ${count})\n`,
-    );
-  const stopProgress = every(progressSeconds * 1000, progress);
+  const session = new StreamSession({
+    command: 'capture',
+    flags,
+    reading,
+    err: ctx.err,
+    interruptNotice: 'stopping; writing what was captured',
+    progressSuffix: ` (of ${reading.count})`,
+  });
   const captured: StreamRecord[] = [];
-  let failure: MemoryCdcError | undefined;
   try {
-    const streamArn = await resolveStreamArn(client, flags, controller.signal);
-    ctx.err(`capture: reading ${streamArn} from ${startAt} until ${count} record(s); Ctrl-C to stop early\n`);
-    try {
-      for await (const records of readStream(client, {
-        streamArn,
-        startAt,
-        count,
-        idlePollMs,
-        signal: controller.signal,
-        stats,
-        onWalker: (w) => {
-          walker = w;
-        },
-        onNotice: (notice) => {
-          const line = formatNotice(notice, flags.verbose);
-          if (line) ctx.err(`${line}\n`);
-        },
-      })) {
-        for (const record of records) captured.push(redactor.redact(record));
-      }
-    } catch (error) {
-      // Keep what was read before the stream failed.
-      if (!(error instanceof MemoryCdcError) || error instanceof ConfigError) throw error;
-      failure = error;
-    }
+    const streamArn = await session.streamArn();
+    ctx.err(
+      `capture: reading ${streamArn} from ${reading.startAt} until ${reading.count} record(s); Ctrl-C to stop early\n`,
+    );
+    // A stream that fails mid-way: keep what was read before.
+    const failure = await session.read(streamArn, (records) => {
+      for (const record of records) captured.push(redactor.redact(record));
+    });
     if (captured.length === 0) {
       throw failure ?? new MemoryCdcError(`no records captured; ${flags.out} not written`);
     }
@@ -96,9 +50,7 @@ async function runCapture(flags: CaptureFlags, ctx: CliContext): Promise<void> {
     ctx.err(`capture: wrote ${captured.length} record(s) to ${flags.out}${note}\n`);
     if (failure) throw failure;
   } finally {
-    stopProgress();
-    stopInterrupt();
-    client.destroy();
+    session.close();
   }
 }
 

@@ -1,39 +1,21 @@
 import type { Command } from 'commander';
-import { ConfigError, MemoryCdcError } from '../../errors.js';
-import { resolveLayout } from '../../layout/resolveLayout.js';
-import { compileRules } from '../../patterns/compileRules.js';
+import { MemoryCdcError } from '../../errors.js';
 import { findFixtureFiles } from '../../replay/findFixtureFiles.js';
 import { formatOutputLine } from '../../replay/formatOutput.js';
 import { formatSummary } from '../../replay/formatSummary.js';
 import { replay } from '../../replay/replay.js';
-import type { RoutingConfig } from '../../routing/types.js';
 import { LocalArchiveSink } from '../../sinks/archive/LocalArchiveSink.js';
-import { readJsonArgument } from '../readJsonArgument.js';
+import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
-interface ReplayFlags {
-  layout?: string;
+interface ReplayFlags extends PipelineFlags {
   json?: boolean;
-  rules?: string;
-  routing?: string;
   archive: boolean;
   archiveDir: string;
 }
 
 async function runReplay(files: string[], flags: ReplayFlags, ctx: CliContext): Promise<void> {
-  const layout = flags.layout ? resolveLayout(flags.layout, ctx.cwd) : undefined;
-  let rules: Parameters<typeof replay>[0]['rules'];
-  if (flags.rules) {
-    const value = readJsonArgument('--rules', flags.rules, ctx.cwd);
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      throw new ConfigError('--rules: expected a JSON object mapping rule names to event patterns');
-    }
-    const ruleSet = compileRules(value as Record<string, unknown>);
-    rules = { matcher: ruleSet, ruleNames: Object.keys(value) };
-  }
-  const routing = flags.routing
-    ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
-    : undefined;
+  const { layout, routing, rules } = readPipelineFlags(flags, ctx.cwd);
   const archive = flags.archive
     ? new LocalArchiveSink({ cwd: ctx.cwd, folder: flags.archiveDir })
     : undefined;
@@ -54,7 +36,7 @@ async function runReplay(files: string[], flags: ReplayFlags, ctx: CliContext): 
           `Archive: ${summary.bySink.archive} expired item(s) in ${archive.written.length} object(s) under ${archive.folder}`,
         ]
       : [];
-    ctx.out(formatSummary(summary, extra));
+    ctx.out(formatSummary(summary, { extra }));
   }
   if (summary.failed > 0 || summary.errors.length > 0) ctx.exitCode = 1;
 }

@@ -8,17 +8,15 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import pLimit from 'p-limit';
-import type { MemoryEventDetail } from '../../catalog/types.js';
-import { classifyError, describeError } from '../../delivery/classifyError.js';
 import { type AttemptOutcome, deliverInRounds } from '../../delivery/deliverInRounds.js';
 import { packBatches } from '../../delivery/packBatches.js';
+import { prepareOutputs } from '../../delivery/prepareOutputs.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/retryPolicy.js';
+import { sendRequest } from '../../delivery/sendRequest.js';
 import type { DeliveryTelemetry } from '../../observability/DeliveryTelemetry.js';
 import type { EventBridgeOutput } from '../../routing/types.js';
-import { claimCheckAll } from '../claimCheck/claimCheckAll.js';
-import { claimCheckedDetail } from '../claimCheck/claimCheckedDetail.js';
 import type { ClaimCheckStore } from '../claimCheck/types.js';
-import type { DeliverOptions, DeliveryOutcome, DeliveryReport, Sink } from '../types.js';
+import type { DeliverOptions, DeliveryReport, Sink } from '../types.js';
 import { entryOutcome } from './entryOutcome.js';
 import { DEFAULT_PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES } from './limits.js';
 import { putEventsEntrySize } from './putEventsEntrySize.js';
@@ -95,53 +93,19 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
     options: DeliverOptions = {},
   ): Promise<DeliveryReport> {
     const { signal } = options;
-    const outcomes: DeliveryOutcome[] = outputs.map(() => ({ status: 'retryable', reason: 'not sent' }));
-    const ready: PreparedEntry[] = [];
-    const oversize: { index: number; detail: MemoryEventDetail; body: string }[] = [];
-
-    outputs.forEach((output, index) => {
-      let detailJson: string;
-      try {
-        detailJson = JSON.stringify(output.payload.Detail);
-      } catch (error) {
-        outcomes[index] = {
-          status: 'rejected',
-          reason: `detail is not serializable: ${describeError(error)}`,
-        };
-        return;
-      }
-      const prepared = this.prepare(index, output, detailJson);
-      if (prepared.bytes < this.maxRequestBytes) ready.push(prepared);
-      else oversize.push({ index, detail: output.payload.Detail, body: detailJson });
+    const { ready, outcomes } = await prepareOutputs(outputs, {
+      sink: this.name,
+      detailOf: (output) => output.payload.Detail,
+      detailName: 'detail',
+      prepare: (index, output, detailJson) => this.prepare(index, output, detailJson),
+      limitBytes: this.maxRequestBytes,
+      limitName: 'limit',
+      fits: (prepared) => prepared.bytes < this.maxRequestBytes,
+      claimCheck: this.claimCheck,
+      policy: this.policy,
+      signal,
+      telemetry: this.telemetry,
     });
-
-    if (oversize.length > 0) {
-      const parked = await claimCheckAll(oversize, {
-        store: this.claimCheck,
-        sink: this.name,
-        limitBytes: this.maxRequestBytes,
-        policy: this.policy,
-        signal,
-        telemetry: this.telemetry,
-      });
-      parked.forEach((result, position) => {
-        const { index, detail } = oversize[position]!;
-        if ('outcome' in result) {
-          outcomes[index] = result.outcome;
-          return;
-        }
-        const summary = JSON.stringify(claimCheckedDetail(detail, result.claimCheck));
-        const prepared = this.prepare(index, outputs[index]!, summary);
-        if (prepared.bytes < this.maxRequestBytes) ready.push(prepared);
-        else {
-          outcomes[index] = {
-            status: 'rejected',
-            reason: `claim-check summary of ${prepared.bytes} bytes still exceeds the ${this.maxRequestBytes}-byte limit`,
-          };
-        }
-      });
-      ready.sort((a, b) => a.index - b.index);
-    }
 
     const results = await deliverInRounds(ready, (pending) => this.sendRound(pending, signal), {
       policy: this.policy,
@@ -198,40 +162,18 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
         results.set(p, { status: 'retryable', reason: 'deadline reached before sending' });
       return;
     }
-    this.telemetry?.count(this.name, 'requests');
-    try {
-      const response = await this.client.send(
-        new PutEventsCommand({ Entries: request.map((p) => p.entry) }),
-        {
-          abortSignal: signal,
-        },
-      );
-      const entries = response.Entries ?? [];
-      if (entries.length !== request.length) {
-        const reason = `response has ${entries.length} entries for ${request.length} sent`;
-        for (const p of request) results.set(p, { status: 'retryable', reason });
-        return;
-      }
-      request.forEach((p, i) => {
-        const outcome = entryOutcome(entries[i]);
-        if ('throttled' in outcome) this.telemetry?.count(this.name, 'throttles');
-        results.set(p, outcome);
-      });
-    } catch (error) {
-      const outcome = classifyError(error, signal);
-      if ('throttled' in outcome) this.telemetry?.count(this.name, 'throttles');
-      if (outcome.status === 'rejected' && request.length > 1) {
-        // The request as a whole was invalid: send its entries one by one to find the bad one.
-        for (const p of request) {
-          p.isolate = true;
-          results.set(p, {
-            status: 'retryable',
-            reason: `request rejected, retrying entries alone: ${outcome.reason}`,
-          });
-        }
-        return;
-      }
-      for (const p of request) results.set(p, outcome);
-    }
+    const outcomes = await sendRequest(
+      request,
+      async () =>
+        (
+          await this.client.send(new PutEventsCommand({ Entries: request.map((p) => p.entry) }), {
+            abortSignal: signal,
+          })
+        ).Entries,
+      { sink: this.name, itemsName: 'entries', outcomeOf: entryOutcome, signal, telemetry: this.telemetry },
+    );
+    request.forEach((p, i) => {
+      results.set(p, outcomes[i]!);
+    });
   }
 }

@@ -3,17 +3,15 @@
  * even when a request partly fails.
  */
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import type { MemoryEventDetail } from '../../catalog/types.js';
-import { classifyError, describeError } from '../../delivery/classifyError.js';
 import { type AttemptOutcome, deliverInRounds } from '../../delivery/deliverInRounds.js';
 import { packBatches } from '../../delivery/packBatches.js';
+import { prepareOutputs } from '../../delivery/prepareOutputs.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/retryPolicy.js';
+import { sendRequest } from '../../delivery/sendRequest.js';
 import type { DeliveryTelemetry } from '../../observability/DeliveryTelemetry.js';
 import type { KinesisOutput } from '../../routing/types.js';
-import { claimCheckAll } from '../claimCheck/claimCheckAll.js';
-import { claimCheckedDetail } from '../claimCheck/claimCheckedDetail.js';
 import type { ClaimCheckStore } from '../claimCheck/types.js';
-import type { DeliverOptions, DeliveryOutcome, DeliveryReport, Sink } from '../types.js';
+import type { DeliverOptions, DeliveryReport, Sink } from '../types.js';
 import {
   DEFAULT_KINESIS_MAX_RECORD_BYTES,
   DEFAULT_KINESIS_MAX_REQUEST_BYTES,
@@ -99,62 +97,25 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
 
   async deliver(outputs: readonly KinesisOutput[], options: DeliverOptions = {}): Promise<DeliveryReport> {
     const { signal } = options;
-    const outcomes: DeliveryOutcome[] = outputs.map(() => ({ status: 'retryable', reason: 'not sent' }));
-    const ready: PreparedRecord[] = [];
-    const oversize: { index: number; detail: MemoryEventDetail; body: string }[] = [];
-
-    outputs.forEach((output, index) => {
-      const key = output.payload.PartitionKey;
-      const keyLength = [...key].length;
-      if (keyLength < 1 || keyLength > PARTITION_KEY_MAX_LENGTH) {
-        outcomes[index] = {
-          status: 'rejected',
-          reason: `partition key of ${keyLength} characters (Kinesis accepts 1 to ${PARTITION_KEY_MAX_LENGTH})`,
-        };
-        return;
-      }
-      let data: string;
-      try {
-        data = JSON.stringify(output.payload.Data);
-      } catch (error) {
-        outcomes[index] = { status: 'rejected', reason: `data is not serializable: ${describeError(error)}` };
-        return;
-      }
-      const prepared = this.prepare(index, output, data);
-      if (prepared.bytes <= this.maxRecordBytes) ready.push(prepared);
-      else oversize.push({ index, detail: output.payload.Data, body: data });
+    const { ready, outcomes } = await prepareOutputs(outputs, {
+      sink: this.name,
+      detailOf: (output) => output.payload.Data,
+      detailName: 'data',
+      invalid: (output) => {
+        const keyLength = [...output.payload.PartitionKey].length;
+        return keyLength < 1 || keyLength > PARTITION_KEY_MAX_LENGTH
+          ? `partition key of ${keyLength} characters (Kinesis accepts 1 to ${PARTITION_KEY_MAX_LENGTH})`
+          : undefined;
+      },
+      prepare: (index, output, data) => this.prepare(index, output, data),
+      limitBytes: this.maxRecordBytes,
+      limitName: 'record limit',
+      fits: (prepared) => prepared.bytes <= this.maxRecordBytes,
+      claimCheck: this.claimCheck,
+      policy: this.policy,
+      signal,
+      telemetry: this.telemetry,
     });
-
-    if (oversize.length > 0) {
-      const parked = await claimCheckAll(oversize, {
-        store: this.claimCheck,
-        sink: this.name,
-        limitBytes: this.maxRecordBytes,
-        policy: this.policy,
-        signal,
-        telemetry: this.telemetry,
-      });
-      parked.forEach((result, position) => {
-        const { index, detail } = oversize[position]!;
-        if ('outcome' in result) {
-          outcomes[index] = result.outcome;
-          return;
-        }
-        const prepared = this.prepare(
-          index,
-          outputs[index]!,
-          JSON.stringify(claimCheckedDetail(detail, result.claimCheck)),
-        );
-        if (prepared.bytes <= this.maxRecordBytes) ready.push(prepared);
-        else {
-          outcomes[index] = {
-            status: 'rejected',
-            reason: `claim-check summary of ${prepared.bytes} bytes still exceeds the ${this.maxRecordBytes}-byte record limit`,
-          };
-        }
-      });
-      ready.sort((a, b) => a.index - b.index);
-    }
 
     // A record whose claim check failed (retryable) must still hold back its key's successors.
     const readyIndexes = new Set(ready.map((r) => r.index));
@@ -252,35 +213,17 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
     });
   }
 
-  private async send(request: PreparedRecord[], signal?: AbortSignal): Promise<AttemptOutcome[]> {
-    this.telemetry?.count(this.name, 'requests');
-    try {
-      const response = await this.client.send(
-        new PutRecordsCommand({ ...this.stream, Records: request.map((r) => r.record) }),
-        { abortSignal: signal },
-      );
-      const records = response.Records ?? [];
-      if (records.length !== request.length) {
-        const reason = `response has ${records.length} records for ${request.length} sent`;
-        return request.map(() => ({ status: 'retryable', reason }));
-      }
-      return records.map((result) => {
-        const outcome = recordOutcome(result);
-        if ('throttled' in outcome) this.telemetry?.count(this.name, 'throttles');
-        return outcome;
-      });
-    } catch (error) {
-      const outcome = classifyError(error, signal);
-      if ('throttled' in outcome) this.telemetry?.count(this.name, 'throttles');
-      if (outcome.status === 'rejected' && request.length > 1) {
-        // The request as a whole was invalid: send its records one by one to find the bad one.
-        for (const record of request) record.isolate = true;
-        return request.map(() => ({
-          status: 'retryable',
-          reason: `request rejected, retrying records alone: ${outcome.reason}`,
-        }));
-      }
-      return request.map(() => outcome);
-    }
+  private send(request: PreparedRecord[], signal?: AbortSignal): Promise<AttemptOutcome[]> {
+    return sendRequest(
+      request,
+      async () =>
+        (
+          await this.client.send(
+            new PutRecordsCommand({ ...this.stream, Records: request.map((r) => r.record) }),
+            { abortSignal: signal },
+          )
+        ).Records,
+      { sink: this.name, itemsName: 'records', outcomeOf: recordOutcome, signal, telemetry: this.telemetry },
+    );
   }
 }

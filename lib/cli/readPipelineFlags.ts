@@ -1,0 +1,44 @@
+import { ConfigError } from '../errors.js';
+import { resolveLayout } from '../layout/resolveLayout.js';
+import type { Layout } from '../layout/types.js';
+import { compileRules } from '../patterns/compileRules.js';
+import type { ReplayRules } from '../replay/types.js';
+import type { RoutingConfig } from '../routing/types.js';
+import { readJsonArgument } from './readJsonArgument.js';
+
+/** The flags that configure the pipeline (`replay`, `tail`, `backfill`); each is optional. */
+export interface PipelineFlags {
+  /** `--layout`: a preset name or a layout JSON file. */
+  layout?: string;
+  /** `--routing`: a routing JSON file or inline JSON. */
+  routing?: string;
+  /** `--rules`: a JSON object of rule name -> EventBridge event pattern, file or inline. */
+  rules?: string;
+}
+
+/** What {@link readPipelineFlags} read; a flag not given is undefined. */
+export interface PipelineSettings {
+  layout?: Layout;
+  routing?: Partial<RoutingConfig>;
+  rules?: ReplayRules;
+}
+
+/**
+ * Reads and validates the pipeline flags, resolving files against `cwd`.
+ * @throws ConfigError (or LayoutError, InvalidPatternError) naming the flag and what is wrong
+ */
+export function readPipelineFlags(flags: PipelineFlags, cwd: string): PipelineSettings {
+  const layout = flags.layout ? resolveLayout(flags.layout, cwd) : undefined;
+  let rules: ReplayRules | undefined;
+  if (flags.rules) {
+    const value = readJsonArgument('--rules', flags.rules, cwd);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw new ConfigError('--rules: expected a JSON object mapping rule names to event patterns');
+    }
+    rules = { matcher: compileRules(value as Record<string, unknown>), ruleNames: Object.keys(value) };
+  }
+  const routing = flags.routing
+    ? (readJsonArgument('--routing', flags.routing, cwd) as Partial<RoutingConfig>)
+    : undefined;
+  return { layout, routing, rules };
+}

@@ -1,0 +1,133 @@
+/**
+ * The first half of a publisher's delivery: each output serialized and sized, oversize details
+ * parked as claim checks and their summaries sent in their place, what can never be sent rejected.
+ */
+import type { MemoryEventDetail } from '../catalog/types.js';
+import type { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
+import type { SinkName } from '../routing/types.js';
+import { claimCheckAll, type OversizeDetail } from '../sinks/claimCheck/claimCheckAll.js';
+import { claimCheckedDetail } from '../sinks/claimCheck/claimCheckedDetail.js';
+import type { ClaimCheckStore } from '../sinks/claimCheck/types.js';
+import type { DeliveryOutcome } from '../sinks/types.js';
+import { describeError } from './classifyError.js';
+import type { RetryPolicy } from './retryPolicy.js';
+
+/** An output made ready to send: where it stands among the outputs, and its size. */
+export interface PreparedOutput {
+  index: number;
+  bytes: number;
+}
+
+/** Options for {@link prepareOutputs}. */
+export interface PrepareOutputsOptions<O, P extends PreparedOutput> {
+  /** The sink, for claim-check keys, reasons and counters. */
+  sink: SinkName;
+  /** The detail an output carries: what is serialized, and claim-checked when too large. */
+  detailOf(output: O): MemoryEventDetail;
+  /** What the detail is called in reasons (`detail`, `data`). */
+  detailName: string;
+  /** Why an output can never be sent, checked before anything else; `undefined` when it can. */
+  invalid?(output: O): string | undefined;
+  /** What is sent for an output, its detail serialized (or the claim-checked summary of it). */
+  prepare(index: number, output: O, detailJson: string): P;
+  /** The size limit an output broke, in bytes, for reasons. */
+  limitBytes: number;
+  /** What the limit is called in reasons (`limit`, `record limit`). */
+  limitName: string;
+  /** True when a prepared output is within the limit. */
+  fits(prepared: P): boolean;
+  /** Where oversize details go. Without it an oversize output is rejected (dead-lettered). */
+  claimCheck: ClaimCheckStore | undefined;
+  /** Retries of claim-check writes. */
+  policy: RetryPolicy;
+  signal?: AbortSignal;
+  telemetry?: DeliveryTelemetry;
+}
+
+/** What {@link prepareOutputs} returns. */
+export interface PreparedOutputs<P> {
+  /** What to send, in output order. */
+  ready: P[];
+  /** Per output: why it cannot be sent, or `retryable: not sent` for the ones in `ready`. */
+  outcomes: DeliveryOutcome[];
+}
+
+/**
+ * Makes outputs ready to send. An output is rejected when `invalid` says so or its detail cannot
+ * be serialized; one over the limit has its detail written to the claim-check store and is sent
+ * as the claim-checked summary instead (rejected when even that is too large or there is no store,
+ * retryable when the write failed). What is ready keeps the order of the outputs.
+ *
+ * @example
+ * ```ts
+ * const { ready, outcomes } = await prepareOutputs(outputs, {
+ *   sink: 'eventbridge',
+ *   detailOf: (output) => output.payload.Detail,
+ *   detailName: 'detail',
+ *   prepare: (index, output, detailJson) => ({ index, json: detailJson, bytes: Buffer.byteLength(detailJson) }),
+ *   limitBytes: 1_000_000,
+ *   limitName: 'limit',
+ *   fits: (prepared) => prepared.bytes < 1_000_000,
+ *   claimCheck: new S3ClaimCheckStore({ client: new S3Client({}), bucket: 'claim-checks' }),
+ *   policy: DEFAULT_RETRY_POLICY,
+ * });
+ * ```
+ */
+export async function prepareOutputs<O, P extends PreparedOutput>(
+  outputs: readonly O[],
+  options: PrepareOutputsOptions<O, P>,
+): Promise<PreparedOutputs<P>> {
+  const outcomes: DeliveryOutcome[] = outputs.map(() => ({ status: 'retryable', reason: 'not sent' }));
+  const ready: P[] = [];
+  const oversize: (OversizeDetail & { index: number })[] = [];
+
+  outputs.forEach((output, index) => {
+    const invalid = options.invalid?.(output);
+    if (invalid !== undefined) {
+      outcomes[index] = { status: 'rejected', reason: invalid };
+      return;
+    }
+    const detail = options.detailOf(output);
+    let detailJson: string;
+    try {
+      detailJson = JSON.stringify(detail);
+    } catch (error) {
+      outcomes[index] = {
+        status: 'rejected',
+        reason: `${options.detailName} is not serializable: ${describeError(error)}`,
+      };
+      return;
+    }
+    const prepared = options.prepare(index, output, detailJson);
+    if (options.fits(prepared)) ready.push(prepared);
+    else oversize.push({ index, detail, body: detailJson });
+  });
+  if (oversize.length === 0) return { ready, outcomes };
+
+  const parked = await claimCheckAll(oversize, {
+    store: options.claimCheck,
+    sink: options.sink,
+    limitBytes: options.limitBytes,
+    policy: options.policy,
+    signal: options.signal,
+    telemetry: options.telemetry,
+  });
+  parked.forEach((result, position) => {
+    const { index, detail } = oversize[position]!;
+    if ('outcome' in result) {
+      outcomes[index] = result.outcome;
+      return;
+    }
+    const summary = JSON.stringify(claimCheckedDetail(detail, result.claimCheck));
+    const prepared = options.prepare(index, outputs[index]!, summary);
+    if (options.fits(prepared)) ready.push(prepared);
+    else {
+      outcomes[index] = {
+        status: 'rejected',
+        reason: `claim-check summary of ${prepared.bytes} bytes still exceeds the ${options.limitBytes}-byte ${options.limitName}`,
+      };
+    }
+  });
+  ready.sort((a, b) => a.index - b.index);
+  return { ready, outcomes };
+}

@@ -1,0 +1,365 @@
+/**
+ * The batch processor under every Lambda, whatever its event source: prepare each record, deliver
+ * what it owes through the sinks, dead-letter what can never be delivered, and tell Lambda where to
+ * resume. `processStreamBatch` (DynamoDB Streams) and `processChangeLogBatch` (Kinesis) are thin
+ * layers over it.
+ */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Logger } from 'pino';
+import { DeliveryError } from '../errors.js';
+import type { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
+import { emptyCounters } from '../observability/DeliveryTelemetry.js';
+import { reportBatch } from '../observability/reportBatch.js';
+import type { BatchSummary, SinkSummary } from '../observability/types.js';
+import type { RoutedOutput, SinkName } from '../routing/types.js';
+import type { DeliveryOutcome, Sink } from '../sinks/types.js';
+import { classifyError, describeError } from './classifyError.js';
+import { watchDeadline } from './deadline.js';
+import { deliverInRounds } from './deliverInRounds.js';
+import { type RetryPolicy, resolveRetryPolicy } from './retryPolicy.js';
+import type {
+  DeadLetter,
+  DeadLetterStore,
+  FailureReason,
+  PreparedRecord,
+  RecordAdapter,
+  RecordFate,
+  StreamBatchResponse,
+} from './types.js';
+
+/** The options every batch processor takes besides its records and what they owe. */
+export interface BatchDeliveryOptions {
+  /** `context.getRemainingTimeInMillis`. */
+  remainingTimeMs?: () => number;
+  /** Time kept back before the deadline (see `watchDeadline`). @default 5000 */
+  reserveMs?: number;
+  /** Retries of dead-letter writes. @default DEFAULT_RETRY_POLICY */
+  retry?: Partial<RetryPolicy>;
+  /** Counters the sinks share; reset at the start of each batch. */
+  telemetry?: DeliveryTelemetry;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Clock, for the stream lag. @default Date.now */
+  now?: () => number;
+}
+
+/** Options for {@link processRecordBatch}. Build them once per container; pass per invocation. */
+export interface ProcessRecordBatchOptions<R> extends BatchDeliveryOptions {
+  /** Names the Lambda in dead-letter keys, logs and metrics (`router`, `archiver`, `vector-sync`). */
+  functionName: string;
+  /** What the processor reads from a record: sequence number, creation time, dead-letter name. */
+  adapter: RecordAdapter<R>;
+  /**
+   * What one record means for the sinks. Called in batch order. Throwing marks the record as
+   * poison: it is dead-lettered with the error as reason (a pure step that failed once fails again).
+   */
+  prepare(record: R, context: { signal: AbortSignal }): PreparedRecord | Promise<PreparedRecord>;
+  /** One sink for each sink name the outputs use. */
+  sinks: readonly Sink[];
+  /** Where poison records go. */
+  deadLetters: DeadLetterStore<R>;
+  /**
+   * Runs when the batch is done, before its summary is logged and its metrics published: the
+   * place to add metrics of the caller's own, so they go out in the same document.
+   */
+  beforeReport?(summary: BatchSummary): void;
+}
+
+/** What a batch processor returns. */
+export interface RecordBatchResult {
+  /** Return this from the handler. */
+  response: StreamBatchResponse;
+  summary: BatchSummary;
+  /** Per record, in batch order. */
+  fates: RecordFate[];
+}
+
+/**
+ * Processes one batch of stream records with at-least-once delivery.
+ *
+ * A record is acknowledged only when every output it owes was accepted, or when it can never be
+ * delivered (it is poison, or a sink rejected one of its outputs as invalid) and its dead letter —
+ * the full record and the reason — was written. The response reports the first record that is
+ * neither, and every later one: Lambda resumes from the lowest reported sequence number and sends
+ * the later records again. Near the deadline the sinks stop and what they did not finish is
+ * reported the same way, instead of the invocation being killed (which would replay the whole
+ * batch).
+ *
+ * @example
+ * ```ts
+ * const options = {
+ *   functionName: 'router',
+ *   adapter: dynamoDbRecordAdapter,
+ *   prepare: (record: StreamRecord) => ({ kind: 'outputs', outputs: pipeline.process(record).outputs }) as const,
+ *   sinks: [new KinesisPublisher({ client: new KinesisClient({ maxAttempts: 1 }), stream: 'changes' })],
+ *   deadLetters: new S3DeadLetterStore({ client: new S3Client({}), bucket: 'dlq' }),
+ * };
+ *
+ * export const handler = async (event: StreamEvent, context: { getRemainingTimeInMillis(): number }) =>
+ *   (await processRecordBatch(event.Records ?? [], { ...options, remainingTimeMs: () => context.getRemainingTimeInMillis() }))
+ *     .response;
+ * ```
+ * @param records the batch, in stream order
+ * @throws DeliveryError when the first record to report has no sequence number (Lambda then
+ *   retries the whole batch) or an output names a sink that was not given
+ */
+export async function processRecordBatch<R>(
+  records: readonly R[],
+  options: ProcessRecordBatchOptions<R>,
+): Promise<RecordBatchResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  options.telemetry?.reset();
+  const deadline = watchDeadline({ remainingTimeMs: options.remainingTimeMs, reserveMs: options.reserveMs });
+  try {
+    // 1. What each record owes.
+    const owed: (readonly RoutedOutput[])[] = [];
+    const failures: FailureReason[][] = records.map(() => []);
+    const retryable: boolean[] = records.map(() => false);
+    const rejected: boolean[] = records.map(() => false);
+    for (const [index, record] of records.entries()) {
+      let prepared: PreparedRecord;
+      try {
+        prepared = await options.prepare(record, { signal: deadline.soft });
+      } catch (error) {
+        prepared = { kind: 'poison', reason: describeError(error) };
+      }
+      if (prepared.kind === 'outputs') {
+        owed.push(prepared.outputs);
+        continue;
+      }
+      owed.push([]);
+      failures[index]!.push({ stage: 'prepare', reason: prepared.reason });
+      if (prepared.kind === 'poison') rejected[index] = true;
+      else retryable[index] = true;
+    }
+
+    // 2. Deliver, every sink at once, each in stream order.
+    const sinkSummaries = await deliverAll(owed, options, deadline.soft, (record, failure, outcome) => {
+      failures[record]!.push(failure);
+      if (outcome === 'rejected') rejected[record] = true;
+      else retryable[record] = true;
+    });
+
+    // 3. Walk the batch in order: acknowledge a prefix, dead-lettering the poison in it.
+    const fates: RecordFate[] = records.map((record, index) => ({
+      sequenceNumber: options.adapter.sequenceNumber(record),
+      status: 'delivered',
+      failures: failures[index]!,
+    }));
+    let firstReported = retryable.indexOf(true);
+    if (firstReported === -1) firstReported = records.length;
+    const toDeadLetter = [...Array(firstReported).keys()].filter((index) => rejected[index]);
+    const written = await writeDeadLetters(
+      toDeadLetter.map((index) => records[index]!),
+      toDeadLetter.map((index) => failures[index]!),
+      options,
+      deadline.hard,
+    );
+    toDeadLetter.forEach((index, position) => {
+      const result = written[position]!;
+      if (typeof result === 'string') {
+        fates[index]!.status = 'dead-lettered';
+        fates[index]!.deadLetterKey = result;
+      } else {
+        failures[index]!.push({ stage: 'deliver', reason: `dead letter not written: ${result.reason}` });
+        firstReported = Math.min(firstReported, index);
+      }
+    });
+    const batchItemFailures = reportFrom(firstReported, fates, options);
+
+    const summary = summarize(options, records, fates, sinkSummaries, {
+      deadlineReached: deadline.soft.aborted,
+      durationMs: now() - started,
+      now: now(),
+    });
+    options.beforeReport?.(summary);
+    reportBatch(summary, { logger: options.logger, metrics: options.metrics });
+    return { response: { batchItemFailures }, summary, fates };
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/**
+ * Marks the first record not fully done `failed` and every later one `retried-after-failure`, and
+ * returns them as Lambda's batch item failures.
+ */
+function reportFrom<R>(
+  firstReported: number,
+  fates: RecordFate[],
+  options: ProcessRecordBatchOptions<R>,
+): { itemIdentifier: string }[] {
+  for (let index = firstReported; index < fates.length; index++) {
+    fates[index]!.status = index === firstReported ? 'failed' : 'retried-after-failure';
+    delete fates[index]!.deadLetterKey;
+  }
+  return fates.slice(firstReported).map((fate, offset) => {
+    if (!fate.sequenceNumber) {
+      throw new DeliveryError(
+        options.adapter.source ?? options.functionName,
+        `record ${firstReported + offset} of the batch must be retried but has no ${options.adapter.sequenceField}`,
+        true,
+      );
+    }
+    return { itemIdentifier: fate.sequenceNumber };
+  });
+}
+
+/**
+ * Delivers the owed outputs, every sink at once, each in stream order; calls `failed` for every
+ * output not accepted. Per sink that was owed outputs, its summary.
+ */
+async function deliverAll<R>(
+  owed: (readonly RoutedOutput[])[],
+  options: ProcessRecordBatchOptions<R>,
+  signal: AbortSignal,
+  failed: (record: number, failure: FailureReason, status: 'retryable' | 'rejected') => void,
+): Promise<Partial<Record<SinkName, SinkSummary>>> {
+  const sinks = new Map<SinkName, Sink>(options.sinks.map((sink) => [sink.name, sink]));
+  const bySink = new Map<SinkName, { record: number; output: RoutedOutput }[]>();
+  owed.forEach((outputs, record) => {
+    for (const output of outputs) {
+      if (!sinks.has(output.sink)) {
+        throw new DeliveryError(
+          output.sink,
+          `an output is owed to sink "${output.sink}" but no such sink is configured`,
+          false,
+        );
+      }
+      const list = bySink.get(output.sink);
+      if (list) list.push({ record, output });
+      else bySink.set(output.sink, [{ record, output }]);
+    }
+  });
+  const summaries: Partial<Record<SinkName, SinkSummary>> = {};
+  await Promise.all(
+    [...bySink].map(async ([name, items]) => {
+      const outcomes = await deliverSafely(
+        sinks.get(name)!,
+        items.map((i) => i.output),
+        signal,
+      );
+      const summary: SinkSummary = {
+        ...emptyCounters(),
+        outputs: items.length,
+        accepted: 0,
+        retryable: 0,
+        rejected: 0,
+      };
+      items.forEach(({ record, output }, position) => {
+        const outcome = outcomes[position] ?? { status: 'retryable', reason: 'sink returned no outcome' };
+        if (outcome.status === 'accepted') {
+          summary.accepted++;
+          return;
+        }
+        summary[outcome.status]++;
+        failed(
+          record,
+          { stage: 'deliver', sink: name, eventId: output.eventId, reason: outcome.reason },
+          outcome.status,
+        );
+      });
+      summaries[name] = summary;
+    }),
+  );
+  const counters = options.telemetry?.snapshot() ?? {};
+  for (const [name, summary] of Object.entries(summaries) as [SinkName, SinkSummary][]) {
+    Object.assign(summary, counters[name] ?? {});
+  }
+  return summaries;
+}
+
+/** A sink must report, not throw; if one throws anyway, its outputs are all retryable. */
+async function deliverSafely(
+  sink: Sink,
+  outputs: RoutedOutput[],
+  signal: AbortSignal,
+): Promise<DeliveryOutcome[]> {
+  try {
+    return (await sink.deliver(outputs, { signal })).outcomes;
+  } catch (error) {
+    const reason = `sink ${sink.name} failed: ${describeError(error)}`;
+    return outputs.map(() => ({ status: 'retryable', reason }));
+  }
+}
+
+/** Writes the dead letters, retrying; per record the key written or why it was not. */
+async function writeDeadLetters<R>(
+  records: R[],
+  failures: FailureReason[][],
+  options: ProcessRecordBatchOptions<R>,
+  signal: AbortSignal,
+): Promise<(string | { reason: string })[]> {
+  if (records.length === 0) return [];
+  const keys = new Map<number, string>();
+  const deadLetteredAt = new Date((options.now ?? Date.now)()).toISOString();
+  const outcomes = await deliverInRounds(
+    records.map((_, index) => index),
+    (pending) =>
+      Promise.all(
+        pending.map(async (index) => {
+          const reasons = failures[index]!;
+          const letter: DeadLetter<R> = {
+            version: '1',
+            function: options.functionName,
+            reason: reasons.map(describeFailure).join('; '),
+            failures: reasons,
+            record: records[index]!,
+            deadLetteredAt,
+          };
+          try {
+            keys.set(index, await options.deadLetters.write(letter, { signal }));
+            return { status: 'accepted' } as const;
+          } catch (error) {
+            return classifyError(error, signal);
+          }
+        }),
+      ),
+    { policy: resolveRetryPolicy(options.retry), signal },
+  );
+  return outcomes.map((outcome, index) => {
+    const key = keys.get(index);
+    if (key) return key;
+    return { reason: outcome.status === 'accepted' ? 'unknown' : outcome.reason };
+  });
+}
+
+function describeFailure(failure: FailureReason): string {
+  return failure.sink ? `${failure.sink}: ${failure.reason}` : failure.reason;
+}
+
+function summarize<R>(
+  options: ProcessRecordBatchOptions<R>,
+  records: readonly R[],
+  fates: RecordFate[],
+  sinks: Partial<Record<SinkName, SinkSummary>>,
+  facts: { deadlineReached: boolean; durationMs: number; now: number },
+): BatchSummary {
+  let maxLagMs: number | undefined;
+  for (const record of records) {
+    const created = options.adapter.createdAtMs(record);
+    if (created !== undefined) maxLagMs = Math.max(maxLagMs ?? 0, facts.now - created);
+  }
+  const first = fates.find((fate) => fate.status === 'failed');
+  return {
+    function: options.functionName,
+    records: records.length,
+    delivered: fates.filter((f) => f.status === 'delivered').length,
+    deadLettered: fates.filter((f) => f.status === 'dead-lettered').length,
+    reported: fates.filter((f) => f.status === 'failed' || f.status === 'retried-after-failure').length,
+    ...(first
+      ? {
+          firstFailure: {
+            sequenceNumber: first.sequenceNumber,
+            reasons: first.failures.slice(0, 5).map(describeFailure),
+          },
+        }
+      : {}),
+    deadlineReached: facts.deadlineReached,
+    durationMs: facts.durationMs,
+    ...(maxLagMs !== undefined ? { maxLagMs } : {}),
+    sinks,
+    deadLetters: fates.flatMap((f) => (f.deadLetterKey ? [f.deadLetterKey] : [])).slice(0, 10),
+  };
+}
