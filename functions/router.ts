@@ -64,13 +64,17 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
       vector: { ...routing.vector, enabled: false },
     },
   });
-  const s3 = overrides.clients?.s3 ?? createAwsClient(S3Client);
+  const limits = {
+    connectionTimeoutMs: config.connectionTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+  };
+  const s3 = overrides.clients?.s3 ?? createAwsClient(S3Client, limits);
   const telemetry = new DeliveryTelemetry();
   const retry = { maxAttempts: config.deliveryMaxAttempts, ...overrides.retry };
   const claimCheck = new S3ClaimCheckStore({ client: s3, bucket: config.claimCheckBucket });
   const sinks = [
     new EventBridgePublisher({
-      client: overrides.clients?.eventBridge ?? createAwsClient(EventBridgeClient),
+      client: overrides.clients?.eventBridge ?? createAwsClient(EventBridgeClient, limits),
       eventBusName: config.eventBusName,
       maxRequestBytes: config.eventBridgeMaxRequestBytes,
       concurrency: config.eventBridgeConcurrency,
@@ -79,7 +83,7 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
       telemetry,
     }),
     new KinesisPublisher({
-      client: overrides.clients?.kinesis ?? createAwsClient(KinesisClient),
+      client: overrides.clients?.kinesis ?? createAwsClient(KinesisClient, limits),
       stream: config.changeLogStream,
       maxRecordBytes: config.kinesisMaxRecordBytes,
       maxRequestBytes: config.kinesisMaxRequestBytes,

@@ -70,9 +70,13 @@ export function createVectorSyncHandler(
 ): VectorSyncHandler {
   const layout = resolveLayout(config.layout);
   const route = resolveRouting(config.routing).vector;
-  const s3 = overrides.clients?.s3 ?? createAwsClient(S3Client);
+  const limits = {
+    connectionTimeoutMs: config.connectionTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+  };
+  const s3 = overrides.clients?.s3 ?? createAwsClient(S3Client, limits);
   const index = new S3VectorsIndex({
-    client: overrides.clients?.s3Vectors ?? createAwsClient(S3VectorsClient),
+    client: overrides.clients?.s3Vectors ?? createAwsClient(S3VectorsClient, limits),
     vectorBucketName: config.vectorBucketName,
     indexName: config.vectorIndexName,
     dimension: config.embeddingDimensions,

@@ -54,7 +54,11 @@ export function createArchiverHandler(
     layout: resolveLayout(config.layout),
     routing: resolveRouting(config.routing),
   });
-  const s3 = overrides.s3Client ?? createAwsClient(S3Client);
+  const limits = {
+    connectionTimeoutMs: config.connectionTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+  };
+  const s3 = overrides.s3Client ?? createAwsClient(S3Client, limits);
   const telemetry = new DeliveryTelemetry();
   const sink = new S3ArchiveSink({
     client: s3,

@@ -5,6 +5,7 @@
  * variables among them in the order it reports their problems.
  */
 import { DEFAULT_RETRY_POLICY } from '../delivery/retryPolicy.js';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './createAwsClient.js';
 import type { EnvironmentGroup } from './types.js';
 
 /** JSON Schema of an S3 general purpose bucket name. */
@@ -63,6 +64,8 @@ export const deliveryEnv = {
   variables: {
     DELIVERY_MAX_ATTEMPTS: { field: 'deliveryMaxAttempts', type: 'integer' },
     DEADLINE_RESERVE_MS: { field: 'deadlineReserveMs', type: 'integer' },
+    AWS_CONNECTION_TIMEOUT_MS: { field: 'connectionTimeoutMs', type: 'integer' },
+    AWS_REQUEST_TIMEOUT_MS: { field: 'requestTimeoutMs', type: 'integer' },
   },
   properties: {
     deliveryMaxAttempts: {
@@ -72,5 +75,17 @@ export const deliveryEnv = {
       default: DEFAULT_RETRY_POLICY.maxAttempts,
     },
     deadlineReserveMs: { type: 'integer', minimum: 0, maximum: 600_000, default: 5000 },
+    connectionTimeoutMs: {
+      type: 'integer',
+      minimum: 100,
+      maximum: 60_000,
+      default: DEFAULT_CONNECTION_TIMEOUT_MS,
+    },
+    requestTimeoutMs: {
+      type: 'integer',
+      minimum: 100,
+      maximum: 900_000,
+      default: DEFAULT_REQUEST_TIMEOUT_MS,
+    },
   },
 } as const satisfies EnvironmentGroup;

@@ -46,6 +46,10 @@ export interface FunctionConfig {
   deliveryMaxAttempts: number;
   /** DEADLINE_RESERVE_MS: stop delivering this long before the Lambda timeout. @default 5000 */
   deadlineReserveMs: number;
+  /** AWS_CONNECTION_TIMEOUT_MS: time to open a connection before an AWS call fails. @default 3000 */
+  connectionTimeoutMs: number;
+  /** AWS_REQUEST_TIMEOUT_MS: time to wait for an AWS response before the call fails (retryable). @default 15000 */
+  requestTimeoutMs: number;
 }
 
 /**

@@ -28,6 +28,8 @@ describe('loadRouterConfig', () => {
       kinesisMaxRequestBytes: 5_242_880,
       deliveryMaxAttempts: 6,
       deadlineReserveMs: 5000,
+      connectionTimeoutMs: 3000,
+      requestTimeoutMs: 15000,
     });
   });
 

@@ -11,6 +11,7 @@ import { findFreePort } from '../../lib/dev/findFreePort.js';
 import { type DevResult, runDev } from '../../lib/dev/runDev.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import type { RoutedOutput } from '../../lib/routing/types.js';
+import { HEAVY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 const SEED = 80;
 let dir: string;
@@ -36,7 +37,7 @@ beforeAll(async () => {
       if (snapshot.writes === SEED && snapshot.changes >= SEED && snapshot.pending === 0) controller.abort();
     },
   });
-});
+}, HEAVY_TEST_TIMEOUT_MS);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -96,30 +97,34 @@ describe('memory-cdc dev', () => {
 });
 
 describe('memory-cdc dev --emulators', () => {
-  it('publishes the change log to kinesalite and keeps S3 objects in s3rver', async () => {
-    const emulatorDir = await mkdtemp(join(tmpdir(), 'memory-cdc-dev-emulators-'));
-    try {
-      const controller = new AbortController();
-      const { snapshot, info } = await runDev({
-        layout: agentMemoryLayout,
-        port: await findFreePort(),
-        seed: 30,
-        seedRate: 0,
-        emulators: true,
-        outDir: emulatorDir,
-        signal: controller.signal,
-        viewIntervalMs: 100,
-        onView: (s) => {
-          if (s.writes === 30 && s.changes >= 30 && s.pending === 0) controller.abort();
-        },
-      });
-      expect(info.outputs.kinesis).toMatch(/^http:\/\/127\.0\.0\.1:\d+ stream memory-changes$/);
-      expect(snapshot.kinesisRecords).toBeGreaterThan(0);
-      expect(snapshot.deadLetters).toBe(0);
-      expect(await readdir(join(emulatorDir, 's3'))).toContain('memory-cdc-dev');
-      expect(isRunning(info.dynamoDbLocalPid!)).toBe(false);
-    } finally {
-      await rm(emulatorDir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'publishes the change log to kinesalite and keeps S3 objects in s3rver',
+    async () => {
+      const emulatorDir = await mkdtemp(join(tmpdir(), 'memory-cdc-dev-emulators-'));
+      try {
+        const controller = new AbortController();
+        const { snapshot, info } = await runDev({
+          layout: agentMemoryLayout,
+          port: await findFreePort(),
+          seed: 30,
+          seedRate: 0,
+          emulators: true,
+          outDir: emulatorDir,
+          signal: controller.signal,
+          viewIntervalMs: 100,
+          onView: (s) => {
+            if (s.writes === 30 && s.changes >= 30 && s.pending === 0) controller.abort();
+          },
+        });
+        expect(info.outputs.kinesis).toMatch(/^http:\/\/127\.0\.0\.1:\d+ stream memory-changes$/);
+        expect(snapshot.kinesisRecords).toBeGreaterThan(0);
+        expect(snapshot.deadLetters).toBe(0);
+        expect(await readdir(join(emulatorDir, 's3'))).toContain('memory-cdc-dev');
+        expect(isRunning(info.dynamoDbLocalPid!)).toBe(false);
+      } finally {
+        await rm(emulatorDir, { recursive: true, force: true });
+      }
+    },
+    HEAVY_TEST_TIMEOUT_MS,
+  );
 });

@@ -26,6 +26,8 @@ describe('loadVectorSyncConfig', () => {
       embeddingConcurrency: 8,
       deliveryMaxAttempts: 6,
       deadlineReserveMs: 5000,
+      connectionTimeoutMs: 3000,
+      requestTimeoutMs: 15000,
     });
   });
 

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { openArchiveReader } from '../../archive/openArchiveReader.js';
 import { restoreArchive } from '../../archive/restoreArchive.js';
 import type { RestoreFilter, RestoreProgress, RestoreSummary } from '../../archive/types.js';
+import { createAwsClient } from '../../config/createAwsClient.js';
 import { ConfigError, MemoryCdcError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
 import { ENTITY_KINDS, type EntityKind } from '../../layout/types.js';
@@ -152,21 +153,18 @@ async function progressBar(): Promise<{ update(progress: RestoreProgress): void;
 async function runRestore(source: string, flags: RestoreFlags, ctx: CliContext): Promise<void> {
   const filter = filterOf(flags);
   const ttlExtend = ttlExtendOf(flags, ctx);
-  const region = flags.region ?? (flags.endpointUrl || flags.s3EndpointUrl ? 'us-east-1' : undefined);
+  const region = flags.region;
   const reader = openArchiveReader(source, {
     cwd: ctx.cwd,
     s3Client: () =>
-      new S3Client({
-        ...(region ? { region } : {}),
+      createAwsClient(S3Client, {
+        region,
         ...(flags.s3EndpointUrl ? { endpoint: flags.s3EndpointUrl, forcePathStyle: true } : {}),
       }),
   });
   const client = flags.dryRun
     ? undefined
-    : new DynamoDBClient({
-        ...(region ? { region } : {}),
-        ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
-      });
+    : createAwsClient(DynamoDBClient, { region, endpoint: flags.endpointUrl });
   const bar = (flags.progress ?? Boolean(process.stderr.isTTY)) ? await progressBar() : undefined;
   try {
     const summary = await restoreArchive({

@@ -80,7 +80,11 @@ function embedderFrom(flags: EmbedderFlags, indexDimension: number | undefined):
     region,
     retryMode: 'adaptive',
     maxAttempts: 5,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 30_000 }),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 3_000,
+      requestTimeout: 30_000,
+      throwOnRequestTimeout: true,
+    }),
     ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
   });
   return new BedrockTitanEmbedder({

@@ -9,7 +9,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createAwsClient } from '../../config/createAwsClient.js';
 import { ConfigError } from '../../errors.js';
 import { SINK_NAMES, type SinkName } from '../../routing/types.js';
 import { S3ClaimCheckStore } from '../../sinks/claimCheck/S3ClaimCheckStore.js';
@@ -79,10 +79,6 @@ export function selectDeliverySinks(list: string | true, env: Env = process.env)
 }
 
 /** Region and credentials come from the usual AWS configuration (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_*). */
-function clientConfig(region: string | undefined) {
-  return { maxAttempts: 1, ...(region ? { region } : {}) };
-}
-
 /**
  * Builds the selected sinks. Clients run with SDK retries off: the sinks retry themselves.
  * @param region `--region`, else the AWS configuration's
@@ -100,21 +96,21 @@ export function createDeliverySinks(
   }
   const retry = attempts === undefined ? {} : { retry: { maxAttempts: attempts } };
   const claimCheck = env.CLAIM_CHECK_BUCKET
-    ? new S3ClaimCheckStore({ client: new S3Client(clientConfig(region)), bucket: env.CLAIM_CHECK_BUCKET })
+    ? new S3ClaimCheckStore({ client: createAwsClient(S3Client, { region }), bucket: env.CLAIM_CHECK_BUCKET })
     : undefined;
   return names.map((name): Sink => {
     switch (name) {
       case 'eventbridge':
         return new EventBridgePublisher({
-          client: new EventBridgeClient(clientConfig(region)),
+          client: createAwsClient(EventBridgeClient, { region }),
           eventBusName: env.EVENT_BUS_NAME!,
           ...retry,
           ...(claimCheck ? { claimCheck } : {}),
         }) as Sink;
       case 'kinesis':
         return new KinesisPublisher({
-          // HTTP/1.1: PutRecords needs no HTTP/2, and local Kinesis emulators only speak 1.1.
-          client: new KinesisClient({ ...clientConfig(region), requestHandler: new NodeHttpHandler() }),
+          // HTTP/1.1 (the factory's handler): local Kinesis emulators only speak 1.1.
+          client: createAwsClient(KinesisClient, { region }),
           stream: env.CHANGE_LOG_STREAM_NAME!,
           ...retry,
           ...(claimCheck ? { claimCheck } : {}),
@@ -127,13 +123,13 @@ export function createDeliverySinks(
           );
         }
         const index = new S3VectorsIndex({
-          client: new S3VectorsClient(clientConfig(region)),
+          client: createAwsClient(S3VectorsClient, { region }),
           vectorBucketName: env.VECTOR_BUCKET_NAME!,
           indexName: env.VECTOR_INDEX_NAME!,
           dimension: dimensions,
         });
         const embedder = new BedrockTitanEmbedder({
-          client: new BedrockRuntimeClient(clientConfig(region)),
+          client: createAwsClient(BedrockRuntimeClient, { region, requestTimeoutMs: 30_000 }),
           modelId: env.BEDROCK_MODEL_ID ?? 'amazon.titan-embed-text-v2:0',
           dimensions,
         });
