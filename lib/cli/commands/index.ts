@@ -3,6 +3,7 @@ import type { CliContext, RegisterCommand } from '../types.js';
 import { registerBackfill } from './backfill.js';
 import { registerCapture } from './capture.js';
 import { registerDev } from './dev.js';
+import { registerEstimate } from './estimate.js';
 import { registerFixtures } from './fixtures.js';
 import { registerReplay } from './replay.js';
 import { registerRestore } from './restore.js';
@@ -23,6 +24,7 @@ const commands: RegisterCommand[] = [
   registerDev,
   registerVectors,
   registerRules,
+  registerEstimate,
 ];
 
 export function registerCommands(program: Command, context: CliContext): void {
