@@ -1,13 +1,23 @@
 /**
- * Turns a decoded, classified change into domain events: one change event (`Turn Created`, …) and
- * the semantic events its diff implies (`Run Completed`, `Ledger Entry Settled`, …).
+ * Turns a decoded, classified change into domain events: one change event (`Turn Created`, …,
+ * carrying `transition` when a status moved) and the semantic events its diff implies
+ * (`Conversation Started`, `Run Completed`, `Ledger Entry Settled`, …). Snapshot reads (op `read`)
+ * yield the change event only: an item read by `backfill` did not just finish or start anything.
  */
+import { conversationStartRule, firstSequenceOf } from '../layout/conversationStartRule.js';
 import { readString } from '../layout/readField.js';
 import type { Classification, EntityKind, Layout } from '../layout/types.js';
 import type { Change } from '../stream/types.js';
 import { changeDetailType } from './detailTypes.js';
 import { eventIdFor } from './eventId.js';
-import { DETAIL_VERSION, EVENT_SOURCE, type MemoryEvent, type MemoryEventDetail } from './types.js';
+import { statusTransition } from './statusTransition.js';
+import {
+  DETAIL_VERSION,
+  EVENT_SOURCE,
+  type MemoryEvent,
+  type MemoryEventDetail,
+  type Transition,
+} from './types.js';
 
 /** Options for {@link buildEvents}. */
 export interface BuildEventsOptions {
@@ -26,41 +36,45 @@ function isBookkeepingOnly(change: Change, layout: Layout): boolean {
   return change.changed.every((name) => layout.bookkeeping.includes(name));
 }
 
-function semanticTypes(
+interface SemanticEvent {
+  type: string;
+  transition: Transition | undefined;
+}
+
+function conversationStarted(
   change: Change,
   classification: Classification,
-): { type: string; field: string; from: string | null; to: string | null }[] {
-  const rule = classification.rule;
-  if (!rule?.fields) return [];
-  const out: { type: string; field: string; from: string | null; to: string | null }[] = [];
-  const { entity } = classification;
-  if (entity === 'turn' && change.op === 'insert') {
-    const seq = readString(change.after, rule.fields.sequence);
-    if (seq === '0' || seq === '1')
-      out.push({ type: 'Conversation Started', field: 'sequence', from: null, to: seq });
+  layout: Layout,
+): SemanticEvent[] {
+  if (change.op !== 'insert') return [];
+  const rule = conversationStartRule(layout);
+  if (rule === 'conversation' && classification.entity === 'conversation') {
+    return [{ type: 'Conversation Started', transition: undefined }];
   }
-  const statusRef = rule.fields.status;
-  if (
-    statusRef &&
-    change.op !== 'remove' &&
-    (entity === 'run' || entity === 'run_step' || entity === 'ledger')
-  ) {
-    const from = readString(change.before, statusRef) ?? null;
-    const to = readString(change.after, statusRef) ?? null;
-    if (to !== null && to !== from) {
-      const success = rule.successStatuses?.includes(to) ?? false;
-      const failure = rule.failureStatuses?.includes(to) ?? false;
-      const alreadyFinal =
-        from !== null &&
-        ((rule.successStatuses?.includes(from) ?? false) || (rule.failureStatuses?.includes(from) ?? false));
-      if ((success || failure) && !alreadyFinal) {
-        const label = entity === 'run' ? 'Run' : entity === 'run_step' ? 'Run Step' : undefined;
-        const type = label ? `${label} ${success ? 'Completed' : 'Failed'}` : 'Ledger Entry Settled';
-        out.push({ type, field: 'status', from, to });
-      }
+  if (rule === 'first-turn' && classification.entity === 'turn') {
+    const seq = readString(change.after, classification.rule?.fields?.sequence);
+    if (seq !== undefined && seq.trim() !== '' && Number(seq) === firstSequenceOf(layout)) {
+      return [{ type: 'Conversation Started', transition: { field: 'sequence', from: null, to: seq } }];
     }
   }
-  return out;
+  return [];
+}
+
+function statusEvents(classification: Classification, transition: Transition | undefined): SemanticEvent[] {
+  const rule = classification.rule;
+  const to = transition?.to ?? null;
+  if (!rule || !transition || to === null) return [];
+  const { from } = transition;
+  const success = rule.successStatuses?.includes(to) ?? false;
+  const failure = rule.failureStatuses?.includes(to) ?? false;
+  const alreadyFinal =
+    from !== null &&
+    ((rule.successStatuses?.includes(from) ?? false) || (rule.failureStatuses?.includes(from) ?? false));
+  if ((!success && !failure) || alreadyFinal) return [];
+  const { entity } = classification;
+  const label = entity === 'run' ? 'Run' : entity === 'run_step' ? 'Run Step' : undefined;
+  const type = label ? `${label} ${success ? 'Completed' : 'Failed'}` : 'Ledger Entry Settled';
+  return [{ type, transition }];
 }
 
 /**
@@ -110,15 +124,22 @@ export function buildEvents(
     return detail;
   };
   const changeType = changeDetailType(classification.entity, change.op, change.expired);
+  const transition = statusTransition(change, classification);
+  const changeDetail = detailFor(changeType);
+  if (transition) changeDetail.transition = transition;
   const events: MemoryEvent[] = [
     noise
-      ? { kind: 'change', source, detailType: changeType, detail: detailFor(changeType), noise }
-      : { kind: 'change', source, detailType: changeType, detail: detailFor(changeType) },
+      ? { kind: 'change', source, detailType: changeType, detail: changeDetail, noise }
+      : { kind: 'change', source, detailType: changeType, detail: changeDetail },
   ];
   if (!noise) {
-    for (const s of semanticTypes(change, classification)) {
+    const semantic = [
+      ...conversationStarted(change, classification, layout),
+      ...statusEvents(classification, transition),
+    ];
+    for (const s of semantic) {
       const detail = detailFor(s.type);
-      detail.transition = { field: s.field, from: s.from, to: s.to };
+      if (s.transition) detail.transition = s.transition;
       events.push({ kind: 'semantic', source, detailType: s.type, detail });
     }
   }

@@ -32,12 +32,13 @@ export type SemanticDetailType =
 /** Every detail-type in the catalog, as a type consumers can switch on. */
 export type MemoryDetailType = `${(typeof ENTITY_LABELS)[EntityKind]} ${ChangeVerb}` | SemanticDetailType;
 
-/** The change verbs: insert, modify, user delete, TTL expiry. */
+/** The change verbs: insert (or snapshot read), modify, user delete, TTL expiry. */
 export type ChangeVerb = 'Created' | 'Updated' | 'Deleted' | 'Expired';
 
 /** The verb of a change. */
 export function changeVerb(op: ChangeOp, expired: boolean): ChangeVerb {
-  if (op === 'insert') return 'Created';
+  // A snapshot read reports an item's existence like an insert; `detail.op` tells them apart.
+  if (op === 'insert' || op === 'read') return 'Created';
   if (op === 'modify') return 'Updated';
   return expired ? 'Expired' : 'Deleted';
 }
@@ -51,13 +52,16 @@ export function changeDetailType(entity: EntityKind, op: ChangeOp, expired: bool
 export interface DetailTypeInfo {
   detailType: MemoryDetailType;
   kind: 'change' | 'semantic';
+  /** The entity the event is about. */
   entity: EntityKind;
+  /** Further entities the event can be about (`Conversation Started`: a turn or a conversation item). */
+  alsoEntities?: readonly EntityKind[];
   /** When it is emitted, for the docs. */
   description: string;
 }
 
 const VERB_TEXT: Record<ChangeVerb, string> = {
-  Created: 'was inserted (INSERT).',
+  Created: 'was inserted (INSERT), or read by a `backfill` snapshot (`op: read`).',
   Updated: 'was modified (MODIFY) in more than bookkeeping attributes.',
   Deleted: 'was deleted by a writer (REMOVE).',
   Expired: "was deleted by DynamoDB's TTL process (REMOVE by dynamodb.amazonaws.com).",
@@ -69,13 +73,16 @@ export const SEMANTIC_DETAIL_TYPES: readonly (DetailTypeInfo & { detailType: Sem
     detailType: 'Conversation Started',
     kind: 'semantic',
     entity: 'turn',
-    description: "A conversation's first turn was inserted (its sequence field is 0 or 1).",
+    alsoEntities: ['conversation'],
+    description:
+      "A conversation began, once per conversation, by the layout's rule: the insert of its first turn (sequence field = the layout's `firstSequence`, default 1) where turns carry a sequence (agent-memory), else the insert of its conversation item (Mastra's thread, a custom layout's ticket); see each layout's page. Never from snapshot reads.",
   },
   {
     detailType: 'Run Completed',
     kind: 'semantic',
     entity: 'run',
-    description: "A run's status became one of the layout's success statuses.",
+    description:
+      "A run's status became one of the layout's success statuses (not from a snapshot read; every other status change is on `Run Created`/`Run Updated` as `detail.transition`).",
   },
   {
     detailType: 'Run Failed',

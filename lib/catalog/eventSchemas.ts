@@ -21,16 +21,13 @@ const plainItem = { type: ['object', 'null'], description: NUMBER_RULE, addition
 
 /** The schema of one detail-type. */
 export function eventSchemaFor(info: DetailTypeInfo): Record<string, unknown> {
+  // Semantic events never come from snapshot reads; `… Created` covers inserts and snapshot reads.
   const changeOps =
     info.kind === 'semantic'
       ? ['insert', 'modify']
-      : [
-          info.detailType.endsWith('Created')
-            ? 'insert'
-            : info.detailType.endsWith('Updated')
-              ? 'modify'
-              : 'remove',
-        ];
+      : info.detailType.endsWith('Created')
+        ? ['insert', 'read']
+        : [info.detailType.endsWith('Updated') ? 'modify' : 'remove'];
   const detailRequired = [
     'version',
     'eventId',
@@ -45,7 +42,10 @@ export function eventSchemaFor(info: DetailTypeInfo): Record<string, unknown> {
     'time',
     'origin',
   ];
-  if (info.kind === 'semantic') detailRequired.push('transition');
+  // Every status-derived semantic event carries the transition; Conversation Started carries one only
+  // under the first-turn rule (a conversation item's creation has no field that moved).
+  if (info.kind === 'semantic' && info.detailType !== 'Conversation Started')
+    detailRequired.push('transition');
   return {
     $id: `https://memory-cdc.dev/schemas/${schemaFileName(info.detailType)}`,
     title: info.detailType,
@@ -74,8 +74,13 @@ export function eventSchemaFor(info: DetailTypeInfo): Record<string, unknown> {
               'Deterministic: the same stream record always yields the same id. Deduplicate on it.',
           },
           detailType: { type: 'string', enum: [info.detailType] },
-          op: { type: 'string', enum: changeOps },
-          entity: { type: 'string', enum: [info.entity] },
+          op: {
+            type: 'string',
+            enum: changeOps,
+            description:
+              'insert / modify / remove as the stream reports them; read = a backfill snapshot read (Debezium op r): the item already existed, and no transition or semantic event is derived from it.',
+          },
+          entity: { type: 'string', enum: [info.entity, ...(info.alsoEntities ?? [])] },
           sourceEntity: {
             type: 'string',
             description: "The table's own name for the entity (e.g. Mastra's).",
@@ -84,7 +89,11 @@ export function eventSchemaFor(info: DetailTypeInfo): Record<string, unknown> {
           ids: {
             type: 'object',
             additionalProperties: false,
-            properties: Object.fromEntries(IDENTIFIER_NAMES.map((n) => [n, { type: 'string' }])),
+            description:
+              'Identifiers found in the item; never empty strings (an empty attribute counts as absent).',
+            properties: Object.fromEntries(
+              IDENTIFIER_NAMES.map((n) => [n, { type: 'string', minLength: 1 }]),
+            ),
           },
           keys: { type: 'object', description: NUMBER_RULE },
           changed: { type: 'array', items: { type: 'string' } },
@@ -92,6 +101,8 @@ export function eventSchemaFor(info: DetailTypeInfo): Record<string, unknown> {
           after: plainItem,
           transition: {
             type: 'object',
+            description:
+              'The value that moved: on every change event of a run, run step or ledger entry whose status changed (read through the layout, JSON-string attributes included), on the semantic events derived from it, and on a first-turn Conversation Started. Rules can match e.g. {"transition": {"to": ["suspended"]}}.',
             required: ['field', 'from', 'to'],
             additionalProperties: false,
             properties: {

@@ -55,8 +55,13 @@ export interface MemoryEventDetail {
   before: PlainItem | null;
   /** Item after the change (plain JSON), or null. Absent when replaced by a claim check. */
   after: PlainItem | null;
-  /** For semantic events: the value that moved (e.g. a run's status) before and after. */
-  transition?: { field: string; from: string | null; to: string | null };
+  /**
+   * The value that moved, before and after. Present on every change event of a run, run step or
+   * ledger entry whose status changed (`Run Created`, `Run Updated`, … — including statuses inside
+   * JSON-string attributes such as Mastra's `snapshot`), on the semantic events derived from it, and
+   * on a first-turn `Conversation Started` (`field: 'sequence'`). Never on snapshot reads.
+   */
+  transition?: Transition;
   /** Name of the layout that classified the item. */
   layout: string;
   /** Approximate time of the change (ISO-8601). */
@@ -64,6 +69,16 @@ export interface MemoryEventDetail {
   origin: EventOrigin;
   /** Present when the images were moved to S3 because the event was too large. */
   claimCheck?: ClaimCheck;
+}
+
+/** A value that moved: a run's `status` from `running` to `suspended`, a turn's `sequence` from null. */
+export interface Transition {
+  /** The layout field that moved (`status`, `sequence`). */
+  field: string;
+  /** The value before; null when the item is new or the stream view carries no old image. */
+  from: string | null;
+  /** The value after; null when the field was removed. */
+  to: string | null;
 }
 
 /** Change events follow the op; semantic events are derived from what the diff means. */

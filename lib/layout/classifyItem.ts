@@ -91,11 +91,16 @@ function identifiersOf(
 ): Identifiers {
   const ids: Identifiers = {};
   if (fromKeys) {
-    for (const name in fromKeys) if (IDENTIFIERS.has(name)) ids[name as IdentifierName] = fromKeys[name];
+    for (const name in fromKeys) {
+      const value = fromKeys[name];
+      if (IDENTIFIERS.has(name) && value) ids[name as IdentifierName] = value;
+    }
   }
   for (const [name, ref] of entry.identifiers) {
+    // An empty string is no identifier (Mastra writes `""` for a score's missing thread): leaving
+    // it out keeps `{"exists": true}` rules and partition keys honest.
     const value = readString(item, ref);
-    if (value !== undefined) ids[name] = value;
+    if (value) ids[name] = value;
   }
   return ids;
 }

@@ -1,3 +1,4 @@
+import { describeConversationStart } from './conversationStartRule.js';
 import type { FieldRef, Layout } from './types.js';
 
 function ref(r: FieldRef): string {
@@ -26,6 +27,13 @@ ${layout.description ?? ''}
 - TTL attribute: ${layout.ttlAttribute ? `\`${layout.ttlAttribute}\` (epoch seconds)` : 'none'}
 - discriminator attribute: ${layout.discriminator ? `\`${layout.discriminator}\` (when an item carries it, it decides the entity)` : 'none'}
 - bookkeeping attributes (a MODIFY touching only these is noise): ${layout.bookkeeping.map((b) => `\`${b}\``).join(', ')}
+- \`Conversation Started\` (once per conversation): ${describeConversationStart(layout)}
+- status transitions (\`detail.transition\`): every status change of a ${
+    ['run', 'run_step', 'ledger']
+      .filter((e) => layout.entities.some((r) => r.entity === e && r.fields?.status))
+      .map((e) => `\`${e}\``)
+      .join(', ') || '(no status fields)'
+  }, read through its \`status\` field below
 
 Rules are tried in order; placeholders \`{name}\` match one or more characters other than \`#\`. Identifiers
 named by placeholders (\`userId\`, \`conversationId\`, …) come from the keys; the attribute mappings win over them.

@@ -1,4 +1,4 @@
-import { ENTITY_KINDS, FIELD_NAMES, IDENTIFIER_NAMES } from './types.js';
+import { CONVERSATION_STARTS, ENTITY_KINDS, FIELD_NAMES, IDENTIFIER_NAMES } from './types.js';
 
 const fieldRef = {
   oneOf: [
@@ -35,6 +35,8 @@ export const layoutSchema = {
     ttlAttribute: { type: 'string', minLength: 1 },
     discriminator: { type: 'string', minLength: 1 },
     bookkeeping: { type: 'array', items: { type: 'string' }, default: [] },
+    conversationStart: { enum: [...CONVERSATION_STARTS] },
+    firstSequence: { type: 'integer' },
     entities: {
       type: 'array',
       minItems: 1,

@@ -34,13 +34,19 @@ export const IDENTIFIER_NAMES = [
   'counterKey',
   'flagKey',
   'memoryId',
+  'workflowName',
+  'traceId',
+  'spanId',
   'timestamp',
 ] as const;
 
 /** One of {@link IDENTIFIER_NAMES}. */
 export type IdentifierName = (typeof IDENTIFIER_NAMES)[number];
 
-/** The identifiers of one item; only those found are present. Values are strings. */
+/**
+ * The identifiers of one item; only those found are present. Values are non-empty strings: an
+ * attribute holding `""` (Mastra writes `""` for a score without thread or resource) counts as absent.
+ */
 export type Identifiers = Partial<Record<IdentifierName, string>>;
 
 /** Item fields the catalog and the sinks read (status transitions, turn text, embeddings). */
@@ -104,7 +110,29 @@ export interface Layout {
    * attribute, optimistic-lock versions) is noise and is not published to EventBridge by default.
    */
   bookkeeping: string[];
+  /**
+   * Which change means "a conversation started" (the `Conversation Started` event), so it fires
+   * exactly once per conversation:
+   * - `first-turn`: the insert of the turn whose sequence field equals {@link Layout.firstSequence};
+   * - `conversation`: the insert of a `conversation` item (Mastra's thread, a ticket, a session);
+   * - `none`: never (the layout has neither a turn sequence nor conversation items).
+   *
+   * @default `first-turn` when a turn rule maps a `sequence` field, else `conversation` when the
+   * layout has a `conversation` rule, else `none` (see {@link conversationStartRule})
+   */
+  conversationStart?: ConversationStart;
+  /**
+   * The sequence value of a conversation's first turn, for `conversationStart: 'first-turn'`.
+   * @default 1
+   */
+  firstSequence?: number;
 }
+
+/** The choices of {@link Layout.conversationStart}. */
+export const CONVERSATION_STARTS = ['first-turn', 'conversation', 'none'] as const;
+
+/** One of {@link CONVERSATION_STARTS}. */
+export type ConversationStart = (typeof CONVERSATION_STARTS)[number];
 
 /** What an item is, as a layout reads it. */
 export interface Classification {

@@ -89,8 +89,8 @@ export function vectorOperationFor(detail: MemoryEventDetail, layout: Layout): V
   const rawEmbedding = readField(after, fields.embedding);
   const embedding = decodeEmbedding(rawEmbedding);
   let reason: VectorOperation['reason'];
-  if (detail.op === 'insert') {
-    reason = 'inserted';
+  if (detail.op === 'insert' || detail.op === 'read') {
+    reason = 'inserted'; // A snapshot read (backfill) indexes the item as it is, like an insert.
   } else if (detail.before === null) {
     reason = 'text-changed'; // NEW_IMAGE view: cannot tell what changed, so index it.
   } else if (text !== readString(detail.before, fields.text)) {
@@ -102,7 +102,9 @@ export function vectorOperationFor(detail: MemoryEventDetail, layout: Layout): V
   }
   if (text === undefined && embedding === undefined) {
     // The turn no longer has anything to index.
-    return detail.op === 'insert' ? undefined : { action: 'delete', reason: 'removed', ...base };
+    return detail.op === 'insert' || detail.op === 'read'
+      ? undefined
+      : { action: 'delete', reason: 'removed', ...base };
   }
   const op: VectorOperation = { action: 'upsert', reason, ...base };
   if (text !== undefined) op.text = text;

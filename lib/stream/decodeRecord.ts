@@ -14,7 +14,8 @@ import type {
   StreamViewType,
 } from './types.js';
 
-const OPS: Record<string, ChangeOp> = { INSERT: 'insert', MODIFY: 'modify', REMOVE: 'remove' };
+/** `READ` is not DynamoDB's: it marks memory-cdc's snapshot reads (see `syntheticInsertRecord`). */
+const OPS: Record<string, ChangeOp> = { INSERT: 'insert', MODIFY: 'modify', REMOVE: 'remove', READ: 'read' };
 const VIEW_TYPES = new Set(['NEW_AND_OLD_IMAGES', 'NEW_IMAGE', 'OLD_IMAGE', 'KEYS_ONLY']);
 const ARN = /^arn:[^:]+:dynamodb:([^:]*):[^:]*:table\/([^/]+)\/stream\/.+$/;
 

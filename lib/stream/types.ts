@@ -27,7 +27,10 @@ export type StreamViewType = 'NEW_AND_OLD_IMAGES' | 'NEW_IMAGE' | 'OLD_IMAGE' | 
 /** A DynamoDB Streams record in Lambda's event format (also accepted with SDK-typed fields). */
 export interface StreamRecord {
   eventID?: string;
-  /** `INSERT` | `MODIFY` | `REMOVE`; DynamoDB Local sends `UNKNOWN_TO_SDK_VERSION` for TTL deletions. */
+  /**
+   * `INSERT` | `MODIFY` | `REMOVE`; DynamoDB Local sends `UNKNOWN_TO_SDK_VERSION` for TTL deletions.
+   * `READ` marks memory-cdc's own snapshot reads (`backfill`); DynamoDB never sends it.
+   */
   eventName?: string;
   eventVersion?: string;
   eventSource?: string;
@@ -51,8 +54,11 @@ export interface StreamEvent {
   Records: StreamRecord[];
 }
 
-/** What happened to the item. */
-export type ChangeOp = 'insert' | 'modify' | 'remove';
+/**
+ * What happened to the item. `read` is a snapshot read (Debezium's op `r`): `backfill` scanned an
+ * item that already existed, so it says what the item is, not that anything just happened to it.
+ */
+export type ChangeOp = 'insert' | 'modify' | 'remove' | 'read';
 
 /** A plain JSON value, as memory-cdc emits item contents. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -37,7 +37,7 @@ export interface MemoryEventFilter {
    */
   entity?: EntityKind[];
   /**
-   * Change operations (`detail.op`): `insert`, `modify`, `remove`.
+   * Change operations (`detail.op`): `insert`, `modify`, `remove`, `read` (a `backfill` snapshot read).
    * @default any operation
    */
   op?: ChangeOp[];
@@ -93,7 +93,7 @@ const FILTER_FIELDS = [
   'layout',
 ] as const satisfies readonly (keyof MemoryEventFilter)[];
 
-const OPS: readonly ChangeOp[] = ['insert', 'modify', 'remove'];
+const OPS: readonly ChangeOp[] = ['insert', 'modify', 'remove', 'read'];
 const CONTENT_FILTERS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but'] as const;
 const DETAIL_TYPE_NAMES: readonly string[] = DETAIL_TYPES.map((info) => info.detailType);
 

@@ -7,7 +7,7 @@ import type { MemoryEventDetail } from '../catalog/types.js';
 import { DecodeError } from '../errors.js';
 import { isSequenceNumber } from './sequence.js';
 
-const OPS = new Set(['insert', 'modify', 'remove']);
+const OPS = new Set(['insert', 'modify', 'remove', 'read']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

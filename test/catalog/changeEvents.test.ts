@@ -67,6 +67,7 @@ describe('change events', () => {
       changed: ['conversation_id', 'pk', 'sk', 'status'],
       before: null,
       after: change.after,
+      transition: { field: 'status', from: null, to: 'queued' },
       layout: 'agent-memory',
       time: change.position.approximateCreationTime,
       origin: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Item, TableSimulator } from '../../lib/fixtures/TableSimulator.js';
+import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import { agentMemoryTable, processAgentMemory } from '../fixtures/tables.js';
 
 const RUN = { pk: 'USER#u-42', sk: 'RUN#r-91' };
@@ -74,9 +75,23 @@ describe('semantic events', () => {
     ]);
   });
 
-  it('counts a turn with sequence 0 as the first', () => {
+  it("does not count a turn with sequence 0 when the layout's first sequence is 1 (once per conversation)", () => {
     const record = agentMemoryTable().put({ pk: 'USER#u-42', sk: TURN_SK(0), text: 'hi', seq: 0 });
-    expect(semantic(record).map((s) => s.detailType)).toEqual(['Conversation Started']);
+    expect(semantic(record)).toEqual([]);
+  });
+
+  it('counts a turn with sequence 0 as the first when the layout says its turns count from 0', () => {
+    const zeroBased = { ...agentMemoryLayout, firstSequence: 0 };
+    const sim = agentMemoryTable();
+    const first = processAgentMemory(sim.put({ pk: 'USER#u-42', sk: TURN_SK(0), text: 'hi', seq: 0 }), {
+      layout: zeroBased,
+    });
+    const second = processAgentMemory(sim.put({ pk: 'USER#u-42', sk: TURN_SK(1), text: 'yo', seq: 1 }), {
+      layout: zeroBased,
+    });
+    expect(
+      [...first.events, ...second.events].filter((e) => e.kind === 'semantic').map((e) => e.detailType),
+    ).toEqual(['Conversation Started']);
   });
 
   it('does not emit Conversation Started for later turns', () => {
@@ -136,10 +151,10 @@ describe('semantic events', () => {
     ]);
   });
 
-  it('gives the semantic event the same images and identifiers as the change event', () => {
+  it('gives the semantic event the same images, identifiers and transition as the change event', () => {
     const record = table(RUN, 'running').update(RUN, { status: 'completed' });
     const [change, completed] = processAgentMemory(record).events;
-    const { eventId: _a, detailType: _b, transition: _c, ...semanticRest } = completed!.detail;
+    const { eventId: _a, detailType: _b, ...semanticRest } = completed!.detail;
     const { eventId: _d, detailType: _e, ...changeRest } = change!.detail;
     expect(semanticRest).toEqual(changeRest);
   });

@@ -171,7 +171,8 @@ describe('the mastra preset', () => {
       expect(sourceEntity).toBe(name);
       const expected: Identifiers = {};
       const set = (id: keyof Identifiers, attribute: string) => {
-        if (typeof item[attribute] === 'string') expected[id] = item[attribute] as string;
+        if (typeof item[attribute] === 'string' && item[attribute] !== '')
+          expected[id] = item[attribute] as string;
       };
       switch (name) {
         case 'thread':
@@ -187,6 +188,7 @@ describe('the mastra preset', () => {
           break;
         case 'workflow_snapshot':
           set('runId', 'run_id');
+          set('workflowName', 'workflow_name');
           set('userId', 'resourceId');
           set('timestamp', 'createdAt');
           break;
@@ -197,6 +199,8 @@ describe('the mastra preset', () => {
           break;
         case 'score':
           set('runId', 'runId');
+          set('traceId', 'traceId');
+          set('spanId', 'spanId');
           set('conversationId', 'threadId');
           set('userId', 'resourceId');
           set('timestamp', 'createdAt');
@@ -213,6 +217,8 @@ describe('the mastra preset', () => {
           set('timestamp', 'created_at');
           break;
         case 'trace':
+          set('spanId', 'id');
+          set('traceId', 'traceId');
           set('timestamp', 'createdAt');
           break;
         default:

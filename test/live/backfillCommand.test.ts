@@ -29,6 +29,12 @@ beforeAll(async () => {
     Array.from({ length: ITEMS }, (_, i) => item(i)),
   );
   await dynamo.table('odd', [{ pk: 'x', sk: 'y' }]);
+  await dynamo.table('finished-runs', [
+    { pk: 'USER#u1', sk: 'RUN#r1', entity_type: 'run', status: 'completed' },
+    { pk: 'USER#u1', sk: 'RUN#r2', entity_type: 'run', status: 'failed' },
+    { pk: 'USER#u1', sk: 'RUN#r2#STEP#1', entity_type: 'run_step', status: 'completed' },
+    { pk: 'USER#u1', sk: 'CONV#c1#TS#2026-11-01T00:00:00Z', entity_type: 'turn', text: 'hi', seq: 1 },
+  ]);
   dir = await mkdtemp(join(tmpdir(), 'backfill-cli-'));
 });
 
@@ -67,8 +73,7 @@ describe('backfill', () => {
     );
     expect(new Set(parsed.map((p) => p.record)).size).toBe(ITEMS);
     const bySink = (sink: string) => parsed.filter((p) => p.sink === sink).length;
-    // Each new turn: a Turn Created event, a change-log record and a vector upsert (plus the first
-    // turn of each conversation starts it).
+    // Each turn read: a Turn Created event (op read), a change-log record and a vector upsert.
     expect(bySink('kinesis')).toBe(ITEMS);
     expect(bySink('vector')).toBe(ITEMS);
     expect(bySink('eventbridge')).toBeGreaterThanOrEqual(ITEMS);
@@ -180,10 +185,35 @@ describe('backfill', () => {
       expect(run.code).toBe(0);
       const changes = await kinesis.readStream('changes');
       expect(changes).toHaveLength(ITEMS);
-      expect(JSON.parse(changes[0]!.data)).toMatchObject({ op: 'insert', entity: 'turn' });
+      expect(JSON.parse(changes[0]!.data)).toMatchObject({ op: 'read', entity: 'turn' });
       const created = eventBridge.accepted.filter((e) => e.detailType === 'Turn Created');
       expect(created).toHaveLength(ITEMS);
       expect(created[0]!.eventBusName).toBe('memory-bus');
+    });
+
+    it('delivers finished runs as snapshot reads: no Run Completed, Run Failed or Conversation Started', async () => {
+      Object.assign(process.env, { CHANGE_LOG_STREAM_NAME: 'changes', EVENT_BUS_NAME: 'memory-bus' });
+      const before = eventBridge.accepted.length;
+      const run = await backfill(
+        '--table',
+        'finished-runs',
+        '--deliver',
+        'eventbridge',
+        '--region',
+        'us-east-1',
+        '--checkpoint',
+        'runs.json',
+      );
+      expect(run.code).toBe(0);
+      const delivered = eventBridge.accepted.slice(before);
+      expect(delivered.map((e) => e.detailType).sort()).toEqual([
+        'Run Created',
+        'Run Created',
+        'Run Step Created',
+        'Turn Created',
+      ]);
+      expect(delivered.every((e) => (e.detail as { op: string }).op === 'read')).toBe(true);
+      expect(delivered.some((e) => 'transition' in (e.detail as object))).toBe(false);
     });
 
     it('exits 1 and keeps the checkpoint where delivery stopped when a sink does not accept', async () => {

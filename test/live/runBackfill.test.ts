@@ -66,18 +66,18 @@ function keysOf(records: StreamRecord[]): string[] {
 }
 
 describe('runBackfill', () => {
-  it('emits one synthetic INSERT per item across all segments, in Lambda format, through the pipeline', async () => {
+  it('emits one snapshot read per item across all segments, in Lambda format, through the pipeline', async () => {
     const o = options();
     const result = await runBackfill(o);
     expect(result).toMatchObject({ items: ITEMS, totalItems: ITEMS, complete: true, resumed: false });
     expect(new Set(keysOf(o.seen)).size).toBe(ITEMS);
     const pipeline = createPipeline({ layout: agentMemoryLayout });
     for (const record of o.seen) {
-      expect(record.eventName).toBe('INSERT');
+      expect(record.eventName).toBe('READ');
       expect(record.dynamodb?.SequenceNumber).toBe(BACKFILL_SEQUENCE_NUMBER);
       expect(record.dynamodb?.NewImage?.blob).toEqual({ B: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) });
       const processed = pipeline.process(record);
-      expect(processed.change.op).toBe('insert');
+      expect(processed.change.op).toBe('read');
       expect(processed.classification.entity).toBe('turn');
       expect(processed.change.position.table).toBe('memories');
     }

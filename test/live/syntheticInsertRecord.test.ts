@@ -8,14 +8,14 @@ const source = {
 };
 
 describe('syntheticInsertRecord', () => {
-  it('builds an INSERT with the item as NewImage, its keys, and the table under a backfill stream label', () => {
+  it('builds a snapshot read (READ) with the item as NewImage, its keys, and the table under a backfill stream label', () => {
     const record = syntheticInsertRecord(
       source,
       { pk: { S: 'A' }, sk: { S: 'B' }, n: { N: '1' }, b: { B: new Uint8Array([1]) } },
       1_793_000_000,
     );
     expect(record).toMatchObject({
-      eventName: 'INSERT',
+      eventName: 'READ',
       eventSourceARN: `${source.tableArn}/stream/backfill`,
       awsRegion: 'us-east-1',
       dynamodb: {
@@ -25,7 +25,7 @@ describe('syntheticInsertRecord', () => {
       },
     });
     const change = decodeRecord(record);
-    expect(change.op).toBe('insert');
+    expect(change.op).toBe('read');
     expect(change.position.table).toBe('memories');
   });
 

@@ -71,7 +71,12 @@ export const mastraLayout: Layout = {
       discriminatorValues: ['workflow_snapshot'],
       pk: '$mastra#entity_workflow_snapshot#workflow_name_{workflowName}',
       sk: '$workflow_snapshot_1#run_id_{runId}',
-      identifiers: { runId: 'run_id', userId: 'resourceId', timestamp: 'createdAt' },
+      identifiers: {
+        runId: 'run_id',
+        workflowName: 'workflow_name',
+        userId: 'resourceId',
+        timestamp: 'createdAt',
+      },
       fields: { status: { attribute: 'snapshot', path: 'status' } },
       successStatuses: RUN_SUCCESS,
       failureStatuses: RUN_FAILURE,
@@ -91,7 +96,8 @@ export const mastraLayout: Layout = {
       discriminatorValues: ['trace'],
       pk: '$mastra#entity_trace#id_{spanId}',
       sk: '$trace_1',
-      identifiers: { timestamp: 'createdAt' },
+      // A trace item is one span: `id` is the span's id, `traceId` the trace it belongs to.
+      identifiers: { spanId: 'id', traceId: 'traceId', timestamp: 'createdAt' },
     },
     {
       entity: 'unknown',
@@ -109,6 +115,8 @@ export const mastraLayout: Layout = {
       sk: '$score_1#entity_score',
       identifiers: {
         runId: 'runId',
+        traceId: 'traceId',
+        spanId: 'spanId',
         conversationId: 'threadId',
         userId: 'resourceId',
         timestamp: 'createdAt',

@@ -1,11 +1,16 @@
 /**
- * Turns a scanned item into the stream record DynamoDB would have written had the item just been
- * inserted, in Lambda's event format, so backfill runs the same pipeline as the stream.
+ * Turns a scanned item into a stream record in Lambda's event format, so backfill runs the same
+ * pipeline as the stream. The record is marked as a snapshot read (eventName `READ`, decoded as op
+ * `read`, like Debezium's op `r`): the item already existed, so consumers get its state without the
+ * pipeline deriving transitions or first-turn events (`Run Completed`, `Conversation Started`) from it.
  */
 import { createHash } from 'node:crypto';
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AttributeMap, StreamRecord } from '../../stream/types.js';
 import { toLambdaImage } from '../toLambdaRecord.js';
+
+/** The eventName of snapshot reads; DynamoDB itself only sends INSERT, MODIFY and REMOVE. */
+export const SNAPSHOT_READ_EVENT_NAME = 'READ';
 
 /**
  * Every synthetic record's sequence number. It sorts before every real stream sequence number, so
@@ -42,7 +47,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Builds a synthetic INSERT record for a scanned item.
+ * Builds a snapshot-read record (eventName {@link SNAPSHOT_READ_EVENT_NAME}) for a scanned item.
  *
  * The eventID is a hash of the table and the item's full content: backfilling an unchanged item
  * again yields the same eventID (and so the same event ids downstream, which consumers dedupe),
@@ -70,7 +75,7 @@ export function syntheticInsertRecord(
     .slice(0, 32);
   return {
     eventID,
-    eventName: 'INSERT',
+    eventName: SNAPSHOT_READ_EVENT_NAME,
     eventVersion: '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: streamArn.split(':')[3] ?? '',
