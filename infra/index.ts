@@ -18,5 +18,16 @@ export {
   type StreamConsumerOptions,
   toCdkEventPattern,
 } from './MemoryCdc.js';
+export { MemoryCdcBus, type MemoryCdcBusProps } from './MemoryCdcBus.js';
+export { MemoryCdcConsumers, type MemoryCdcConsumersProps } from './MemoryCdcConsumers.js';
+export {
+  type ConsumerAlarms,
+  MemoryCdcMonitoring,
+  type MemoryCdcMonitoringProps,
+  type MonitoredConsumer,
+} from './MemoryCdcMonitoring.js';
 export { MemoryCdcStack, type MemoryCdcStackProps } from './MemoryCdcStack.js';
+export { MemoryCdcStorage, type MemoryCdcStorageProps } from './MemoryCdcStorage.js';
+export { MemoryCdcSubscriptions, type MemoryCdcSubscriptionsProps } from './MemoryCdcSubscriptions.js';
+export { MemoryCdcVectorIndex, type MemoryCdcVectorIndexProps } from './MemoryCdcVectorIndex.js';
 export { memoryRulesFromTemplates } from './memoryRules.js';

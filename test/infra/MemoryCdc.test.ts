@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { type App, CfnElement, type Stack } from 'aws-cdk-lib';
+import type { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { partitionPrefix } from '../../lib/archive/archiveKey.js';
 import { ENTITY_KINDS } from '../../lib/layout/types.js';
 import {
   acknowledgements,
+  logicalIdOf,
   resourcesOf,
   STREAM_ARN,
   TABLE_NAME,
@@ -39,10 +40,7 @@ beforeAll(() => {
 }, 180_000);
 
 /** The logical id of a construct's CloudFormation resource (an L2's default child, or an L1 itself). */
-const idOf = (construct: IConstruct) =>
-  stack.getLogicalId(
-    (CfnElement.isCfnElement(construct) ? construct : construct.node.defaultChild) as CfnElement,
-  );
+const idOf = (construct: IConstruct) => logicalIdOf(construct);
 
 const functionId = (name: 'router' | 'archiver' | 'vectorSync') => idOf(cdc[name]);
 
@@ -633,10 +631,7 @@ function glueTableInput(): GlueTableInput {
 /** Statements of a function's default policy. */
 function policyStatementsOf(name: 'router' | 'archiver' | 'vectorSync'): unknown[] {
   const role = cdc[name].role!;
-  const policy = role.node.findChild('DefaultPolicy').node.defaultChild as Parameters<
-    Stack['getLogicalId']
-  >[0];
-  const json = template.toJSON().Resources[stack.getLogicalId(policy)];
+  const json = template.toJSON().Resources[logicalIdOf(role.node.findChild('DefaultPolicy'))];
   return json.Properties.PolicyDocument.Statement;
 }
 

@@ -12,6 +12,7 @@ import { MemoryCdcStack } from '../../infra/MemoryCdcStack.js';
 import {
   acknowledgements,
   ENV,
+  logicalIdOf,
   policyStatements,
   STREAM_ARN,
   TABLE_NAME,
@@ -85,7 +86,7 @@ describe('MemoryCdc', () => {
       changeLogEncryptionKey: key,
     });
     const template = Template.fromStack(stack);
-    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as never), 'Arn'] };
+    const keyArn = { 'Fn::GetAtt': [logicalIdOf(key), 'Arn'] };
     template.hasResourceProperties('AWS::Kinesis::Stream', {
       StreamEncryption: { EncryptionType: 'KMS', KeyId: keyArn },
     });
@@ -93,8 +94,8 @@ describe('MemoryCdc', () => {
       .filter((s) => JSON.stringify(s.Resource) === JSON.stringify(keyArn))
       .map((s) => [s.role, s.Action]);
     expect(grants).toEqual([
-      [stack.getLogicalId(cdc.router.role!.node.defaultChild as never), 'kms:GenerateDataKey'],
-      [stack.getLogicalId(cdc.vectorSync.role!.node.defaultChild as never), 'kms:Decrypt'],
+      [logicalIdOf(cdc.router.role!), 'kms:GenerateDataKey'],
+      [logicalIdOf(cdc.vectorSync.role!), 'kms:Decrypt'],
     ]);
     expect(unacknowledgedNagFindings(cdc)).toEqual([]);
   });

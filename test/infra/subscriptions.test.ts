@@ -16,7 +16,14 @@ import { memoryRulesFromTemplates } from '../../infra/memoryRules.js';
 import { main } from '../../lib/cli/main.js';
 import { ConfigError } from '../../lib/errors.js';
 import { memoryEventPattern } from '../../lib/subscriptions/memoryEventPattern.js';
-import { STREAM_ARN, TABLE_NAME, testApp, testStack, unacknowledgedNagFindings } from './support.js';
+import {
+  logicalIdOf,
+  STREAM_ARN,
+  TABLE_NAME,
+  testApp,
+  testStack,
+  unacknowledgedNagFindings,
+} from './support.js';
 
 /** A `replay --json` line, as far as this test reads it. */
 interface ReplayLine {
@@ -61,7 +68,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('cdc.onEvent', () => {
   it('creates a rule on the memory bus whose pattern is memoryEventPattern(filter)', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventBusName: { Ref: stack.getLogicalId(cdc.eventBus.node.defaultChild as never) },
+      EventBusName: { Ref: logicalIdOf(cdc.eventBus) },
       EventPattern: memoryEventPattern(NEW_TURNS),
       State: 'ENABLED',
     });
@@ -113,7 +120,7 @@ describe('cdc.onEvent', () => {
     });
     memory.grantClaimCheckRead(role);
     Template.fromStack(subscriberStack).hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: subscriberStack.getLogicalId(role.node.defaultChild as never) }],
+      Roles: [{ Ref: logicalIdOf(role) }],
       PolicyDocument: {
         Statement: [
           {
@@ -124,10 +131,7 @@ describe('cdc.onEvent', () => {
                 '',
                 [
                   {
-                    'Fn::GetAtt': [
-                      subscriberStack.getLogicalId(memory.bucket.node.defaultChild as never),
-                      'Arn',
-                    ],
+                    'Fn::GetAtt': [logicalIdOf(memory.bucket), 'Arn'],
                   },
                   '/claim-check/*',
                 ],

@@ -3,7 +3,7 @@
  * feature flags `cdk synth` runs), the sample table, and cdk-nag.
  */
 import { readFileSync } from 'node:fs';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -96,4 +96,15 @@ export function policyStatements(template: Template): PolicyStatementJson[] {
       props.PolicyDocument.Statement.map((s) => ({ role: role.Ref, ...s })),
     );
   });
+}
+
+/**
+ * The logical id a construct's CloudFormation resource has in the template (an L2's default child,
+ * or an L1 itself), explicit overrides included — `stack.getLogicalId` would skip those.
+ */
+export function logicalIdOf(construct: IConstruct): string {
+  const element = (
+    CfnElement.isCfnElement(construct) ? construct : construct.node.defaultChild
+  ) as CfnElement;
+  return Stack.of(element).resolve(element.logicalId) as string;
 }

@@ -1,0 +1,293 @@
+/**
+ * The props of {@link MemoryCdc} and the option types they use. Every field documents its
+ * default: the props are the construct's documentation.
+ */
+import type { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Layout } from '../lib/layout/types.js';
+import type { RoutingConfig } from '../lib/routing/types.js';
+
+/** Settings of one stream consumer (its event source mapping and its function). */
+export interface StreamConsumerOptions {
+  /**
+   * Records per invocation (1–10,000; Lambda also caps a batch at 6 MB).
+   * @default router 100, archiver 1000, vector sync 100
+   */
+  readonly batchSize?: number;
+  /**
+   * How long Lambda gathers records before invoking (0–300 s). Longer windows mean fewer, larger
+   * batches: the archiver writes one object per (entity, hour) per batch.
+   * @default router 1 s, archiver 60 s, vector sync 5 s
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Retries of a failed batch before its position goes to the on-failure queue (0–10,000). Bounded
+   * so one poison record never blocks a shard until it ages out of the stream.
+   * @default 10
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Records older than this go to the on-failure queue unprocessed (60 s up to the stream's
+   * retention: 24 h for DynamoDB Streams, the change log's retention for Kinesis). Keep it well
+   * under the retention so the positions in the queue can still be re-read and re-driven.
+   * @default 6 hours
+   */
+  readonly maxRecordAge?: Duration;
+  /**
+   * Concurrent batches per shard (1–10). Order per item key (DynamoDB) or partition key (Kinesis)
+   * is preserved at any factor.
+   * @default 1
+   */
+  readonly parallelizationFactor?: number;
+  /**
+   * Where a new mapping starts reading (`AT_TIMESTAMP` is not supported).
+   * @default router LATEST (no replay of the last day into subscribers on first deploy);
+   *   archiver and vector sync TRIM_HORIZON (nothing that expired or changed in the last day is missed)
+   */
+  readonly startingPosition?: lambda.StartingPosition;
+  /**
+   * Function memory in MB (128–10,240).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Function timeout (1–900 s).
+   * @default router 60 s, archiver 60 s, vector sync 120 s
+   */
+  readonly timeout?: Duration;
+  /**
+   * Iterator age above which the consumer's alarm fires (1 s – 24 h).
+   * @default router 5 minutes, archiver 15 minutes, vector sync 10 minutes
+   */
+  readonly iteratorAgeAlarmThreshold?: Duration;
+}
+
+/** Prebuilt code for the functions, instead of bundling `functions/*.ts` with esbuild. */
+export interface MemoryCdcFunctionCode {
+  /**
+   * Code of the router (handler `index.handler`).
+   * @default bundled from functions/router.ts
+   */
+  readonly router?: lambda.Code;
+  /**
+   * Code of the archiver (handler `index.handler`).
+   * @default bundled from functions/archiver.ts
+   */
+  readonly archiver?: lambda.Code;
+  /**
+   * Code of the vector sync worker (handler `index.handler`).
+   * @default bundled from functions/vector-sync.ts
+   */
+  readonly vectorSync?: lambda.Code;
+}
+
+/**
+ * Properties of {@link MemoryCdc}. Name the memory table in one of two ways: `table` (an `ITable`,
+ * e.g. `Table.fromTableAttributes(this, 'Memory', { tableName, tableStreamArn })` or a `Table` of
+ * the same app), or `tableName` with `tableStreamArn`. Giving both forms, or neither, is an error.
+ */
+export interface MemoryCdcProps {
+  /**
+   * The memory table, with its stream: `Table.fromTableAttributes(scope, id, { tableName,
+   * tableStreamArn })`, or a `Table` created with `stream: StreamViewType.NEW_AND_OLD_IMAGES`. Its
+   * stream must carry `NEW_AND_OLD_IMAGES`, and its TTL be set for expiries to be archived.
+   * @default the table named by `tableName` and `tableStreamArn`
+   */
+  readonly table?: dynamodb.ITable;
+  /**
+   * Name of the existing memory table, when `table` is not given (then `tableStreamArn` is
+   * required too). Its stream must be enabled with `NEW_AND_OLD_IMAGES` and its TTL set, for
+   * expiries to be archived.
+   * @default the name of `table`
+   */
+  readonly tableName?: string;
+  /**
+   * ARN of the table's stream (`arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`),
+   * when `table` is not given (then `tableName` is required too).
+   * @default the stream ARN of `table`
+   */
+  readonly tableStreamArn?: string;
+  /**
+   * How the table stores its entities: a preset name or a custom layout (passed to the functions
+   * as inline JSON; `MEMORY_CDC_LAYOUT`).
+   * @default 'agent-memory'
+   */
+  readonly layout?: 'agent-memory' | 'mastra' | Layout;
+  /**
+   * Overrides of the default routing (which entities go to which sink; `MEMORY_CDC_ROUTING`).
+   * @default the built-in routing
+   */
+  readonly routing?: Partial<RoutingConfig>;
+  /**
+   * An existing EventBridge bus to publish memory events to.
+   * @default a new bus named `memory-cdc-<tableName>`
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
+   * How long the Kinesis change log keeps records (24 h – 8,760 h). It bounds how far back the
+   * vector index can be rebuilt from the log; longer retention costs per shard-hour.
+   * @default 24 hours
+   */
+  readonly changeLogRetention?: Duration;
+  /**
+   * A customer-managed KMS key for the change log, when compliance requires one (each producer and
+   * consumer call to KMS is then billed).
+   * @default the AWS-managed key `aws/kinesis` (server-side encryption with no key to manage)
+   */
+  readonly changeLogEncryptionKey?: kms.IKey;
+  /**
+   * The router: DynamoDB stream -> EventBridge and the Kinesis change log.
+   * @default see {@link StreamConsumerOptions}
+   */
+  readonly router?: StreamConsumerOptions;
+  /**
+   * The archiver: DynamoDB stream (TTL expiries only) -> S3.
+   * @default see {@link StreamConsumerOptions}
+   */
+  readonly archiver?: StreamConsumerOptions;
+  /**
+   * The vector sync worker: Kinesis change log -> S3 Vectors.
+   * @default see {@link StreamConsumerOptions}
+   */
+  readonly vectorSync?: StreamConsumerOptions;
+  /**
+   * Dimension of the vectors (1–4,096); the index and `EMBEDDING_DIMENSIONS` both use it.
+   * @default 1024 (Titan Text Embeddings V2)
+   */
+  readonly embeddingDimensions?: number;
+  /**
+   * Distance metric of the vector index.
+   * @default 'cosine'
+   */
+  readonly distanceMetric?: 'cosine' | 'euclidean';
+  /**
+   * Item attribute holding a precomputed embedding (`EMBEDDING_ATTRIBUTE`).
+   * @default 'embedding'
+   */
+  readonly embeddingAttribute?: string;
+  /**
+   * Amazon Bedrock foundation model that embeds turn text when an item has no embedding
+   * (`BEDROCK_MODEL_ID`); the worker may invoke only this model.
+   * @default 'amazon.titan-embed-text-v2:0'
+   */
+  readonly bedrockModelId?: string;
+  /**
+   * Name of the vector index inside the new vector bucket (3–63 lowercase letters, digits, `-`, `.`).
+   * @default 'memory-turns'
+   */
+  readonly vectorIndexName?: string;
+  /**
+   * Key prefix of the TTL archive in the bucket (ends in `/`; `ARCHIVE_PREFIX`).
+   * @default 'archive/'
+   */
+  readonly archivePrefix?: string;
+  /**
+   * Archive objects move to S3 Standard-IA after this long (at least 30 days).
+   * @default 30 days
+   */
+  readonly archiveInfrequentAccessAfter?: Duration;
+  /**
+   * Archive objects move to S3 Glacier Instant Retrieval (still queryable by Athena) after this
+   * long (at least 30 days after the IA transition).
+   * @default 90 days
+   */
+  readonly archiveGlacierAfter?: Duration;
+  /**
+   * Archive objects are deleted after this long (after the Glacier transition).
+   * @default kept forever
+   */
+  readonly archiveExpiration?: Duration;
+  /**
+   * Claim-check objects (events too large for the bus) are deleted after this long (1–3,650 days).
+   * @default 30 days
+   */
+  readonly claimCheckExpiration?: Duration;
+  /**
+   * Dead-lettered records (`dead-letter/<function>/`) are deleted after this long (1–3,650 days).
+   * @default 90 days
+   */
+  readonly deadLetterExpiration?: Duration;
+  /**
+   * First day the archive table's partition projection enumerates (`YYYY-MM-DD`).
+   * @default '2024-01-01'
+   */
+  readonly archiveStartDate?: string;
+  /**
+   * Glue database of the archive table (lowercase letters, digits, `_`; 1–255 characters).
+   * @default `memory_cdc_<tableName>` in lowercase with other characters replaced by `_`
+   */
+  readonly glueDatabaseName?: string;
+  /**
+   * Folder of the event catalog's JSON Schemas, registered in an EventBridge schema registry.
+   * @default `catalog/schemas/` of this package (no schemas when it does not exist)
+   */
+  readonly catalogSchemasDirectory?: string;
+  /**
+   * Handler log level (`LOG_LEVEL`).
+   * @default 'info'
+   */
+  readonly logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /**
+   * Log item contents (`MEMORY_CDC_LOG_CONTENTS`). Agent memory is user data: leave it off in
+   * production.
+   * @default false
+   */
+  readonly logContents?: boolean;
+  /**
+   * CloudWatch namespace of the handlers' metrics (`POWERTOOLS_METRICS_NAMESPACE`).
+   * @default 'MemoryCdc'
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * How long function logs are kept.
+   * @default one month
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Lambda runtime (Node.js 22 or newer).
+   * @default Runtime.NODEJS_22_X — the runtime the project's tests run on
+   */
+  readonly runtime?: lambda.Runtime;
+  /**
+   * Prebuilt function code (e.g. from a CI artifact) instead of bundling from source.
+   * @default each function bundled from `functions/*.ts` by the local esbuild
+   */
+  readonly code?: MemoryCdcFunctionCode;
+  /**
+   * Action for every alarm, e.g. `new SnsAction(topic)`.
+   * @default alarms without actions
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * Name of the CloudWatch dashboard.
+   * @default a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
+}
+
+/** Options of {@link MemoryCdc.onEvent}. */
+export interface OnMemoryEventOptions {
+  /**
+   * Construct id of the rule; also its name in `memory-cdc rules` output.
+   * @default `Subscription<hash of the pattern>` — the same filter always maps to the same rule
+   */
+  readonly id?: string;
+  /**
+   * Physical name of the rule.
+   * @default a name CloudFormation generates
+   */
+  readonly ruleName?: string;
+  /**
+   * Description of the rule.
+   * @default a description listing the filter
+   */
+  readonly description?: string;
+}
+
+/** The three consumers, by the name used in env vars, prefixes, alarms and metrics. */
+export type ConsumerName = 'router' | 'archiver' | 'vector-sync';

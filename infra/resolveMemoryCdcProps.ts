@@ -1,0 +1,386 @@
+/**
+ * The props of {@link MemoryCdc} with defaults applied and every value validated once, with errors
+ * that name the prop, the bad value and the valid range.
+ */
+import { join } from 'node:path';
+import { Duration, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ConfigError } from '../lib/errors.js';
+import { PACKAGE_ROOT } from './MemoryCdcFunction.js';
+import type { MemoryCdcProps, StreamConsumerOptions } from './MemoryCdcProps.js';
+
+const DEFAULT_BEDROCK_MODEL = 'amazon.titan-embed-text-v2:0';
+const STREAM_ARN =
+  /^arn:(aws[a-z-]*):dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})\/stream\/(.+)$/;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const MAX_DYNAMODB_RECORD_AGE = Duration.hours(24);
+/** Lambda's limit for all environment variables of a function together. */
+const ENV_LIMIT_BYTES = 4096;
+
+/** One consumer's settings with defaults applied. */
+export type ResolvedConsumer = Required<Omit<StreamConsumerOptions, 'startingPosition'>> & {
+  startingPosition: lambda.StartingPosition;
+};
+
+/** The props with defaults applied, validated. */
+export interface ResolvedProps {
+  /** The memory table, imported from `tableName`/`tableStreamArn` when `table` was not given. */
+  table: dynamodb.ITable;
+  /** Its name (a token for a table of the same app). */
+  tableName: string;
+  /** Its stream ARN. */
+  tableStreamArn: string;
+  layout: string;
+  routing: string | undefined;
+  changeLogRetention: Duration;
+  router: ResolvedConsumer;
+  archiver: ResolvedConsumer;
+  vectorSync: ResolvedConsumer;
+  embeddingDimensions: number;
+  distanceMetric: 'cosine' | 'euclidean';
+  embeddingAttribute: string;
+  bedrockModelId: string;
+  vectorIndexName: string;
+  archivePrefix: string;
+  archiveInfrequentAccessAfter: Duration;
+  archiveGlacierAfter: Duration;
+  archiveExpiration: Duration | undefined;
+  claimCheckExpiration: Duration;
+  deadLetterExpiration: Duration;
+  archiveStartDate: string;
+  glueDatabaseName: string;
+  catalogSchemasDirectory: string;
+  logLevel: string;
+  metricsNamespace: string;
+  logRetention: logs.RetentionDays;
+  runtime: lambda.Runtime;
+}
+
+/**
+ * Applies defaults and validates every prop, naming the bad value and the valid range. Imports the
+ * table (as construct `Table` of `scope`) when it is named by `tableName` and `tableStreamArn`.
+ * @throws ConfigError
+ */
+export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): ResolvedProps {
+  const { table, tableName, tableStreamArn } = resolveTable(scope, props);
+
+  const layout = props.layout ?? 'agent-memory';
+  let layoutValue: string;
+  if (typeof layout === 'string') {
+    if (layout !== 'agent-memory' && layout !== 'mastra')
+      fail('layout', layout, "must be 'agent-memory', 'mastra' or a layout object");
+    layoutValue = layout;
+  } else if (layout !== null && typeof layout === 'object' && Array.isArray(layout.entities)) {
+    layoutValue = JSON.stringify(layout);
+  } else {
+    fail('layout', layout, "must be 'agent-memory', 'mastra' or a layout object with entities");
+  }
+  const routing = props.routing === undefined ? undefined : JSON.stringify(props.routing);
+  const configBytes = Buffer.byteLength(layoutValue) + Buffer.byteLength(routing ?? '');
+  if (configBytes > ENV_LIMIT_BYTES / 2) {
+    fail(
+      'layout',
+      `${configBytes} bytes of layout and routing JSON`,
+      `must fit in ${ENV_LIMIT_BYTES / 2} bytes: Lambda allows ${ENV_LIMIT_BYTES} bytes of environment variables per function`,
+    );
+  }
+
+  const changeLogRetention = props.changeLogRetention ?? Duration.hours(24);
+  hoursBetween('changeLogRetention', changeLogRetention, 24, 8760);
+
+  const router = consumer('router', props.router, {
+    batchSize: 100,
+    maxBatchingWindow: Duration.seconds(1),
+    startingPosition: lambda.StartingPosition.LATEST,
+    timeout: Duration.seconds(60),
+    iteratorAgeAlarmThreshold: Duration.minutes(5),
+    maxRecordAgeLimit: MAX_DYNAMODB_RECORD_AGE,
+  });
+  const archiver = consumer('archiver', props.archiver, {
+    batchSize: 1000,
+    maxBatchingWindow: Duration.seconds(60),
+    startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+    timeout: Duration.seconds(60),
+    iteratorAgeAlarmThreshold: Duration.minutes(15),
+    maxRecordAgeLimit: MAX_DYNAMODB_RECORD_AGE,
+  });
+  const vectorSync = consumer('vectorSync', props.vectorSync, {
+    batchSize: 100,
+    maxBatchingWindow: Duration.seconds(5),
+    startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+    timeout: Duration.seconds(120),
+    iteratorAgeAlarmThreshold: Duration.minutes(10),
+    maxRecordAgeLimit: changeLogRetention,
+  });
+
+  const embeddingDimensions = props.embeddingDimensions ?? 1024;
+  integerBetween('embeddingDimensions', embeddingDimensions, 1, 4096);
+  const distanceMetric = props.distanceMetric ?? 'cosine';
+  if (distanceMetric !== 'cosine' && distanceMetric !== 'euclidean') {
+    fail('distanceMetric', distanceMetric, "must be 'cosine' or 'euclidean'");
+  }
+  const embeddingAttribute = props.embeddingAttribute ?? 'embedding';
+  if (!Token.isUnresolved(embeddingAttribute) && !/^.{1,255}$/.test(embeddingAttribute)) {
+    fail('embeddingAttribute', embeddingAttribute, 'must be an attribute name of 1-255 characters');
+  }
+  const bedrockModelId = props.bedrockModelId ?? DEFAULT_BEDROCK_MODEL;
+  if (!Token.isUnresolved(bedrockModelId) && !/^[a-z0-9-]+\.[A-Za-z0-9.:_-]+$/.test(bedrockModelId)) {
+    fail('bedrockModelId', bedrockModelId, 'must be a foundation model id like amazon.titan-embed-text-v2:0');
+  }
+  const vectorIndexName = props.vectorIndexName ?? 'memory-turns';
+  if (!Token.isUnresolved(vectorIndexName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(vectorIndexName)) {
+    fail(
+      'vectorIndexName',
+      vectorIndexName,
+      'must be 3-63 characters of a-z, 0-9, - and ., starting and ending with a letter or digit',
+    );
+  }
+
+  const archivePrefix = props.archivePrefix ?? 'archive/';
+  if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(archivePrefix)) {
+    fail('archivePrefix', archivePrefix, 'must be a key prefix ending in / (e.g. archive/)');
+  }
+  if (archivePrefix.startsWith('claim-check/') || archivePrefix.startsWith('dead-letter/')) {
+    fail('archivePrefix', archivePrefix, 'must not overlap claim-check/ or dead-letter/ (they expire)');
+  }
+  const archiveInfrequentAccessAfter = props.archiveInfrequentAccessAfter ?? Duration.days(30);
+  daysBetween('archiveInfrequentAccessAfter', archiveInfrequentAccessAfter, 30, 36500);
+  const archiveGlacierAfter = props.archiveGlacierAfter ?? Duration.days(90);
+  daysBetween(
+    'archiveGlacierAfter',
+    archiveGlacierAfter,
+    archiveInfrequentAccessAfter.toDays() + 30,
+    36500,
+    'S3 keeps objects in Standard-IA for at least 30 days',
+  );
+  if (props.archiveExpiration) {
+    daysBetween('archiveExpiration', props.archiveExpiration, archiveGlacierAfter.toDays() + 1, 36500);
+  }
+  const claimCheckExpiration = props.claimCheckExpiration ?? Duration.days(30);
+  daysBetween('claimCheckExpiration', claimCheckExpiration, 1, 3650);
+  const deadLetterExpiration = props.deadLetterExpiration ?? Duration.days(90);
+  daysBetween('deadLetterExpiration', deadLetterExpiration, 1, 3650);
+
+  const archiveStartDate = props.archiveStartDate ?? '2024-01-01';
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(archiveStartDate) ||
+    Number.isNaN(Date.parse(`${archiveStartDate}T00:00:00Z`))
+  ) {
+    fail('archiveStartDate', archiveStartDate, 'must be a date YYYY-MM-DD');
+  }
+  if (props.glueDatabaseName === undefined && Token.isUnresolved(tableName)) {
+    fail('glueDatabaseName', undefined, 'must be given when the table name is only known at deploy time');
+  }
+  const glueDatabaseName =
+    props.glueDatabaseName ??
+    `memory_cdc_${tableName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 255);
+  if (!/^[a-z0-9_]{1,255}$/.test(glueDatabaseName)) {
+    fail('glueDatabaseName', glueDatabaseName, 'must be 1-255 characters of a-z, 0-9 and _');
+  }
+
+  const logLevel = props.logLevel ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) fail('logLevel', logLevel, `must be one of ${LOG_LEVELS.join(', ')}`);
+  const metricsNamespace = props.metricsNamespace ?? 'MemoryCdc';
+  if (!/^[A-Za-z0-9_.\-/#:]{1,255}$/.test(metricsNamespace) || metricsNamespace.startsWith('AWS/')) {
+    fail(
+      'metricsNamespace',
+      metricsNamespace,
+      'must be 1-255 characters of A-Z, a-z, 0-9, . - _ / # : and not start with AWS/',
+    );
+  }
+  const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
+  const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
+  if (runtime.family !== lambda.RuntimeFamily.NODEJS || (major !== undefined && Number(major) < 22)) {
+    fail('runtime', runtime.name, 'must be a Node.js runtime, version 22 or newer');
+  }
+
+  return {
+    table,
+    tableName,
+    tableStreamArn,
+    layout: layoutValue,
+    routing,
+    changeLogRetention,
+    router,
+    archiver,
+    vectorSync,
+    embeddingDimensions,
+    distanceMetric,
+    embeddingAttribute,
+    bedrockModelId,
+    vectorIndexName,
+    archivePrefix,
+    archiveInfrequentAccessAfter,
+    archiveGlacierAfter,
+    archiveExpiration: props.archiveExpiration,
+    claimCheckExpiration,
+    deadLetterExpiration,
+    archiveStartDate,
+    glueDatabaseName,
+    catalogSchemasDirectory: props.catalogSchemasDirectory ?? join(PACKAGE_ROOT, 'catalog', 'schemas'),
+    logLevel,
+    metricsNamespace,
+    logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    runtime,
+  };
+}
+
+interface ConsumerDefaults {
+  batchSize: number;
+  maxBatchingWindow: Duration;
+  startingPosition: lambda.StartingPosition;
+  timeout: Duration;
+  iteratorAgeAlarmThreshold: Duration;
+  /** The stream's retention: records cannot be older. */
+  maxRecordAgeLimit: Duration;
+}
+
+function consumer(
+  name: string,
+  options: StreamConsumerOptions | undefined,
+  defaults: ConsumerDefaults,
+): ResolvedConsumer {
+  const o = options ?? {};
+  const resolved = {
+    batchSize: o.batchSize ?? defaults.batchSize,
+    maxBatchingWindow: o.maxBatchingWindow ?? defaults.maxBatchingWindow,
+    retryAttempts: o.retryAttempts ?? 10,
+    maxRecordAge: o.maxRecordAge ?? Duration.hours(6),
+    parallelizationFactor: o.parallelizationFactor ?? 1,
+    startingPosition: o.startingPosition ?? defaults.startingPosition,
+    memorySize: o.memorySize ?? 512,
+    timeout: o.timeout ?? defaults.timeout,
+    iteratorAgeAlarmThreshold: o.iteratorAgeAlarmThreshold ?? defaults.iteratorAgeAlarmThreshold,
+  };
+  integerBetween(`${name}.batchSize`, resolved.batchSize, 1, 10_000);
+  secondsBetween(`${name}.maxBatchingWindow`, resolved.maxBatchingWindow, 0, 300);
+  integerBetween(`${name}.retryAttempts`, resolved.retryAttempts, 0, 10_000);
+  secondsBetween(`${name}.maxRecordAge`, resolved.maxRecordAge, 60, defaults.maxRecordAgeLimit.toSeconds());
+  integerBetween(`${name}.parallelizationFactor`, resolved.parallelizationFactor, 1, 10);
+  if (resolved.startingPosition === lambda.StartingPosition.AT_TIMESTAMP) {
+    fail(`${name}.startingPosition`, resolved.startingPosition, 'must be TRIM_HORIZON or LATEST');
+  }
+  integerBetween(`${name}.memorySize`, resolved.memorySize, 128, 10_240);
+  secondsBetween(`${name}.timeout`, resolved.timeout, 1, 900);
+  secondsBetween(`${name}.iteratorAgeAlarmThreshold`, resolved.iteratorAgeAlarmThreshold, 1, 86_400);
+  return resolved;
+}
+
+/**
+ * The table and its stream, from exactly one of the two forms: `table`, or `tableName` with
+ * `tableStreamArn`.
+ */
+function resolveTable(
+  scope: Construct,
+  props: MemoryCdcProps,
+): { table: dynamodb.ITable; tableName: string; tableStreamArn: string } {
+  const named = props.tableName !== undefined || props.tableStreamArn !== undefined;
+  if (props.table !== undefined) {
+    if (named) {
+      const given = [
+        props.tableName !== undefined && 'tableName',
+        props.tableStreamArn !== undefined && 'tableStreamArn',
+      ].filter(Boolean);
+      fail(
+        'table',
+        props.table.node.path,
+        `must not be combined with ${given.join(' and ')}: name the table either by table, or by tableName and tableStreamArn`,
+      );
+    }
+    const streamArn = props.table.tableStreamArn;
+    if (streamArn === undefined) {
+      fail(
+        'table',
+        props.table.node.path,
+        'must have a stream ARN: import it with Table.fromTableAttributes(scope, id, { tableName, tableStreamArn }), ' +
+          'or create it with stream: StreamViewType.NEW_AND_OLD_IMAGES',
+      );
+    }
+    checkNames(props.table.tableName, streamArn, 'table');
+    return { table: props.table, tableName: props.table.tableName, tableStreamArn: streamArn };
+  }
+  if (props.tableName === undefined || props.tableStreamArn === undefined) {
+    if (!named) {
+      fail(
+        'table',
+        undefined,
+        'or tableName and tableStreamArn must be given: the memory table and its stream',
+      );
+    }
+    const missing = props.tableName === undefined ? 'tableName' : 'tableStreamArn';
+    fail(missing, undefined, 'must be given too: tableName and tableStreamArn name the table together');
+  }
+  checkNames(props.tableName, props.tableStreamArn, 'tableStreamArn');
+  const table = dynamodb.Table.fromTableAttributes(scope, 'Table', {
+    tableName: props.tableName,
+    tableStreamArn: props.tableStreamArn,
+  });
+  return { table, tableName: props.tableName, tableStreamArn: props.tableStreamArn };
+}
+
+/** The table name's characters, the stream ARN's shape, and that the stream is the named table's. */
+function checkNames(tableName: string, tableStreamArn: string, streamProp: 'table' | 'tableStreamArn'): void {
+  const nameProp = streamProp === 'table' ? 'table' : 'tableName';
+  if (!Token.isUnresolved(tableName) && !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
+    fail(nameProp, tableName, 'must be 3-255 characters of A-Z, a-z, 0-9, _ . -');
+  }
+  if (Token.isUnresolved(tableStreamArn)) return;
+  const match = STREAM_ARN.exec(tableStreamArn);
+  if (!match) {
+    fail(
+      streamProp,
+      tableStreamArn,
+      `${streamProp === 'table' ? 'has a stream ARN that ' : ''}must look like arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`,
+    );
+  }
+  if (!Token.isUnresolved(tableName) && match[4] !== tableName) {
+    fail(streamProp, tableStreamArn, `is the stream of table ${match[4]}, not of ${nameProp} ${tableName}`);
+  }
+}
+
+function fail(prop: string, value: unknown, rule: string): never {
+  const shown = typeof value === 'string' ? value : JSON.stringify(value);
+  throw new ConfigError(`MemoryCdc: ${prop} ${rule} (given ${shown})`);
+}
+
+function integerBetween(prop: string, value: number, min: number, max: number): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(prop, value, `must be an integer between ${min} and ${max} inclusive`);
+  }
+}
+
+function secondsBetween(prop: string, value: Duration, min: number, max: number): void {
+  if (value.isUnresolved()) return;
+  const seconds = value.toSeconds({ integral: false });
+  if (seconds < min || seconds > max) {
+    fail(
+      prop,
+      `${value.toHumanString()} = ${seconds} s`,
+      `must be between ${min} and ${max} seconds inclusive`,
+    );
+  }
+}
+
+function hoursBetween(prop: string, value: Duration, min: number, max: number): void {
+  if (value.isUnresolved()) return;
+  const hours = value.toHours({ integral: false });
+  if (!Number.isInteger(hours) || hours < min || hours > max) {
+    fail(prop, value.toHumanString(), `must be a whole number of hours between ${min} and ${max} inclusive`);
+  }
+}
+
+function daysBetween(prop: string, value: Duration, min: number, max: number, why?: string): void {
+  if (value.isUnresolved()) return;
+  const days = value.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < min || days > max) {
+    fail(
+      prop,
+      value.toHumanString(),
+      `must be a whole number of days between ${min} and ${max} inclusive${why ? ` (${why})` : ''}`,
+    );
+  }
+}
