@@ -3,25 +3,21 @@
  * computes partitions from the key layout the archiver writes —
  * `<prefix>table=<table>/entity=<entity>/dt=YYYY-MM-DD/hour=HH/*.jsonl.gz` — so no crawler and no
  * `MSCK REPAIR` are needed, and a query filtered by entity and day reads only those folders.
- * `athena/archive_table.sql` is the same table as DDL for users who create it by hand.
+ * Columns, partition keys, SerDe and properties come from `lib/archive/archiveColumns.ts`, the
+ * definition `athena/archive_table.sql` (the same table as DDL, for users who create it by hand) is
+ * generated from and the archiver writes by.
  */
 import { Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENTITY_KINDS } from '../lib/layout/types.js';
-
-/** The columns of an archive line (athena/archive_table.sql declares the same). */
-export const ARCHIVE_COLUMNS: readonly [name: string, type: string, comment: string][] = [
-  ['sourceentity', 'string', "the table's own name for the entity (Mastra's thread, message, ...)"],
-  ['ids', 'map<string,string>', 'identifiers: userId, conversationId, turnId, runId, ...'],
-  ['expiredat', 'string', 'time of the TTL deletion, ISO-8601 UTC'],
-  ['keys', 'string', 'key attributes, DynamoDB JSON'],
-  ['item', 'string', 'the expired item, DynamoDB JSON (restore writes exactly this)'],
-  ['plain', 'string', 'the expired item as plain JSON'],
-  ['eventid', 'string', 'deterministic id of the expiry event (dedupe on it)'],
-  ['origin', 'struct<streamarn:string,eventid:string,sequencenumber:string>', 'stream position'],
-];
+import {
+  ARCHIVE_COLUMNS,
+  ARCHIVE_PARTITION_KEYS,
+  ARCHIVE_STORAGE,
+  archiveTableParameters,
+  hiveTypeName,
+} from '../lib/archive/archiveColumns.js';
 
 /** Properties of an {@link ArchiveTable}. */
 export interface ArchiveTableProps {
@@ -73,39 +69,25 @@ export class ArchiveTable extends Construct {
         description:
           'Items DynamoDB deleted by TTL, one JSON line each (gzip), partitioned like the archive keys.',
         tableType: 'EXTERNAL_TABLE',
-        parameters: {
-          classification: 'json',
-          compressionType: 'gzip',
-          'projection.enabled': 'true',
-          // One table per stack: an enum of one value, so queries need not name it (the DDL, made
-          // for a bucket any number of tables may share, injects it instead).
-          'projection.table.type': 'enum',
-          'projection.table.values': props.tableName,
-          'projection.entity.type': 'enum',
-          'projection.entity.values': ENTITY_KINDS.join(','),
-          'projection.dt.type': 'date',
-          'projection.dt.format': 'yyyy-MM-dd',
-          'projection.dt.range': `${props.startDate},NOW`,
-          'projection.dt.interval': '1',
-          'projection.dt.interval.unit': 'DAYS',
-          'projection.hour.type': 'integer',
-          'projection.hour.range': '0,23',
-          'projection.hour.digits': '2',
-          'storage.location.template': `${root}table=\${table}/entity=\${entity}/dt=\${dt}/hour=\${hour}/`,
-        },
-        partitionKeys: [
-          { name: 'table', type: 'string', comment: 'source DynamoDB table' },
-          { name: 'entity', type: 'string', comment: 'entity kind: turn, run, ...' },
-          { name: 'dt', type: 'string', comment: 'UTC day of the expiry, YYYY-MM-DD' },
-          { name: 'hour', type: 'string', comment: 'UTC hour of the expiry, 00-23' },
-        ],
+        // One table per stack: the `table` partition is an enum of one value, so queries need not
+        // name it (the DDL, made for a bucket any number of tables may share, injects it instead).
+        parameters: archiveTableParameters({
+          location: root,
+          table: { type: 'enum', values: [props.tableName] },
+          startDate: props.startDate,
+        }),
+        partitionKeys: ARCHIVE_PARTITION_KEYS.map(({ name, comment }) => ({ name, type: 'string', comment })),
         storageDescriptor: {
           location: root,
-          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          inputFormat: ARCHIVE_STORAGE.inputFormat,
+          outputFormat: ARCHIVE_STORAGE.outputFormat,
           compressed: true,
-          serdeInfo: { serializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe' },
-          columns: ARCHIVE_COLUMNS.map(([name, type, comment]) => ({ name, type, comment })),
+          serdeInfo: { serializationLibrary: ARCHIVE_STORAGE.serde },
+          columns: ARCHIVE_COLUMNS.map((c) => ({
+            name: c.name,
+            type: hiveTypeName(c.type),
+            comment: c.comment,
+          })),
         },
       },
     });

@@ -32,11 +32,13 @@ function archiveValue(value: AttributeValue): AttributeValue {
   return value;
 }
 
-/** The image with every binary value as base64 text (the archive's form). Other values are shared. */
+/**
+ * The image with every binary value as base64 text (the archive's form). Other values are shared.
+ * Built with `Object.fromEntries` (own data properties), so an attribute named `__proto__` stays an
+ * attribute instead of becoming the object's prototype.
+ */
 export function toArchiveAttributeMap(map: AttributeMap): AttributeMap {
-  const out: AttributeMap = {};
-  for (const [name, value] of Object.entries(map)) out[name] = archiveValue(value);
-  return out;
+  return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, archiveValue(value)]));
 }
 
 function sdkValue(value: AttributeValue, path: string): SdkAttributeValue {
@@ -60,7 +62,7 @@ function sdkValue(value: AttributeValue, path: string): SdkAttributeValue {
  * @throws InvalidAttributeError for an unknown attribute type or binary that is not base64
  */
 export function toSdkAttributeMap(map: AttributeMap, path = ''): Record<string, SdkAttributeValue> {
-  const out: Record<string, SdkAttributeValue> = {};
-  for (const [name, value] of Object.entries(map)) out[name] = sdkValue(value, `${path}${name}`);
-  return out;
+  return Object.fromEntries(
+    Object.entries(map).map(([name, value]) => [name, sdkValue(value, `${path}${name}`)]),
+  );
 }

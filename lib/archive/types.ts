@@ -1,7 +1,8 @@
 /**
  * Types of the TTL archive: where archive objects live, how they are grouped, and what a restore
  * selects and reports. The archive format itself is one `ArchiveEntry` (lib/routing/types.ts) per
- * line of a gzip JSON Lines object, with binary values as base64 text (DynamoDB JSON's own form).
+ * line of a gzip JSON Lines object, laid out by the column definition (`archiveColumns.ts`,
+ * `archiveLine.ts`), with binary values as base64 text (DynamoDB JSON's own form).
  */
 import type { EntityKind } from '../layout/types.js';
 import type { ArchiveEntry, ArchiveOutput } from '../routing/types.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { encodeArchiveLine } from '../../lib/archive/archiveObjectCodec.js';
+import { encodeArchiveLine } from '../../lib/archive/archiveLine.js';
 import { groupArchiveOutputs } from '../../lib/archive/groupArchiveOutputs.js';
 import { ENTITY_KINDS } from '../../lib/layout/types.js';
 import { archiveOutputsOf, expiryBatch } from './expiries.js';
