@@ -2,8 +2,9 @@
 -- lib/archive/archiveColumns.ts (the Glue table of the CDK stack comes from the same definition):
 -- edit that file, not this one.
 --
--- The archiver Lambda writes gzip JSON Lines objects, one per (table, entity, hour) of each batch:
---   s3://{{ARCHIVE_BUCKET}}/{{ARCHIVE_PREFIX}}table=<table>/entity=<entity>/dt=YYYY-MM-DD/hour=HH/<name>.jsonl.gz
+-- The archiver Lambda writes one gzip JSON Lines object per expired item, keyed by its expiry record
+-- (a retried batch rewrites the same keys, so each item is in exactly one object):
+--   s3://{{ARCHIVE_BUCKET}}/{{ARCHIVE_PREFIX}}table=<table>/entity=<entity>/dt=YYYY-MM-DD/hour=HH/<sequence>-<eventId>.jsonl.gz
 -- Each line is one expired item (line format 2): its identifiers (`ids`), the expiry time,
 -- where it came from in the stream, and three JSON-encoded strings: `item` (the item in DynamoDB
 -- JSON, lossless: exact numbers, binary as base64, sets; what restore writes back), `keys` (its key
@@ -29,7 +30,7 @@
 --   WHERE "table" = 'agent-memory' AND dt BETWEEN '2026-11-01' AND '2026-11-30' AND ids['userId'] = 'u-42'
 --   ORDER BY expiredat DESC;
 --
--- Example: expiries per entity and day (counting distinct event ids, so an item archived twice counts once)
+-- Example: expiries per entity and day (each item is in exactly one object; DISTINCT also covers archives written before that)
 --   SELECT dt, entity, count(DISTINCT eventid) AS expired
 --   FROM memory_cdc_archive
 --   WHERE "table" = 'agent-memory' AND dt >= '2026-11-01'

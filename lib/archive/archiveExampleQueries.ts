@@ -54,7 +54,8 @@ export const ARCHIVE_EXAMPLE_QUERIES: readonly ArchiveExampleQuery[] = [
     orderBy: [{ name: 'expiredat', desc: true }],
   },
   {
-    title: 'expiries per entity and day (counting distinct event ids, so an item archived twice counts once)',
+    title:
+      'expiries per entity and day (each item is in exactly one object; DISTINCT also covers archives written before that)',
     select: [
       { expr: { column: 'dt' } },
       { expr: { column: 'entity' } },

@@ -1,15 +1,16 @@
 /**
  * Archive object keys. Hive-style partitions make the archive queryable by Athena with partition
- * projection (`athena/archive_table.sql`), and a name derived only from the batch makes a retried
- * batch overwrite its own object instead of writing a duplicate:
+ * projection (`athena/archive_table.sql`), and one object per expired item, named only from that
+ * item's expiry record, makes the archive exactly-once: however Lambda cuts, retries, bisects or
+ * re-sizes a batch, the same expiry is always written to the same key (a retry overwrites it with
+ * identical content), and no other object ever holds it:
  *
- * `table=<table>/entity=<entity>/dt=<YYYY-MM-DD>/hour=<HH>/<first>-<last>-<digest>.jsonl.gz`
+ * `table=<table>/entity=<entity>/dt=<YYYY-MM-DD>/hour=<HH>/<sequence>-<eventId>.jsonl.gz`
  *
- * `first`/`last` are the lowest and highest stream sequence numbers in the object; `digest` is a
- * short SHA-256 of the stream ARN and the records' event ids, which tells apart objects of two
- * shards (Lambda does not pass the shard id) and never changes for the same records.
+ * `sequence` is the expiry record's stream sequence number (objects of a partition list in stream
+ * order within a shard); `eventId` is the archive entry's deterministic id (from the stream ARN and
+ * the record's event id), which tells apart records of two shards with the same sequence number.
  */
-import { createHash } from 'node:crypto';
 import { ENTITY_KINDS, type EntityKind } from '../layout/types.js';
 import type { ArchiveEntry, ArchiveOutput } from '../routing/types.js';
 import { ArchiveFormatError } from './errors.js';
@@ -54,22 +55,19 @@ export function partitionPrefix(
 }
 
 /**
- * The deterministic key of the object holding `outputs` (all of one partition), relative to the
- * archive root.
+ * The deterministic key of the object holding one archive output, relative to the archive root.
+ * It depends only on the expiry record, never on the batch the record arrived in.
+ *
+ * @example
+ * archiveObjectKey(partitionOf(output.payload), output);
+ * // 'table=agent-memory/entity=turn/dt=2026-11-28/hour=10/4200000000000000000001-0b9e…-8…jsonl.gz'
  */
-export function archiveObjectKey(partition: ArchivePartition, outputs: readonly ArchiveOutput[]): string {
-  if (outputs.length === 0) throw new RangeError('an archive object needs at least one output');
-  let first = BigInt(outputs[0]!.sequenceNumber);
-  let last = first;
-  const digest = createHash('sha256').update(outputs[0]!.payload.origin.streamArn);
-  for (const output of outputs) {
-    const sequence = BigInt(output.sequenceNumber);
-    if (sequence < first) first = sequence;
-    if (sequence > last) last = sequence;
-    digest.update('\n').update(output.eventId);
-  }
-  const name = `${first}-${last}-${digest.digest('hex').slice(0, 12)}`;
-  return `${partitionPrefix(partition)}${name}${ARCHIVE_OBJECT_SUFFIX}`;
+export function archiveObjectKey(partition: ArchivePartition, output: ArchiveOutput): string {
+  const sequence = /^\d{1,40}$/.test(output.sequenceNumber) ? output.sequenceNumber : '0';
+  const id = output.eventId.replace(/[^0-9A-Za-z-]/g, '');
+  if (id === '')
+    throw new ArchiveFormatError(`event ${output.eventId}`, 'an archive entry needs an event id');
+  return `${partitionPrefix(partition)}${sequence}-${id}${ARCHIVE_OBJECT_SUFFIX}`;
 }
 
 /** A key's partition, or undefined when the key is not an archive object's (any prefix allowed). */

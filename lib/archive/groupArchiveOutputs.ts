@@ -1,36 +1,34 @@
 /**
- * Groups archive outputs by partition (table, entity, day, hour): one group becomes one archive
- * object, so a batch of expiries costs one PUT per entity-hour present in it.
+ * Turns archive outputs into archive objects: one object per expired item (see `archiveKey.ts`
+ * for why: an object holding several items would be cut differently by a retried, bisected or
+ * re-sized batch, and the same item would land in two objects).
  */
 import type { ArchiveOutput } from '../routing/types.js';
-import { archiveObjectKey, partitionOf, partitionPrefix } from './archiveKey.js';
+import { archiveObjectKey, partitionOf } from './archiveKey.js';
 import type { ArchiveGroup } from './types.js';
 
 /**
- * Splits outputs into groups by partition, keeping stream order inside each group and ordering
- * groups by their first output.
+ * One group (one object) per output, in the order given. Two outputs of the same expiry record (a
+ * batch holding a record twice) share a key and become one group.
  *
  * @example
  * const groups = groupArchiveOutputs(outputs);
- * for (const group of groups) await writer.putObject(group.key, await encodeArchiveObject(group.outputs));
+ * for (const group of groups) await writer.putObject(group.key, await encodeArchiveObject(group.outputs.map((o) => o.payload)));
  *
  * @throws ArchiveFormatError when an output's partition values cannot form a key
  */
 export function groupArchiveOutputs(outputs: readonly ArchiveOutput[]): ArchiveGroup[] {
-  const byPrefix = new Map<string, Omit<ArchiveGroup, 'key'>>();
+  const byKey = new Map<string, ArchiveGroup>();
   outputs.forEach((output, index) => {
     const partition = partitionOf(output.payload);
-    const prefix = partitionPrefix(partition);
-    let group = byPrefix.get(prefix);
-    if (!group) {
-      group = { partition, outputs: [], indexes: [] };
-      byPrefix.set(prefix, group);
+    const key = archiveObjectKey(partition, output);
+    const group = byKey.get(key);
+    if (group) {
+      // The same expiry twice in one batch: one line, both positions answered by its write.
+      group.indexes.push(index);
+      return;
     }
-    group.outputs.push(output);
-    group.indexes.push(index);
+    byKey.set(key, { partition, key, outputs: [output], indexes: [index] });
   });
-  return [...byPrefix.values()].map((group) => ({
-    ...group,
-    key: archiveObjectKey(group.partition, group.outputs),
-  }));
+  return [...byKey.values()];
 }

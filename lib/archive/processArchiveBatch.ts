@@ -40,7 +40,8 @@ export function isExpiryRecord(record: StreamRecord): boolean {
 }
 
 /**
- * Archives the TTL expiries of one batch: one object per (table, entity, hour) of the batch.
+ * Archives the TTL expiries of one batch: one object per expired item, under a key that depends
+ * only on the expiry record, so every retry pattern of Lambda leaves each item in exactly one object.
  * Records that are not TTL expiries are acknowledged untouched and counted: the event source
  * mapping's filter should keep them out, so any that arrive are logged (counts only) and published
  * as the `ArchiveRecordsIgnored` metric. A failed write reports its records, and every later one,

@@ -18,16 +18,16 @@ export interface ArchivePartition {
 }
 
 /**
- * The outputs of one batch that share a partition: they become one archive object, so a batch
- * costs one PUT per (entity, hour) present in it, never one per item.
+ * One archive object: the single expired item it holds (see `groupArchiveOutputs`), its partition
+ * and its deterministic key.
  */
 export interface ArchiveGroup {
   partition: ArchivePartition;
   /** Object key relative to the archive root (see `archiveObjectKey`). */
   key: string;
-  /** The outputs in stream order. */
+  /** The output the object holds (one). */
   outputs: ArchiveOutput[];
-  /** Position of each output in the list that was grouped (same order as `outputs`). */
+  /** Positions in the grouped list answered by this object's write (more than one only for a record given twice). */
   indexes: number[];
 }
 
@@ -41,7 +41,7 @@ export interface ArchiveWriter {
   /** Human-readable root, e.g. `s3://bucket/archive/` or an absolute folder path. */
   readonly location: string;
   /**
-   * Writes (or overwrites: keys are deterministic, so a retried batch replaces its object) one
+   * Writes (or overwrites: keys are deterministic, so a retried record replaces its object) one
    * object. Rejects when the write failed; the caller reports the affected records for retry.
    */
   putObject(key: string, body: Uint8Array, options?: ArchiveIoOptions): Promise<void>;

@@ -42,7 +42,7 @@ describe('S3ArchiveSink against s3rver', () => {
       (o) => o.Key!,
     );
 
-  it('writes one object per entity-hour of the batch, each holding its entries in stream order', async () => {
+  it('writes one object per expired item of the batch, each holding exactly that entry', async () => {
     const archive = sink({ keepWritten: false });
     const report = await archive.deliver(outputs);
     expect(report.outcomes.every((o) => o.status === 'accepted')).toBe(true);

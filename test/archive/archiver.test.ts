@@ -64,7 +64,7 @@ describe('archiver', () => {
   const puts = () =>
     proxy.log.filter((e) => e.method === 'PUT' && decodeURIComponent(e.path).includes(prefix));
 
-  it('archives the TTL expiries of a batch, one object per entity-hour, and ignores everything else', async () => {
+  it('archives the TTL expiries of a batch, one object per item, and ignores everything else', async () => {
     const metrics = new Metrics({ namespace: 'MemoryCdcTest', serviceName: 'archiver' });
     const added = vi.spyOn(metrics, 'addMetric');
     vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);

@@ -61,6 +61,11 @@ export type Fault =
   /** Reset the connection (TCP RST) without answering: the client sees ECONNRESET. */
   | { kind: 'reset' }
   /**
+   * Forward, let the target store the write, then reset the connection instead of passing its
+   * answer on: a write that happened but was never acknowledged.
+   */
+  | { kind: 'lostAnswer' }
+  /**
    * Compute the answer: `forward` sends a (possibly changed) request to the target and returns its
    * answer, so a handler can fake partial failures (forward half a batch, report the rest failed).
    */
@@ -119,6 +124,10 @@ export const faults = {
   /** A connection reset before any response byte. */
   reset(): Fault {
     return { kind: 'reset' };
+  },
+  /** The write reaches the target, the answer never reaches the client (connection reset). */
+  lostAnswer(): Fault {
+    return { kind: 'lostAnswer' };
   },
   /** An answer computed from the request, optionally after forwarding a changed request. */
   custom(handle: Extract<Fault, { kind: 'custom' }>['handle']): Fault {
@@ -361,6 +370,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         res.writeHead(fault.status, { ...fault.headers, 'content-length': String(body.length) });
         res.end(body);
         entry.status = fault.status;
+        return;
+      }
+      if (fault?.kind === 'lostAnswer') {
+        try {
+          await forward(request);
+        } finally {
+          req.socket.resetAndDestroy();
+        }
         return;
       }
       if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));

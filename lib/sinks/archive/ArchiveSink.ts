@@ -1,6 +1,6 @@
 /**
- * The archive sink: writes TTL expiries as gzip JSON Lines objects, one per (table, entity, hour)
- * of what it is given, through an {@link ArchiveWriter} (S3 or a local folder). The S3 and local
+ * The archive sink: writes TTL expiries as gzip JSON Lines objects, one per expired item under a key
+ * derived from its expiry record alone (exactly-once under any batch cut), through an {@link ArchiveWriter} (S3 or a local folder). The S3 and local
  * sinks are this class with a writer and a flush mode chosen for them.
  */
 import { partitionOf } from '../../archive/archiveKey.js';
@@ -18,9 +18,9 @@ import type { DeliverOptions, DeliveryOutcome, DeliveryReport, Sink } from '../t
 /**
  * When objects are written.
  * - `deliver`: each `deliver()` call writes its objects before it resolves and reports per output
- *   (the Lambda: one call per batch, so one object per entity-hour per batch).
- * - `close`: `deliver()` buffers and accepts; `close()` writes everything, one object per
- *   entity-hour of the whole run, and throws if a write fails (local tools that deliver record by
+ *   (the Lambda: one call per batch).
+ * - `close`: `deliver()` buffers and accepts; `close()` writes everything and throws if a write
+ *   fails (local tools that deliver record by
  *   record and have no one to report per output to).
  */
 export type ArchiveFlushMode = 'deliver' | 'close';
@@ -56,7 +56,7 @@ export interface ArchivedObject {
 }
 
 /**
- * Writes archive outputs as one object per partition. Never throws from `deliver()`: an object
+ * Writes archive outputs as one object per expired item. Never throws from `deliver()`: an object
  * still not written after the retry policy reports each of its outputs `retryable` (or
  * `rejected` when S3 calls the request invalid), so the caller returns their records to Lambda.
  *

@@ -14,7 +14,7 @@ export interface LocalArchiveSinkOptions {
   cwd?: string;
   /**
    * @default 'deliver': each `deliver()` call (replay makes one per fixture file, as Lambda makes
-   * one per batch) writes one object per entity-hour. Use 'close' when delivering record by record.
+   * one per batch) writes its objects, one per expired item. 'close' writes them all at the end.
    */
   flush?: ArchiveFlushMode;
 }

@@ -1,5 +1,5 @@
 /**
- * The archive sink of the archiver Lambda: one S3 object per (entity, hour) per batch.
+ * The archive sink of the archiver Lambda: one S3 object per expired item, keyed by its expiry record.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3ArchiveStore } from '../../archive/S3ArchiveStore.js';
