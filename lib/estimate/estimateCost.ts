@@ -201,11 +201,9 @@ export function estimateCost(
     ),
   );
 
-  // Archive objects: one per entity and hour of a batch; a batch rarely spans more than a few.
-  let archiveObjects = 0;
-  if (archiveInRouter) {
-    archiveObjects = expiries > 0 ? Math.min(expiries, routerInvocations) : 0;
-  } else {
+  // Archive objects: one per expired item (keyed by its expiry record, so retries never duplicate).
+  const archiveObjects = expiries;
+  if (!archiveInRouter) {
     const archiverInvocations = invocationsPerSecond(
       expiries,
       streamShards,
@@ -220,7 +218,6 @@ export function estimateCost(
         lambdaLines('archiver', archiverInvocations, ms, c.workerMemoryMb, prices),
       ),
     );
-    archiveObjects = archiverInvocations;
   }
 
   // Change log.
