@@ -6,7 +6,7 @@
  * Everything is built once per container, from the environment (see `lib/config/routerConfig.ts`);
  * the logic lives in `lib/delivery` and the publishers in `lib/sinks`.
  */
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -25,6 +25,7 @@ import { resolveRouting } from '../lib/routing/defaultRouting.js';
 import { S3ClaimCheckStore } from '../lib/sinks/claimCheck/S3ClaimCheckStore.js';
 import { EventBridgePublisher } from '../lib/sinks/eventbridge/EventBridgePublisher.js';
 import { KinesisPublisher } from '../lib/sinks/kinesis/KinesisPublisher.js';
+import { missingImages, RECORDS_MISSING_IMAGES_METRIC } from '../lib/stream/missingImages.js';
 import type { StreamEvent } from '../lib/stream/types.js';
 
 /** The part of the Lambda context the router uses. */
@@ -101,6 +102,15 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
     new Metrics({ namespace: config.metricsNamespace, serviceName: 'memory-cdc-router' });
 
   return async (event, context) => {
+    // Image-less records (a stream not on NEW_AND_OLD_IMAGES) still flow, but are counted and alarmed.
+    const missing = (event.Records ?? []).filter((record) => missingImages(record).length > 0).length;
+    if (missing > 0) {
+      logger.warn(
+        { records: missing },
+        'records without the images the pipeline needs: the table stream must be NEW_AND_OLD_IMAGES',
+      );
+    }
+    metrics.addMetric(RECORDS_MISSING_IMAGES_METRIC, MetricUnit.Count, missing);
     const result = await processStreamBatch(event, {
       functionName: 'router',
       outputsFor: (record) => pipeline.process(record).outputs,

@@ -26,3 +26,31 @@ export class RestoreError extends MemoryCdcError {
     this.unwritten = unwritten;
   }
 }
+
+/**
+ * Restore refused to write items whose TTL already passed: DynamoDB's TTL would delete them again
+ * within minutes. Give them a new expiry (`ttlExtend`) or write them as they are (`keepExpired`).
+ */
+export class ExpiredItemsError extends MemoryCdcError {
+  /** Matching items whose expiry is in the past. */
+  readonly expired: number;
+  constructor(expired: number, total: number, attribute: string) {
+    super(
+      `${expired} of ${total} item(s) to restore expired already (${attribute} is in the past): DynamoDB's TTL ` +
+        'would delete them again within minutes. Pass --ttl-extend <duration> to give them a new expiry, or ' +
+        '--keep-expired to write them as they are',
+    );
+    this.expired = expired;
+  }
+}
+
+/** The archive source holds no archive objects at all: a mistyped path or prefix, or the wrong bucket. */
+export class ArchiveNotFoundError extends MemoryCdcError {
+  readonly location: string;
+  constructor(location: string) {
+    super(
+      `no archive objects at ${location} (is the path right? archive objects are table=…/entity=…/dt=…/hour=…/*.jsonl.gz)`,
+    );
+    this.location = location;
+  }
+}

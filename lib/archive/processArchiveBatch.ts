@@ -9,10 +9,16 @@ import {
   processStreamBatch,
   type StreamBatchResult,
 } from '../delivery/processStreamBatch.js';
+import { DecodeError } from '../errors.js';
 import type { Pipeline } from '../pipeline/types.js';
 import type { ArchiveOutput } from '../routing/types.js';
 import type { Sink } from '../sinks/types.js';
 import { isTtlExpiry } from '../stream/isTtlExpiry.js';
+import {
+  missingImages,
+  missingImagesReason,
+  RECORDS_MISSING_IMAGES_METRIC,
+} from '../stream/missingImages.js';
 import type { StreamEvent, StreamRecord } from '../stream/types.js';
 
 /** Options for {@link processArchiveBatch}. Build them once per container. */
@@ -76,18 +82,29 @@ export async function processArchiveBatch(
     });
     options.logger?.warn({ ignored, eventNames }, 'ignored stream records that are not TTL expiries');
   }
-  // Added before the processor publishes the batch's metrics, so it goes out in the same document.
+  const withoutImage = records.filter((record, i) => expiry[i] && missingImages(record).length > 0).length;
+  if (withoutImage > 0) {
+    options.logger?.warn(
+      { records: withoutImage },
+      'TTL expiries without their old image dead-lettered: the table stream must be NEW_AND_OLD_IMAGES',
+    );
+  }
+  // Added before the processor publishes the batch's metrics, so they go out in the same document.
   options.metrics?.addMetric('ArchiveRecordsIgnored', MetricUnit.Count, ignored);
+  options.metrics?.addMetric(RECORDS_MISSING_IMAGES_METRIC, MetricUnit.Count, withoutImage);
   const result = await processStreamBatch(event, {
     ...shared,
     functionName,
     sinks: [sink],
-    outputsFor: (record) =>
-      isExpiryRecord(record)
-        ? pipeline
-            .process(record)
-            .outputs.filter((output): output is ArchiveOutput => output.sink === 'archive')
-        : [],
+    outputsFor: (record) => {
+      if (!isExpiryRecord(record)) return [];
+      // A key-only "archive" would be no archive at all (and overwrite a complete one): dead-letter it.
+      const missing = missingImages(record).filter((image) => image === 'OldImage');
+      if (missing.length > 0) throw new DecodeError(missingImagesReason(record, missing), record.eventID);
+      return pipeline
+        .process(record)
+        .outputs.filter((output): output is ArchiveOutput => output.sink === 'archive');
+    },
   });
   return { ...result, ignored };
 }

@@ -9,7 +9,7 @@ import { parseArchiveKey, partitionPrefix } from './archiveKey.js';
 import { decodeArchiveObject } from './archiveObjectCodec.js';
 import { type BatchWriteItemsOptions, batchWriteItems, type SdkItem } from './batchWriteItems.js';
 import { InvalidAttributeError, toArchiveAttributeMap, toSdkAttributeMap } from './binaryAttributes.js';
-import { ArchiveFormatError } from './errors.js';
+import { ArchiveFormatError, ArchiveNotFoundError, ExpiredItemsError } from './errors.js';
 import type {
   ArchivePartition,
   ArchiveReader,
@@ -33,6 +33,13 @@ export interface RestoreArchiveOptions {
   dryRun?: boolean;
   /** Set the TTL attribute of every restored item to now + `seconds`. */
   ttlExtend?: { attribute: string; seconds: number };
+  /**
+   * The table's TTL attribute. Given (and without `ttlExtend`), a restore refuses items whose
+   * expiry already passed (TTL would delete them again within minutes) unless `keepExpired`.
+   */
+  ttlAttribute?: string;
+  /** Write items whose expiry passed as they are. @default false */
+  keepExpired?: boolean;
   /** Clock for `ttlExtend` (epoch ms). @default Date.now */
   now?: () => number;
   onProgress?: (progress: RestoreProgress) => void;
@@ -117,6 +124,9 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     const partition = parseArchiveKey(key);
     if (partition && partitionMatches(partition, filter)) keys.push(key);
   }
+  if (keys.length === 0 && !(await holdsArchiveObjects(reader, signal))) {
+    throw new ArchiveNotFoundError(reader.location);
+  }
 
   const progress: RestoreProgress = {
     objectsTotal: keys.length,
@@ -135,7 +145,16 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
       objectLocation(reader, key),
     );
     entriesRead += entries.length;
-    for (const entry of entries) {
+    const objectTable = parseArchiveKey(key)?.table;
+    for (const [line, entry] of entries.entries()) {
+      // A line naming another table than its object's partition would be written to that table.
+      if (entry.table !== objectTable) {
+        throw new ArchiveFormatError(
+          objectLocation(reader, key),
+          `line ${line + 1} (event ${entry.eventId}) names table ${JSON.stringify(entry.table)}, but the object ` +
+            `is in partition table=${objectTable}: refusing to restore it`,
+        );
+      }
       if (!entryMatches(entry, filter)) continue;
       const table = options.targetTable ?? entry.table;
       const identity = `${table}\n${keyIdentity(entry)}`;
@@ -150,6 +169,8 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
   const newExpiry = options.ttlExtend
     ? Math.floor((options.now ?? Date.now)() / 1000) + options.ttlExtend.seconds
     : undefined;
+  const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
+  let expired = 0;
   const byTable = new Map<string, SdkItem[]>();
   for (const { entry, table, objectKey } of latest.values()) {
     let item: SdkItem;
@@ -162,6 +183,8 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
         `event ${entry.eventId}: ${error.message}`,
       );
     }
+    const expiry = options.ttlAttribute ? item[options.ttlAttribute]?.N : undefined;
+    if (expiry !== undefined && Number(expiry) <= nowSeconds) expired++;
     if (options.ttlExtend && newExpiry !== undefined)
       item[options.ttlExtend.attribute] = { N: String(newExpiry) };
     const items = byTable.get(table);
@@ -180,7 +203,12 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     ...(newExpiry !== undefined ? { newExpiry } : {}),
     batchWrites: 0,
     retries: 0,
+    expiredItems: expired,
   };
+  const refuseExpired = options.ttlAttribute !== undefined && !options.ttlExtend && !options.keepExpired;
+  if (!dryRun && refuseExpired && expired > 0) {
+    throw new ExpiredItemsError(expired, latest.size, options.ttlAttribute!);
+  }
 
   if (!dryRun) {
     progress.phase = 'writing';
@@ -204,4 +232,12 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
   progress.phase = 'done';
   options.onProgress?.({ ...progress });
   return summary;
+}
+
+/** True when the reader's root holds at least one archive object. */
+async function holdsArchiveObjects(reader: ArchiveReader, signal?: AbortSignal): Promise<boolean> {
+  for await (const key of reader.listObjects('', { signal })) {
+    if (parseArchiveKey(key)) return true;
+  }
+  return false;
 }

@@ -96,6 +96,11 @@ export interface RestoreSummary {
   /** BatchWriteItem calls made, and how many of them were retries of unprocessed items. */
   batchWrites: number;
   retries: number;
+  /**
+   * Matching items whose TTL attribute is already in the past (counted when the TTL attribute is
+   * known). Without `ttlExtend` or `keepExpired` a restore refuses to write them.
+   */
+  expiredItems: number;
 }
 
 /** A decoded archive line with the object it came from. */

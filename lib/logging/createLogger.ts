@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {
@@ -11,6 +11,8 @@ export interface LoggerOptions {
    * data; turn it on only to debug, with `MEMORY_CDC_LOG_CONTENTS=true`. @default false
    */
   logContents?: boolean;
+  /** Where lines go. @default standard output */
+  destination?: DestinationStream;
 }
 
 /** Paths that can hold item contents, wherever a log call nests them. */
@@ -48,9 +50,10 @@ const CONTENT_PATHS = [
  * ```
  */
 export function createLogger(options: LoggerOptions): Logger {
-  return pino({
+  const settings = {
     level: options.level ?? 'info',
     base: { function: options.name },
     redact: options.logContents ? [] : { paths: CONTENT_PATHS, censor: '[redacted]' },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

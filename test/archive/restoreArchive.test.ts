@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeArchiveObject } from '../../lib/archive/archiveObjectCodec.js';
 import { toArchiveAttributeMap } from '../../lib/archive/binaryAttributes.js';
 import { ArchiveFormatError, RestoreError } from '../../lib/archive/errors.js';
 import { LocalArchiveStore } from '../../lib/archive/LocalArchiveStore.js';
@@ -286,6 +287,23 @@ describe('restore from the archive', () => {
       await expect(restore).rejects.toThrow(`${broken}/${key}: not a gzip object`);
     } finally {
       await rm(broken, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a line naming another table than its object's table= partition", async () => {
+    const forged = await mkdtemp(join(tmpdir(), 'archive-forged-'));
+    try {
+      const [output] = archiveOutputsOf([expiryOf(allTypesTurn('u-9', 'c-9', 1, START), 1, START)]);
+      const entry = { ...output!.payload, table: 'billing' };
+      const key = 'table=agent-memory/entity=turn/dt=2026-11-28/hour=10/1-forged.jsonl.gz';
+      await new LocalArchiveStore(forged).putObject(key, await encodeArchiveObject([entry]));
+      const restore = restoreArchive({ reader: openArchiveReader(forged), dryRun: true });
+      await expect(restore).rejects.toThrow(ArchiveFormatError);
+      await expect(restore).rejects.toThrow(
+        `line 1 (event ${entry.eventId}) names table "billing", but the object is in partition table=agent-memory`,
+      );
+    } finally {
+      await rm(forged, { recursive: true, force: true });
     }
   });
 });

@@ -128,4 +128,68 @@ describe('memory-cdc restore', () => {
     expect(result.err).toMatch(message);
     expect(result.out).toBe('');
   });
+
+  it('refuses items whose expiry passed unless --ttl-extend or --keep-expired is given', async () => {
+    await dynamo.createTable('cli-expired');
+    const args = [
+      '.memory-cdc/archive',
+      '--table',
+      'cli-expired',
+      '--user',
+      'u-0',
+      '--endpoint-url',
+      dynamo.endpoint,
+    ];
+    const refused = await run(args, cwd);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(
+      new RegExp(
+        `${perUser} of ${perUser} item\\(s\\) to restore expired already \\(expires_at is in the past\\).*--ttl-extend.*--keep-expired`,
+      ),
+    );
+    expect(await scan('cli-expired')).toHaveLength(0);
+
+    const dry = await run([...args, '--dry-run'], cwd);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain(`${perUser} item(s) expired already: a real run refuses them`);
+
+    const kept = await run([...args, '--keep-expired'], cwd);
+    expect(kept.code).toBe(0);
+    expect(await scan('cli-expired')).toHaveLength(perUser);
+  });
+
+  it('writes to DynamoDB Local without AWS credentials, with --endpoint-url or its alias --endpoint', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    // No shared config either: the SDK's credential chain would find nothing.
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(cwd, 'no-credentials'));
+    vi.stubEnv('AWS_CONFIG_FILE', join(cwd, 'no-config'));
+    try {
+      for (const flag of ['--endpoint-url', '--endpoint']) {
+        const table = `cli-nocreds${flag.length}`;
+        await dynamo.createTable(table);
+        const result = await run(
+          ['.memory-cdc/archive', '--table', table, '--user', 'u-2', '--keep-expired', flag, dynamo.endpoint],
+          cwd,
+        );
+        expect(result.err).toBe('');
+        expect(result.code).toBe(0);
+        expect(await scan(table)).toHaveLength(perUser);
+      }
+    } finally {
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
+    }
+  });
+
+  it.each([
+    ['a folder that does not exist', ['.memory-cdc/archvie']],
+    ['an s3:// prefix holding no archive', [`s3://${BUCKET}/archvie/`, '--s3-endpoint-url']],
+  ])('fails on %s instead of restoring nothing', async (_, args) => {
+    const full = args.at(-1) === '--s3-endpoint-url' ? [...args, s3.endpoint] : args;
+    const result = await run([...full, '--dry-run'], cwd);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/no archive objects at .*archvie.*is the path right/);
+  });
 });

@@ -230,6 +230,36 @@ describe('processStreamBatch', () => {
     ).rejects.toThrow(/no such sink/);
   });
 
+  it('leaves poison after the first retryable failure for the retry, writing no dead letter for it yet', async () => {
+    // rec-1 fails retryably; rec-3 is poison. Lambda resumes at rec-1, so rec-3 comes back and is
+    // dead-lettered then, once: writing its letter now would write it twice (or for a record that,
+    // after an operator's fix, is no longer poison).
+    const kinesis = new ScriptedSink('kinesis', (o) =>
+      o.record === 'rec-1' ? { status: 'retryable', reason: 'InternalFailure' } : { status: 'accepted' },
+    );
+    const outputsFor = (r: StreamRecord) => {
+      if (r.eventID === 'rec-3') throw new DecodeError('bad image', r.eventID);
+      return owedOutputs(r);
+    };
+    const puts = () => proxy.log.filter((e) => e.method === 'PUT').length;
+    const putsBefore = puts();
+    const result = await processStreamBatch(
+      batch(5),
+      options({ outputsFor, sinks: [new ScriptedSink('eventbridge'), kinesis] }),
+    );
+
+    expect(result.response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([
+      '1001',
+      '1002',
+      '1003',
+      '1004',
+    ]);
+    expect(result.summary.deadLettered).toBe(0);
+    expect(result.fates[3]).toMatchObject({ status: 'retried-after-failure' });
+    expect(result.fates[3]!.deadLetterKey).toBeUndefined();
+    expect(puts()).toBe(putsBefore);
+  });
+
   it('writes nothing to the dead-letter bucket for a clean batch', async () => {
     const before = await s3.client().send(new ListObjectsV2Command({ Bucket: 'dead-letters' }));
     await processStreamBatch(batch(3), options());

@@ -16,6 +16,7 @@ import { LiveReport } from '../../live/LiveReport.js';
 import type { RoutedOutput, SinkName } from '../../routing/types.js';
 import type { Sink } from '../../sinks/types.js';
 import type { StreamRecord } from '../../stream/types.js';
+import { addEndpointOption } from '../endpointOption.js';
 import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
@@ -107,6 +108,7 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
     const result = await runBackfill({
       client,
       table: flags.table,
+      endpoint: flags.endpoint,
       segments,
       concurrency,
       rate,
@@ -171,14 +173,15 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
  * so new consumers start with what the table already holds.
  */
 export const registerBackfill: RegisterCommand = (program: Command, ctx: CliContext) => {
-  program
-    .command('backfill')
+  addEndpointOption(
+    program.command('backfill'),
+    'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (--endpoint is an alias)',
+  )
     .description(
       'Scan a table and emit every item as a synthetic insert through the pipeline (initial snapshot)',
     )
     .requiredOption('--table <name>', 'table to scan')
     .option('--region <region>', 'AWS region (default: AWS_REGION / your AWS config)')
-    .option('--endpoint <url>', 'DynamoDB endpoint URL, e.g. http://localhost:8000 for DynamoDB Local')
     .option('--segments <n>', 'parallel Scan segments (TotalSegments)', '4')
     .option('--concurrency <n>', 'segments scanned at once (default: min(segments, 8))')
     .option('--rate <n>', 'at most n items per second over the whole backfill')

@@ -5,6 +5,7 @@ import { parseAttributeList, Redactor } from '../../live/redactRecord.js';
 import { parseStreamFlags, type StreamFlags, StreamSession } from '../../live/StreamSession.js';
 import { assertWritable, writeCaptureFile } from '../../live/writeCaptureFile.js';
 import type { StreamRecord } from '../../stream/types.js';
+import { addEndpointOption } from '../endpointOption.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Flags of `memory-cdc capture`. */
@@ -59,8 +60,10 @@ async function runCapture(flags: CaptureFlags, ctx: CliContext): Promise<void> {
  * with chosen attributes redacted, for `replay`.
  */
 export const registerCapture: RegisterCommand = (program: Command, ctx: CliContext) => {
-  program
-    .command('capture')
+  addEndpointOption(
+    program.command('capture'),
+    'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (--endpoint is an alias)',
+  )
     .description(
       "Save records from a table's DynamoDB stream as a replayable fixture file (Lambda event format)",
     )
@@ -68,7 +71,6 @@ export const registerCapture: RegisterCommand = (program: Command, ctx: CliConte
     .option('--table <name>', 'table whose newest stream to read')
     .option('--stream-arn <arn>', 'stream to read (instead of --table)')
     .option('--region <region>', 'AWS region (default: AWS_REGION / your AWS config)')
-    .option('--endpoint <url>', 'endpoint URL, e.g. http://localhost:8000 for DynamoDB Local')
     .option('--count <n>', 'stop after n records', '100')
     .option(
       '--redact <attributes>',

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
+import { ArchiveNotFoundError, ExpiredItemsError } from '../../archive/errors.js';
 import { openArchiveReader } from '../../archive/openArchiveReader.js';
 import { restoreArchive } from '../../archive/restoreArchive.js';
 import type { RestoreFilter, RestoreProgress, RestoreSummary } from '../../archive/types.js';
@@ -8,6 +9,7 @@ import { createAwsClient } from '../../config/createAwsClient.js';
 import { ConfigError, MemoryCdcError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
 import { ENTITY_KINDS, type EntityKind } from '../../layout/types.js';
+import { addEndpointOption } from '../endpointOption.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 interface RestoreFlags {
@@ -21,9 +23,11 @@ interface RestoreFlags {
   dryRun?: boolean;
   ttlExtend?: string;
   ttlAttribute?: string;
+  keepExpired?: boolean;
   layout: string;
   region?: string;
   endpointUrl?: string;
+  endpoint?: string;
   s3EndpointUrl?: string;
   progress?: boolean;
   json?: boolean;
@@ -111,6 +115,13 @@ function formatSummary(summary: RestoreSummary, ttlAttribute: string | undefined
       `New expiry (${ttlAttribute}): ${summary.newExpiry} (${new Date(summary.newExpiry * 1000).toISOString()})`,
     );
   }
+  if (summary.expiredItems > 0) {
+    lines.push(
+      summary.newExpiry !== undefined
+        ? `${summary.expiredItems} item(s) had expired already: written with the new expiry`
+        : `${summary.expiredItems} item(s) expired already${summary.dryRun ? ': a real run refuses them unless --ttl-extend or --keep-expired is given' : ''}`,
+    );
+  }
   lines.push(
     summary.dryRun
       ? 'Dry run: nothing written.'
@@ -174,6 +185,8 @@ async function runRestore(source: string, flags: RestoreFlags, ctx: CliContext):
       client,
       dryRun: flags.dryRun ?? false,
       ttlExtend,
+      ttlAttribute: flags.ttlAttribute ?? resolveLayout(flags.layout, ctx.cwd).ttlAttribute,
+      keepExpired: flags.keepExpired ?? false,
       onProgress: bar ? (progress) => bar.update(progress) : undefined,
     });
     bar?.stop();
@@ -189,7 +202,7 @@ async function runRestore(source: string, flags: RestoreFlags, ctx: CliContext):
  * archive folder or an `s3://bucket/prefix` URI, selected by user, conversation, entity and time.
  */
 export const registerRestore: RegisterCommand = (program: Command, ctx: CliContext) => {
-  program
+  const command = program
     .command('restore')
     .description('Restore TTL-archived items to a DynamoDB table (BatchWriteItem, unprocessed items retried)')
     .argument('<source>', 'archive folder (e.g. .memory-cdc/archive) or s3://bucket/prefix/')
@@ -202,25 +215,33 @@ export const registerRestore: RegisterCommand = (program: Command, ctx: CliConte
     .option('--to <time>', 'only items that expired before this time')
     .option('--dry-run', 'read and count what would be restored; write nothing')
     .option('--ttl-extend <duration>', 'set the TTL attribute to now + duration (3600, 90m, 12h, 30d)')
-    .option('--ttl-attribute <name>', "TTL attribute for --ttl-extend (default: the layout's)")
+    .option('--ttl-attribute <name>', "the table's TTL attribute (default: the layout's)")
+    .option(
+      '--keep-expired',
+      'write items whose expiry already passed as they are (TTL deletes them again soon)',
+    )
     .option(
       '--layout <layout>',
       'agent-memory | mastra | layout file (for the TTL attribute)',
       'agent-memory',
     )
     .option('--region <region>', 'AWS region (default: from the environment)')
-    .option('--endpoint-url <url>', 'DynamoDB endpoint (DynamoDB Local, dynalite)')
     .option('--s3-endpoint-url <url>', 'S3 endpoint for s3:// sources (path-style addressing)')
     .option('--progress', 'show a progress bar on stderr (default: when stderr is a terminal)')
     .option('--no-progress', 'never show a progress bar')
-    .option('--json', 'print the summary as one JSON object')
-    .action(async (source: string, flags: RestoreFlags) => {
-      try {
-        await runRestore(source, flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc restore: ${error.message}\n`);
-        ctx.exitCode = error instanceof ConfigError ? 2 : 1;
-      }
-    });
+    .option('--json', 'print the summary as one JSON object');
+  addEndpointOption(command, 'DynamoDB endpoint (DynamoDB Local, dynalite); --endpoint is an alias');
+  command.action(async (source: string, flags: RestoreFlags) => {
+    try {
+      await runRestore(source, flags, ctx);
+    } catch (error) {
+      if (!(error instanceof MemoryCdcError)) throw error;
+      ctx.err(`memory-cdc restore: ${error.message}\n`);
+      const usage =
+        error instanceof ConfigError ||
+        error instanceof ArchiveNotFoundError ||
+        error instanceof ExpiredItemsError;
+      ctx.exitCode = usage ? 2 : 1;
+    }
+  });
 };

@@ -4,6 +4,7 @@ import { formatLiveRecord } from '../../live/formatLiveRecord.js';
 import { LiveReport, type LiveReportOptions } from '../../live/LiveReport.js';
 import { parseStreamFlags, type StreamFlags, StreamSession } from '../../live/StreamSession.js';
 import { InvalidPatternError } from '../../patterns/InvalidPatternError.js';
+import { addEndpointOption } from '../endpointOption.js';
 import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
@@ -61,13 +62,14 @@ async function runTail(flags: TailFlags, ctx: CliContext): Promise<void> {
  * `memory-cdc tail`: follows a table's stream through the pipeline, printing what replay prints.
  */
 export const registerTail: RegisterCommand = (program: Command, ctx: CliContext) => {
-  program
-    .command('tail')
+  addEndpointOption(
+    program.command('tail'),
+    'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (--endpoint is an alias)',
+  )
     .description("Follow a table's DynamoDB stream live through the pipeline (same output as replay)")
     .option('--table <name>', 'table whose newest stream to read')
     .option('--stream-arn <arn>', 'stream to read (instead of --table)')
     .option('--region <region>', 'AWS region (default: AWS_REGION / your AWS config)')
-    .option('--endpoint <url>', 'endpoint URL, e.g. http://localhost:8000 for DynamoDB Local')
     .option('--from <position>', 'latest | trim-horizon (oldest record kept, up to 24 h back)', 'latest')
     .option('--layout <layout>', 'agent-memory | mastra | path to a layout JSON file (default: detected)')
     .option('--routing <file>', 'JSON routing configuration (which entities go to which sink)')

@@ -20,10 +20,25 @@ export interface SegmentProgress {
   items: number;
 }
 
+/**
+ * What a checkpoint was made against. A checkpoint resumes only the same table: same endpoint, and
+ * the same table ARN (account, region, name) created at the same time (a table deleted and created
+ * again is another table).
+ */
+export interface CheckpointSource {
+  /** The endpoint URL, or `aws` for the AWS endpoint of the region. */
+  endpoint: string;
+  tableArn: string;
+  /** The table's CreationDateTime, ISO-8601 (empty when DescribeTable gave none). */
+  tableCreatedAt: string;
+}
+
 /** The checkpoint file's content. */
 export interface CheckpointState {
   version: 1;
   table: string;
+  /** Absent in checkpoints written before they were bound to their source (refused on resume). */
+  source?: CheckpointSource;
   totalSegments: number;
   startedAt: string;
   updatedAt: string;
@@ -61,12 +76,18 @@ export class BackfillCheckpoint {
   /**
    * Opens the checkpoint at `path`: resumes it when it exists and fits, else starts a new one.
    * @param restart ignore an existing checkpoint and start over
-   * @throws BackfillError when an existing checkpoint is for another table or segment count, or
-   *   is not a checkpoint
+   * @throws BackfillError when an existing checkpoint is for another table, segment count or source
+   *   (endpoint, table ARN, creation time), or is not a checkpoint
    */
   static async open(
     path: string,
-    run: { table: string; totalSegments: number; restart?: boolean; now?: () => Date },
+    run: {
+      table: string;
+      totalSegments: number;
+      source: CheckpointSource;
+      restart?: boolean;
+      now?: () => Date;
+    },
   ): Promise<BackfillCheckpoint> {
     const now = (run.now ?? (() => new Date()))().toISOString();
     if (!run.restart) {
@@ -78,12 +99,19 @@ export class BackfillCheckpoint {
               `not ${run.table} with ${run.totalSegments}: pass the same --segments, another --checkpoint, or --restart`,
           );
         }
+        const mismatch = sourceMismatch(existing.source, run.source);
+        if (mismatch) {
+          throw new BackfillError(
+            `checkpoint ${path} ${mismatch}: it cannot resume this backfill. Pass another --checkpoint, or --restart to scan from the start`,
+          );
+        }
         return new BackfillCheckpoint(path, existing, true);
       }
     }
     const state: CheckpointState = {
       version: 1,
       table: run.table,
+      source: run.source,
       totalSegments: run.totalSegments,
       startedAt: now,
       updatedAt: now,
@@ -174,4 +202,20 @@ async function readCheckpoint(path: string): Promise<CheckpointState | undefined
     throw new BackfillError(`${path} is not a memory-cdc backfill checkpoint (delete it or pass --restart)`);
   }
   return state as CheckpointState;
+}
+
+/** Why a checkpoint's source is not this run's, or undefined when it is the same. */
+function sourceMismatch(saved: CheckpointSource | undefined, current: CheckpointSource): string | undefined {
+  if (!saved)
+    return 'does not say which endpoint and table it was made against (written by an older version)';
+  const describe = (s: CheckpointSource) =>
+    `${s.tableArn} created ${s.tableCreatedAt || 'at an unknown time'} at ${s.endpoint}`;
+  if (
+    saved.endpoint !== current.endpoint ||
+    saved.tableArn !== current.tableArn ||
+    saved.tableCreatedAt !== current.tableCreatedAt
+  ) {
+    return `was made against ${describe(saved)}, not ${describe(current)}`;
+  }
+  return undefined;
 }

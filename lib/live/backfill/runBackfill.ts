@@ -26,6 +26,8 @@ export interface BackfillOptions {
   /** A DynamoDB client; give it `maxAttempts: 1` (the backfill retries with back-off itself). */
   client: DynamoDBClient;
   table: string;
+  /** The client's endpoint URL, if not AWS's (binds the checkpoint to it). @default the AWS endpoint */
+  endpoint?: string;
   /** Scan segments (`TotalSegments`, 1-{@link MAX_SEGMENTS}). @default 4 */
   segments?: number;
   /** Segments scanned at the same time. @default min(segments, 8) */
@@ -128,7 +130,16 @@ async function describeSource(options: BackfillOptions, backoff: ReturnType<type
       keyAttributes,
       ...(Table?.LatestStreamArn ? { streamArn: Table.LatestStreamArn } : {}),
     };
-    return { source, estimatedItems: Table?.ItemCount ?? 0 };
+    const created = Table?.CreationDateTime;
+    return {
+      source,
+      estimatedItems: Table?.ItemCount ?? 0,
+      checkpointSource: {
+        endpoint: options.endpoint ?? 'aws',
+        tableArn: source.tableArn,
+        tableCreatedAt: created ? new Date(created).toISOString() : '',
+      },
+    };
   } catch (error) {
     if (error instanceof ResourceNotFoundException) throw new ConfigError(`table ${options.table} not found`);
     throw new BackfillError(`DescribeTable ${options.table} failed: ${(error as Error).message}`, undefined, {
@@ -164,9 +175,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   const { segments, rate, pageSize, concurrency } = validate(options);
   const backoff = resolveBackoff(options.backoff);
   const now = options.now ?? Date.now;
-  const { source, estimatedItems } = await describeSource(options, backoff);
+  const { source, estimatedItems, checkpointSource } = await describeSource(options, backoff);
   const checkpoint = await BackfillCheckpoint.open(options.checkpointPath, {
     table: options.table,
+    source: checkpointSource,
     totalSegments: segments,
     restart: options.restart,
   });

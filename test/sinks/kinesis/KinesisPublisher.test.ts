@@ -191,6 +191,35 @@ describe('KinesisPublisher', () => {
     expect(data[1]).not.toHaveProperty('after');
   });
 
+  it("holds back a key's later records behind a record whose claim check could not be stored", async () => {
+    const s3Proxy = await startFaultProxy({ target: s3.endpoint });
+    s3Proxy.addRule({ match: { method: 'PUT' }, fault: faults.s3InternalError() });
+    try {
+      const { stream, sink } = await setUp(1, {
+        claimCheck: new S3ClaimCheckStore({
+          client: s3.client({ endpoint: s3Proxy.url, maxAttempts: 1 }),
+          bucket: 'claim-checks',
+        }),
+      });
+      const outputs = [
+        kinesisOutput(1, { conversation: 'c' }),
+        kinesisOutput(2, { conversation: 'c', textBytes: 1_100_000 }),
+        kinesisOutput(3, { conversation: 'c' }),
+        kinesisOutput(4, { conversation: 'd' }),
+      ];
+      const { outcomes } = await sink.deliver(outputs);
+
+      expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'retryable', 'retryable', 'accepted']);
+      expect(outcomes[2]).toMatchObject({ reason: `held back behind ${outputs[1]!.eventId}` });
+      // Key c's order holds: nothing after the record that is still owed went out.
+      const sent = (await kinesis.readStream(stream)).map((r) => JSON.parse(r.data).eventId);
+      expect(sent).toEqual([outputs[0]!.eventId, outputs[3]!.eventId]);
+      expect(s3Proxy.injected()).toBeGreaterThan(0);
+    } finally {
+      await s3Proxy.close();
+    }
+  });
+
   it('rejects a record with an invalid partition key and lets its successors through', async () => {
     const { stream, sink } = await setUp();
     const bad = kinesisOutput(1, { conversation: 'c' });
