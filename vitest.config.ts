@@ -7,5 +7,17 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // `npm test` runs with --coverage: a summary on the console, and the run fails below the thresholds
+    // (set at the level measured when they were introduced; raise them, never lower them).
+    coverage: {
+      provider: 'v8',
+      include: ['lib/**/*.ts', 'functions/**/*.ts', 'infra/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+      reportOnFailure: true,
+      // Measured 2026-12-07 over the whole suite: statements 93.28 %, branches 84.51 %, functions
+      // 95.25 %, lines 94.99 %.
+      thresholds: { statements: 93, branches: 84, functions: 95, lines: 94.5 },
+    },
   },
 });

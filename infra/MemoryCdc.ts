@@ -28,7 +28,6 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as s3vectors from 'aws-cdk-lib/aws-s3vectors';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MemoryEventFilter } from '../lib/subscriptions/memoryEventPattern.js';
 import { ArchiveTable } from './ArchiveTable.js';
@@ -37,7 +36,7 @@ import { MemoryCdcBus } from './MemoryCdcBus.js';
 import { METRICS_SERVICE, MemoryCdcConsumers } from './MemoryCdcConsumers.js';
 import { MemoryCdcMonitoring } from './MemoryCdcMonitoring.js';
 import type { ConsumerName, MemoryCdcProps, OnMemoryEventOptions } from './MemoryCdcProps.js';
-import { MemoryCdcStorage } from './MemoryCdcStorage.js';
+import { MemoryCdcStorage, ON_FAILURE_METRICS_FILTER } from './MemoryCdcStorage.js';
 import { MemoryCdcSubscriptions } from './MemoryCdcSubscriptions.js';
 import { MemoryCdcVectorIndex } from './MemoryCdcVectorIndex.js';
 import { PreSplitLogicalIds } from './PreSplitLogicalIds.js';
@@ -87,8 +86,6 @@ export class MemoryCdc extends Construct {
   readonly archiver: lambda.Function;
   /** The vector sync function. */
   readonly vectorSync: lambda.Function;
-  /** On-failure queues of the three event source mappings. */
-  readonly deadLetterQueues: Readonly<Record<ConsumerName, sqs.Queue>>;
   /** The archive's Glue table (Athena). */
   readonly archiveTable: ArchiveTable;
   /** The event catalog's schema registry. */
@@ -147,7 +144,6 @@ export class MemoryCdc extends Construct {
     this.router = this.consumers.router;
     this.archiver = this.consumers.archiver;
     this.vectorSync = this.consumers.vectorSync;
-    this.deadLetterQueues = this.consumers.deadLetterQueues;
 
     this.archiveTable = new ArchiveTable(this, 'ArchiveTable', {
       bucket: this.bucket,
@@ -171,29 +167,43 @@ export class MemoryCdc extends Construct {
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
+    const missingImages = (consumer: ConsumerName) =>
+      new cloudwatch.Metric({
+        namespace: config.metricsNamespace,
+        metricName: 'RecordsMissingImages',
+        dimensionsMap: { service: METRICS_SERVICE[consumer] },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
     this.monitoring = new MemoryCdcMonitoring(this, 'Monitoring', {
       changeLog: this.changeLog,
+      onFailureRecords: new cloudwatch.Metric({
+        namespace: 'AWS/S3',
+        metricName: 'PutRequests',
+        dimensionsMap: { BucketName: this.storage.bucket.bucketName, FilterId: ON_FAILURE_METRICS_FILTER },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
       ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
       ...(props.dashboardName ? { dashboardName: props.dashboardName } : {}),
       consumers: [
         {
           name: 'router',
           function: this.router,
-          deadLetterQueue: this.deadLetterQueues.router,
           iteratorAgeThreshold: config.router.iteratorAgeAlarmThreshold,
           deadLettered: deadLettered('router'),
+          missingImages: missingImages('router'),
         },
         {
           name: 'archiver',
           function: this.archiver,
-          deadLetterQueue: this.deadLetterQueues.archiver,
           iteratorAgeThreshold: config.archiver.iteratorAgeAlarmThreshold,
           deadLettered: deadLettered('archiver'),
+          missingImages: missingImages('archiver'),
         },
         {
           name: 'vector-sync',
           function: this.vectorSync,
-          deadLetterQueue: this.deadLetterQueues['vector-sync'],
           iteratorAgeThreshold: config.vectorSync.iteratorAgeAlarmThreshold,
           deadLettered: deadLettered('vector-sync'),
         },

@@ -1,22 +1,27 @@
 /**
  * The three consumers and how they read: the router and the archiver on the table's DynamoDB
  * stream (its two readers; the archiver filtered to TTL deletions), the vector worker on the
- * Kinesis change log. Each has its own function and role, a bounded retry policy, an encrypted
- * on-failure queue, and exactly the permissions its handler calls, granted by the parts it uses.
+ * Kinesis change log. Each has its own function and role, a bounded retry policy, an S3
+ * on-failure destination keeping whole failed batches, and exactly the permissions its handler calls, granted by the parts it uses.
  */
-import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MemoryCdcBus } from './MemoryCdcBus.js';
 import { MemoryCdcFunction } from './MemoryCdcFunction.js';
 import type { ConsumerName, MemoryCdcFunctionCode } from './MemoryCdcProps.js';
-import { CLAIM_CHECK_PREFIX, DEAD_LETTER_PREFIX, type MemoryCdcStorage } from './MemoryCdcStorage.js';
+import {
+  CLAIM_CHECK_PREFIX,
+  DEAD_LETTER_PREFIX,
+  type MemoryCdcStorage,
+  ON_FAILURE_PREFIX,
+} from './MemoryCdcStorage.js';
 import type { MemoryCdcVectorIndex } from './MemoryCdcVectorIndex.js';
 import type { ResolvedConsumer, ResolvedProps } from './resolveMemoryCdcProps.js';
+import { S3OnFailureRecords } from './S3OnFailureRecords.js';
 
 /**
  * The `service` dimension each handler's Powertools `Metrics` publishes under (set in the handler's
@@ -52,7 +57,7 @@ export interface MemoryCdcConsumersProps {
   readonly code?: MemoryCdcFunctionCode;
 }
 
-/** Router, archiver and vector worker with their mappings and on-failure queues. */
+/** Router, archiver and vector worker with their mappings and S3 on-failure destinations. */
 export class MemoryCdcConsumers extends Construct {
   /** The router function. */
   readonly router: lambda.Function;
@@ -62,8 +67,6 @@ export class MemoryCdcConsumers extends Construct {
   readonly vectorSync: lambda.Function;
   /** The three functions with their roles and log groups, by consumer name. */
   readonly functions: Readonly<Record<ConsumerName, MemoryCdcFunction>>;
-  /** On-failure queues of the three event source mappings. */
-  readonly deadLetterQueues: Readonly<Record<ConsumerName, sqs.Queue>>;
 
   constructor(scope: Construct, id: string, props: MemoryCdcConsumersProps) {
     super(scope, id);
@@ -148,36 +151,19 @@ export class MemoryCdcConsumers extends Construct {
       ],
     });
 
-    // Event source mappings, each with a bounded retry policy and an encrypted on-failure queue.
-    const dlq = (name: string) =>
-      new sqs.Queue(this, `${name}DeadLetterQueue`, {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-    this.deadLetterQueues = {
-      router: dlq('Router'),
-      archiver: dlq('Archiver'),
-      'vector-sync': dlq('VectorSync'),
-    };
-    for (const queue of Object.values(this.deadLetterQueues)) {
-      Validations.of(queue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          'This queue is itself the on-failure destination of a stream event source mapping; its messages are ' +
-          'stream positions an operator re-drives, and a queue behind it would only move them again.',
-      });
-    }
+    // Event source mappings, each with a bounded retry policy; a batch Lambda gives up on is stored
+    // whole (the invocation record with its records) under aws/lambda/ of the bucket.
+    const onFailure = new S3OnFailureRecords(storage);
     this.router.addEventSource(
       new sources.DynamoEventSource(props.table, {
         ...mappingOptions(config.router),
-        onFailure: new sources.SqsDlq(this.deadLetterQueues.router),
+        onFailure,
       }),
     );
     this.archiver.addEventSource(
       new sources.DynamoEventSource(props.table, {
         ...mappingOptions(config.archiver),
-        onFailure: new sources.SqsDlq(this.deadLetterQueues.archiver),
+        onFailure,
         // Only TTL deletions: REMOVE records written by DynamoDB's own TTL service.
         filters: [
           lambda.FilterCriteria.filter({
@@ -193,7 +179,7 @@ export class MemoryCdcConsumers extends Construct {
     this.vectorSync.addEventSource(
       new sources.KinesisEventSource(bus.changeLog, {
         ...mappingOptions(config.vectorSync),
-        onFailure: new sources.SqsDlq(this.deadLetterQueues['vector-sync']),
+        onFailure,
       }),
     );
     this.acknowledgeNagFindings(storage, config);
@@ -226,6 +212,13 @@ export class MemoryCdcConsumers extends Construct {
           reason: `${config.runtime.name} is the runtime the project's tests run on (devDependency node@22); deploy what is tested. Set the runtime prop to move on.`,
         });
       }
+    }
+    for (const fn of Object.values(functions)) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${ON_FAILURE_PREFIX}*]`,
+        reason:
+          "Lambda's S3 on-failure destination chooses the keys of the invocation records it stores (mapping id, shard, time); the grant is PutObject under aws/lambda/ only.",
+      });
     }
     for (const fn of [functions.router, functions['vector-sync']]) {
       Validations.of(fn.role).acknowledge({

@@ -9,7 +9,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** One monitored stream consumer. */
@@ -18,8 +17,11 @@ export interface MonitoredConsumer {
   readonly name: string;
   /** The consumer function. */
   readonly function: lambda.IFunction;
-  /** The event source mapping's on-failure queue. */
-  readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * The handler's `RecordsMissingImages` metric (stream records without the images it needs: the
+   * table stream is not NEW_AND_OLD_IMAGES). Only for consumers of the table stream.
+   */
+  readonly missingImages?: cloudwatch.IMetric;
   /** Iterator age above which the consumer is too far behind. */
   readonly iteratorAgeThreshold: Duration;
   /** The handler's `RecordsDeadLettered` metric (records it wrote to the dead-letter prefix). */
@@ -30,6 +32,11 @@ export interface MonitoredConsumer {
 export interface MemoryCdcMonitoringProps {
   /** The consumers. */
   readonly consumers: readonly MonitoredConsumer[];
+  /**
+   * Invocation records Lambda stored in the S3 on-failure destination (S3 `PutRequests` on the
+   * `aws/lambda/` filter): batches a mapping gave up on.
+   */
+  readonly onFailureRecords: cloudwatch.IMetric;
   /** The Kinesis change log, for the throughput widgets. */
   readonly changeLog: kinesis.IStream;
   /** Action of every alarm (e.g. an SNS topic); none when undefined. */
@@ -43,7 +50,8 @@ export interface ConsumerAlarms {
   readonly iteratorAge: cloudwatch.Alarm;
   readonly errors: cloudwatch.Alarm;
   readonly throttles: cloudwatch.Alarm;
-  readonly deadLetterQueueDepth: cloudwatch.Alarm;
+  /** Records without the images the pipeline needs (stream consumers only). */
+  readonly missingImages?: cloudwatch.Alarm;
   readonly deadLettered: cloudwatch.Alarm;
 }
 
@@ -53,6 +61,8 @@ const PERIOD = Duration.minutes(5);
 export class MemoryCdcMonitoring extends Construct {
   /** Alarms by consumer name. */
   readonly alarms: ReadonlyMap<string, ConsumerAlarms>;
+  /** Fires when a mapping's S3 on-failure destination stored a batch. */
+  readonly onFailureRecords: cloudwatch.Alarm;
   /** The dashboard. */
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -69,10 +79,6 @@ export class MemoryCdcMonitoring extends Construct {
       const iteratorAge = fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) });
       const errors = fn.metricErrors({ statistic: 'Sum', period: PERIOD });
       const throttles = fn.metricThrottles({ statistic: 'Sum', period: PERIOD });
-      const depth = consumer.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        statistic: 'Maximum',
-        period: PERIOD,
-      });
       const set: ConsumerAlarms = {
         iteratorAge: new cloudwatch.Alarm(this, `${consumer.name}IteratorAge`, {
           alarmDescription: `memory-cdc ${consumer.name} is more than ${consumer.iteratorAgeThreshold.toHumanString()} behind its stream`,
@@ -93,16 +99,20 @@ export class MemoryCdcMonitoring extends Construct {
           throttles,
           `memory-cdc ${consumer.name} was throttled (account or reserved concurrency)`,
         ),
-        deadLetterQueueDepth: this.countAlarm(
-          `${consumer.name}DeadLetterQueueDepth`,
-          depth,
-          `memory-cdc ${consumer.name} gave up on a batch: its on-failure queue holds the stream positions to re-drive`,
-        ),
         deadLettered: this.countAlarm(
           `${consumer.name}DeadLettered`,
           consumer.deadLettered,
           `memory-cdc ${consumer.name} dead-lettered records (see the dead-letter prefix of the bucket)`,
         ),
+        ...(consumer.missingImages
+          ? {
+              missingImages: this.countAlarm(
+                `${consumer.name}MissingImages`,
+                consumer.missingImages,
+                `memory-cdc ${consumer.name} received stream records without their images: set the table stream to NEW_AND_OLD_IMAGES`,
+              ),
+            }
+          : {}),
       };
       if (props.alarmAction) {
         for (const alarm of Object.values(set)) alarm.addAlarmAction(props.alarmAction);
@@ -123,8 +133,8 @@ export class MemoryCdcMonitoring extends Construct {
         }),
         new cloudwatch.GraphWidget({
           title: `${consumer.name}: dead letters`,
-          left: [depth],
-          right: [consumer.deadLettered],
+          left: [consumer.deadLettered],
+          ...(consumer.missingImages ? { right: [consumer.missingImages] } : {}),
           width: 8,
         }),
       );
@@ -146,6 +156,12 @@ export class MemoryCdcMonitoring extends Construct {
       }),
     );
     this.alarms = alarms;
+    this.onFailureRecords = this.countAlarm(
+      'OnFailureRecords',
+      props.onFailureRecords,
+      'memory-cdc: Lambda gave up on a batch and stored it under aws/lambda/ of the bucket (redrive it with memory-cdc redrive)',
+    );
+    if (props.alarmAction) this.onFailureRecords.addAlarmAction(props.alarmAction);
   }
 
   /** An alarm that fires on any non-zero count in a period. */

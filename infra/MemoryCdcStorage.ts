@@ -4,7 +4,7 @@
  * Writers get `PutObject` under their own prefix only, through the `grant*` methods.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
@@ -12,6 +12,14 @@ import { Construct } from 'constructs';
 export const CLAIM_CHECK_PREFIX = 'claim-check/';
 /** The key prefix of dead letters (`dead-letter/<function>/…`). */
 export const DEAD_LETTER_PREFIX = 'dead-letter/';
+/**
+ * Where Lambda writes the invocation records of batches its event source mappings gave up on (the
+ * S3 on-failure destination: the whole batch, not only stream positions). Lambda chooses the keys
+ * below it: `aws/lambda/<mapping id>/<shard id>/YYYY/MM/DD/…`.
+ */
+export const ON_FAILURE_PREFIX = 'aws/lambda/';
+/** Id of the bucket's request-metrics filter on {@link ON_FAILURE_PREFIX} (CloudWatch `FilterId`). */
+export const ON_FAILURE_METRICS_FILTER = 'OnFailureRecords';
 
 /** Properties of {@link MemoryCdcStorage}. */
 export interface MemoryCdcStorageProps {
@@ -80,9 +88,16 @@ export class MemoryCdcStorage extends Construct {
         },
         { id: 'expire-claim-checks', prefix: CLAIM_CHECK_PREFIX, expiration: props.claimCheckExpiration },
         { id: 'expire-dead-letters', prefix: DEAD_LETTER_PREFIX, expiration: props.deadLetterExpiration },
+        {
+          id: 'expire-on-failure-records',
+          prefix: ON_FAILURE_PREFIX,
+          expiration: props.deadLetterExpiration,
+        },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
+    // Request metrics on the on-failure prefix: an alarm fires when Lambda stores a failed batch.
+    this.bucket.addMetric({ id: ON_FAILURE_METRICS_FILTER, prefix: ON_FAILURE_PREFIX });
   }
 
   /**
@@ -116,5 +131,15 @@ export class MemoryCdcStorage extends Construct {
    */
   grantDeadLetterWrite(grantee: iam.IGrantable, name: string): iam.Grant {
     return this.bucket.grants.actionsOnObjectKeys(grantee, `${DEAD_LETTER_PREFIX}${name}/*`, 's3:PutObject');
+  }
+
+  /**
+   * Lets Lambda, acting with a function's role, store the invocation records of failed batches
+   * (`PutObject` under `aws/lambda/`, and `ListBucket`, which the S3 on-failure destination needs).
+   * @param grantee the function's role
+   */
+  grantOnFailureWrite(grantee: iam.IGrantable): iam.Grant {
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+    return this.bucket.grants.actionsOnObjectKeys(grantee, `${ON_FAILURE_PREFIX}*`, 's3:PutObject');
   }
 }

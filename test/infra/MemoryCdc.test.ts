@@ -70,7 +70,7 @@ describe('the table and its stream', () => {
 });
 
 describe('the router', () => {
-  it('reads the stream with bounded retries, bisect on error, partial batch responses and an on-failure queue', () => {
+  it('reads the stream with bounded retries, bisect on error, partial batch responses and an S3 on-failure destination', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionId('router') },
       EventSourceArn: STREAM_ARN,
@@ -83,7 +83,7 @@ describe('the router', () => {
       ParallelizationFactor: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(cdc.deadLetterQueues.router), 'Arn'] } },
+        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(cdc.bucket), 'Arn'] } },
       },
     });
   });
@@ -122,6 +122,8 @@ describe('the router', () => {
 
   it('may write claim checks and its own dead letters, and no other S3 keys', () => {
     expect(s3ResourcesOf('router')).toEqual([
+      's3:ListBucket (bucket)',
+      's3:PutObject /aws/lambda/*',
       's3:PutObject /claim-check/*',
       's3:PutObject /dead-letter/router/*',
     ]);
@@ -157,7 +159,7 @@ describe('the archiver', () => {
       MaximumRecordAgeInSeconds: 21_600,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(cdc.deadLetterQueues.archiver), 'Arn'] } },
+        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(cdc.bucket), 'Arn'] } },
       },
     });
   });
@@ -175,7 +177,9 @@ describe('the archiver', () => {
 
   it('may write under the archive prefix and its own dead letters, and no other S3 keys', () => {
     expect(s3ResourcesOf('archiver')).toEqual([
+      's3:ListBucket (bucket)',
       's3:PutObject /archive/*',
+      's3:PutObject /aws/lambda/*',
       's3:PutObject /dead-letter/archiver/*',
     ]);
   });
@@ -196,7 +200,7 @@ describe('the vector sync worker', () => {
       MaximumRetryAttempts: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(cdc.deadLetterQueues['vector-sync']), 'Arn'] } },
+        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(cdc.bucket), 'Arn'] } },
       },
     });
   });
@@ -234,6 +238,8 @@ describe('the vector sync worker', () => {
     });
     expect(s3ResourcesOf('vectorSync')).toEqual([
       's3:GetObject /claim-check/*',
+      's3:ListBucket (bucket)',
+      's3:PutObject /aws/lambda/*',
       's3:PutObject /dead-letter/vector-sync/*',
     ]);
   });
@@ -403,17 +409,44 @@ describe('the bucket', () => {
   });
 });
 
-describe('the on-failure queues', () => {
-  it('are encrypted, refuse requests without TLS and keep messages for 14 days', () => {
-    const queues = resourcesOf(template, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(3);
-    for (const [, queue] of queues) {
-      expect(queue.Properties).toMatchObject({
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: 1_209_600,
+describe('the S3 on-failure destination', () => {
+  it('keeps every batch a mapping gives up on, whole, under aws/lambda/ of the bucket', () => {
+    const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(3);
+    for (const [, mapping] of mappings) {
+      expect(mapping.Properties.DestinationConfig).toEqual({
+        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(cdc.bucket), 'Arn'] } },
       });
     }
-    expect(resourcesOf(template, 'AWS::SQS::QueuePolicy')).toHaveLength(3);
+    expect(resourcesOf(template, 'AWS::SQS::Queue')).toHaveLength(0);
+  });
+
+  it('lets each function write there, and only there', () => {
+    for (const name of ['router', 'archiver', 'vectorSync'] as const) {
+      const role = cdc[name].role!;
+      const policy = resourcesOf(template, 'AWS::IAM::Policy').find(([, p]) =>
+        JSON.stringify(p.Properties.Roles).includes(idOf(role)),
+      )!;
+      const statements = JSON.stringify(policy[1].Properties.PolicyDocument);
+      expect(statements).toContain('/aws/lambda/*');
+      expect(statements).toContain('s3:ListBucket');
+      expect(statements).not.toContain('"s3:GetObject*"');
+    }
+  });
+
+  it('counts the objects stored there with a request-metrics filter and alarms on any', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      MetricsConfigurations: [{ Id: 'OnFailureRecords', Prefix: 'aws/lambda/' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/S3',
+      MetricName: 'PutRequests',
+      Threshold: 0,
+      Dimensions: [
+        { Name: 'BucketName', Value: { Ref: idOf(cdc.bucket) } },
+        { Name: 'FilterId', Value: 'OnFailureRecords' },
+      ],
+    });
   });
 });
 
@@ -551,13 +584,12 @@ describe('monitoring', () => {
     }
   });
 
-  it('alarms on the depth of every on-failure queue', () => {
-    for (const queue of Object.values(cdc.deadLetterQueues)) {
+  it('alarms on stream records without their images (RecordsMissingImages of router and archiver)', () => {
+    for (const service of ['memory-cdc-router', 'archiver']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Namespace: 'AWS/SQS',
+        MetricName: 'RecordsMissingImages',
         Threshold: 0,
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(queue), 'QueueName'] } }],
+        Dimensions: [{ Name: 'service', Value: service }],
       });
     }
   });
@@ -642,6 +674,8 @@ function s3ResourcesOf(name: 'router' | 'archiver' | 'vectorSync'): string[] {
     .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
     .flatMap((s) =>
       ([s.Resource].flat() as { 'Fn::Join': [string, [unknown, string]] }[]).map((resource) => {
+        if (JSON.stringify(resource) === JSON.stringify(bucketArn))
+          return `${[s.Action].flat().join(',')} (bucket)`;
         expect(resource['Fn::Join'][1][0]).toEqual(bucketArn);
         return `${[s.Action].flat().join(',')} ${resource['Fn::Join'][1][1]}`;
       }),
