@@ -16,8 +16,8 @@ export default defineConfig({
       reportsDirectory: 'coverage',
       reportOnFailure: true,
       // Measured 2026-12-07 over the whole suite: statements 93.28 %, branches 84.51 %, functions
-      // 95.25 %, lines 94.99 %.
-      thresholds: { statements: 93, branches: 84, functions: 95, lines: 94.5 },
+      // 95.25 %, lines 94.99 %; the thresholds sit half a point below, for code others add meanwhile.
+      thresholds: { statements: 92.5, branches: 83.5, functions: 94.5, lines: 94 },
     },
   },
 });
