@@ -15,9 +15,15 @@ export class MemoryCdcError extends Error {
 export class DecodeError extends MemoryCdcError {
   /** The stream record's eventID, when it has one. */
   readonly eventId: string | undefined;
-  constructor(message: string, eventId: string | undefined, options?: { cause?: unknown }) {
+  /** What is wrong, without the record's eventID (for reports that show the eventID apart). */
+  readonly reason: string;
+  /** The bad attribute's path (`NewImage.meta.tags[2]`), when one attribute is the problem. */
+  readonly path: string | undefined;
+  constructor(message: string, eventId: string | undefined, options?: { cause?: unknown; path?: string }) {
     super(eventId ? `record ${eventId}: ${message}` : message, options);
     this.eventId = eventId;
+    this.reason = message;
+    this.path = options?.path;
   }
 }
 
@@ -30,9 +36,12 @@ export class ConfigError extends MemoryCdcError {}
 /** A fixture file is not JSON or not a DynamoDB Streams event. */
 export class FixtureError extends MemoryCdcError {
   readonly file: string;
+  /** What is wrong, without the path (for reports that show the file apart). */
+  readonly reason: string;
   constructor(file: string, message: string, options?: { cause?: unknown }) {
     super(`${file}: ${message}`, options);
     this.file = file;
+    this.reason = message;
   }
 }
 

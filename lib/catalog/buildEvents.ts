@@ -101,7 +101,9 @@ export function buildEvents(
     region: position.region,
     eventId: position.eventId,
     sequenceNumber: position.sequenceNumber,
-    approximateCreationTime: position.approximateCreationTime,
+    ...(position.approximateCreationTime
+      ? { approximateCreationTime: position.approximateCreationTime }
+      : {}),
   };
   const detailFor = (detailType: string): MemoryEventDetail => {
     const detail: MemoryEventDetail = {
@@ -117,9 +119,9 @@ export function buildEvents(
       before: change.before,
       after: change.after,
       layout: layout.name,
-      time: position.approximateCreationTime,
       origin,
     };
+    if (position.approximateCreationTime) detail.time = position.approximateCreationTime;
     if (classification.sourceEntity) detail.sourceEntity = classification.sourceEntity;
     return detail;
   };

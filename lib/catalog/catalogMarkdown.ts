@@ -81,8 +81,8 @@ leave snapshot reads out of a rule, match \`"op": ["insert"]\`.
 | \`before\`, \`after\` | the item before and after (null where the op or the stream view has none) |
 | \`transition\` | \`{ field, from, to }\`: a run's, run step's or ledger entry's status change (change and semantic events), a first turn's sequence |
 | \`layout\` | the layout that classified the item |
-| \`time\` | approximate time of the change (ISO-8601) |
-| \`origin\` | \`table\`, \`streamArn\`, \`region\`, \`eventId\` (the stream record's), \`sequenceNumber\`, \`approximateCreationTime\` |
+| \`time\` | approximate time of the change (ISO-8601); **absent** when the stream record has no \`ApproximateCreationDateTime\` (legal: the AWS Lambda guide's sample event has none) — the PutEvents entry then has no \`Time\` and EventBridge stamps the time it received the event |
+| \`origin\` | \`table\`, \`streamArn\`, \`region\`, \`eventId\` (the stream record's), \`sequenceNumber\`, \`approximateCreationTime\` (absent with \`time\`) |
 | \`claimCheck\` | \`{ bucket, key, bytes }\` when the images were moved to S3 because the event was too large |
 
 ## The number rule
@@ -94,6 +94,11 @@ emitted as a **JSON number** when the double nearest to it prints back as the sa
 integers and the signed 64-bit limit of PutEvents looms); otherwise it is a **string holding the exact decimal**:
 \`12345678901234567890123\` → \`"12345678901234567890123"\`, \`9007199254740993\` → \`"9007199254740993"\`, \`0.25\` → \`0.25\`. Binary values are base64 text; string,
 number and binary sets are arrays. The TTL archive keeps DynamoDB JSON, so restores are exact.
+Every number DynamoDB accepts is read (up to 38 significant digits, 1E-130 to 9.99…E+125 in magnitude,
+however many zeros it is written with). Attribute names are data: \`__proto__\`, \`constructor\` or
+\`toString\` come through as ordinary attributes at every depth. A malformed value (\`{"S":123}\`,
+\`{"BOOL":"false"}\`, bad base64, two type tags, \`{"NULL":false}\`) fails its record with a decode error
+naming the attribute's path; it is never guessed at.
 
 ## Noise
 

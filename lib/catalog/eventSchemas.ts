@@ -39,7 +39,6 @@ export function eventSchemaFor(info: DetailTypeInfo): Record<string, unknown> {
     'keys',
     'changed',
     'layout',
-    'time',
     'origin',
   ];
   // Every status-derived semantic event carries the transition; Conversation Started carries one only
@@ -112,17 +111,15 @@ export function eventSchemaFor(info: DetailTypeInfo): Record<string, unknown> {
             },
           },
           layout: { type: 'string' },
-          time: { type: 'string', format: 'date-time' },
+          time: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'Absent when the stream record has no ApproximateCreationDateTime; EventBridge then stamps the time it received the event.',
+          },
           origin: {
             type: 'object',
-            required: [
-              'table',
-              'streamArn',
-              'region',
-              'eventId',
-              'sequenceNumber',
-              'approximateCreationTime',
-            ],
+            required: ['table', 'streamArn', 'region', 'eventId', 'sequenceNumber'],
             additionalProperties: false,
             properties: {
               table: { type: 'string' },

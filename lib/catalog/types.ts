@@ -21,8 +21,11 @@ export interface EventOrigin {
   eventId: string;
   /** The stream record's sequence number (a decimal string; compare as a big integer). */
   sequenceNumber: string;
-  /** Approximate time DynamoDB wrote the change (ISO-8601). */
-  approximateCreationTime: string;
+  /**
+   * Approximate time DynamoDB wrote the change (ISO-8601). Absent when the stream record carries
+   * no ApproximateCreationDateTime (legal: the AWS Lambda guide's sample event has none).
+   */
+  approximateCreationTime?: string;
 }
 
 /** A pointer to the full event in S3 when it is larger than the bus accepts (claim check). */
@@ -64,8 +67,12 @@ export interface MemoryEventDetail {
   transition?: Transition;
   /** Name of the layout that classified the item. */
   layout: string;
-  /** Approximate time of the change (ISO-8601). */
-  time: string;
+  /**
+   * Approximate time of the change (ISO-8601). Absent when the stream record carries no
+   * ApproximateCreationDateTime; the PutEvents entry then has no `Time` and EventBridge stamps
+   * the time it received the event.
+   */
+  time?: string;
   origin: EventOrigin;
   /** Present when the images were moved to S3 because the event was too large. */
   claimCheck?: ClaimCheck;

@@ -57,7 +57,7 @@ function compiledLayout(layout: Layout): CompiledLayout {
 }
 
 function keyText(item: PlainItem, attribute: string | undefined): string | undefined {
-  if (!attribute) return undefined;
+  if (!attribute || !Object.hasOwn(item, attribute)) return undefined;
   const value = item[attribute];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
@@ -131,7 +131,7 @@ function classified(entry: CompiledRule, ids: Identifiers): Classification {
  */
 export function classifyItem(layout: Layout, item: PlainItem): Classification {
   const c = compiledLayout(layout);
-  if (layout.discriminator) {
+  if (layout.discriminator && Object.hasOwn(item, layout.discriminator)) {
     const value = item[layout.discriminator];
     if (typeof value === 'string') {
       const entry = c.byDiscriminator.get(value);

@@ -1,7 +1,8 @@
 /**
  * Picks a preset layout from the records themselves when they make it unambiguous: Mastra's items
  * carry ElectroDB's `__edb_e__` and `$mastra…` keys; agent-memory items have `pk`/`sk` keys that fit
- * its templates. Anything else needs `--layout`.
+ * its templates. Anything else needs `--layout`. Malformed records are skipped here (decoding
+ * reports them), so one bad record never stops detection.
  */
 import type { StreamRecord } from '../stream/types.js';
 import { compileKeyTemplate } from './keyTemplate.js';
@@ -16,9 +17,40 @@ const AGENT_MEMORY_PARTITIONS = [
 /** The outcome of {@link detectLayout}. */
 export type LayoutDetection = { layout: Layout; reason: string } | { layout: undefined; reason: string };
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The record's `dynamodb` section, or undefined when the record is malformed (decode says why). */
+function streamData(record: unknown): Record<string, unknown> | undefined {
+  return isObject(record) && isObject(record.dynamodb) ? record.dynamodb : undefined;
+}
+
 function keyString(record: StreamRecord, name: string): string | undefined {
-  const value = record.dynamodb?.Keys?.[name];
-  return value && 'S' in value ? value.S : undefined;
+  const keys = streamData(record)?.Keys;
+  if (!isObject(keys) || !Object.hasOwn(keys, name)) return undefined;
+  const value = keys[name];
+  return isObject(value) && Object.hasOwn(value, 'S') && typeof value.S === 'string' ? value.S : undefined;
+}
+
+/**
+ * A hint for a table whose keys are `PK`/`SK` (the single-table-design habit) and whose values fit
+ * the agent-memory templates: that preset nearly fits, under other attribute names.
+ */
+export function nearMissHint(records: readonly StreamRecord[], sample = 200): string | undefined {
+  let fits = 0;
+  for (const record of records.slice(0, sample)) {
+    const pk = keyString(record, 'PK');
+    if (pk !== undefined && keyString(record, 'SK') !== undefined) {
+      if (AGENT_MEMORY_PARTITIONS.some((t) => t.match(pk))) fits++;
+    }
+  }
+  if (fits === 0) return undefined;
+  return (
+    `${fits} record(s) have keys PK/SK whose values fit the agent-memory preset, which names them pk/sk: ` +
+    'run `memory-cdc layout show agent-memory > layout.json`, set "partitionKey": "PK" and "sortKey": "SK", ' +
+    'then pass --layout layout.json'
+  );
 }
 
 /** Looks at up to `sample` records' keys and returns the layout they fit, or says why none. */
@@ -31,8 +63,9 @@ export function detectLayout(records: readonly StreamRecord[], sample = 200): La
     const sk = keyString(record, 'sk');
     if (pk === undefined) continue;
     seen++;
-    const image = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
-    if (pk.startsWith('$mastra') || (image && '__edb_e__' in image)) mastra++;
+    const data = streamData(record);
+    const image = data?.NewImage ?? data?.OldImage;
+    if (pk.startsWith('$mastra') || (isObject(image) && Object.hasOwn(image, '__edb_e__'))) mastra++;
     else if (sk !== undefined && AGENT_MEMORY_PARTITIONS.some((t) => t.match(pk))) agent++;
   }
   if (mastra > 0 && agent === 0)
@@ -49,5 +82,9 @@ export function detectLayout(records: readonly StreamRecord[], sample = 200): La
       reason: `records fit both mastra (${mastra}) and agent-memory (${agent}); pass --layout`,
     };
   }
-  return { layout: undefined, reason: `no record's keys fit a preset (looked at ${seen}); pass --layout` };
+  const hint = nearMissHint(records, sample);
+  return {
+    layout: undefined,
+    reason: `no record's keys fit a preset (looked at ${seen}); ${hint ?? 'pass --layout'}`,
+  };
 }

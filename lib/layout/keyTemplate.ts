@@ -49,13 +49,13 @@ export function compileKeyTemplate(source: string): KeyTemplate {
       if (!value.startsWith(prefix)) return undefined;
       const m = regex.exec(value);
       if (!m) return undefined;
-      const out: Record<string, string> = {};
+      const out: Record<string, string> = Object.create(null);
       for (let i = 0; i < names.length; i++) out[names[i]!] = m[i + 1]!;
       return out;
     },
     format(values) {
       return source.replace(PLACEHOLDER, (_, name: string) => {
-        const value = values[name];
+        const value = Object.hasOwn(values, name) ? values[name] : undefined;
         if (value === undefined) throw new LayoutError(`key template ${source} needs {${name}}`);
         return value;
       });

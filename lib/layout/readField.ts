@@ -31,14 +31,15 @@ function step(value: JsonValue | undefined, segment: string): JsonValue | undefi
     }
     return collected.length ? collected : undefined;
   }
-  return value[segment];
+  // Own members only: a JSON key named `constructor` is data, an inherited one is not.
+  return Object.hasOwn(value, segment) ? value[segment] : undefined;
 }
 
 /** The value at `ref` in `item`, or undefined. */
 export function readField(item: PlainItem | null, ref: FieldRef | undefined): JsonValue | undefined {
   if (!item || ref === undefined) return undefined;
-  if (typeof ref === 'string') return item[ref];
-  const root = item[ref.attribute];
+  if (typeof ref === 'string') return Object.hasOwn(item, ref) ? item[ref] : undefined;
+  const root = Object.hasOwn(item, ref.attribute) ? item[ref.attribute] : undefined;
   if (!ref.path) return root;
   let value = parseIfJson(root);
   for (const segment of ref.path.split('.')) value = step(value, segment);

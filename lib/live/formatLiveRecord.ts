@@ -26,7 +26,7 @@ export function formatLiveRecord(
   layout: Pick<Layout, 'partitionKey' | 'sortKey'>,
 ): string {
   const { change, classification, outputs } = processed;
-  const time = change.position.approximateCreationTime.replace(/\.000Z$/, 'Z');
+  const time = change.position.approximateCreationTime?.replace(/\.000Z$/, 'Z') ?? '(no time)';
   const op = change.expired ? 'expire' : change.op;
   const sinks = outputs.map((o) => (o.sink === 'eventbridge' ? `eventbridge:${o.detailType}` : o.sink));
   const entity = classification.sourceEntity

@@ -2,7 +2,7 @@ import { DecodeError } from '../errors.js';
 import type { Pipeline, ProcessedRecord } from '../pipeline/types.js';
 import type { StreamRecord } from '../stream/types.js';
 import { toEventBridgeEvent } from './eventBridgeEvent.js';
-import type { ReplayFileSummary, ReplayRules, ReplaySummary } from './types.js';
+import type { ReplayError, ReplayFileSummary, ReplayRules, ReplaySummary } from './types.js';
 
 /**
  * The outcome of one record: its processed form with, for each output in order, the rules it
@@ -11,7 +11,7 @@ import type { ReplayFileSummary, ReplayRules, ReplaySummary } from './types.js';
  */
 export type CountedRecord =
   | { ok: true; processed: ProcessedRecord; rules: (string[] | undefined)[] }
-  | { ok: false; error: DecodeError };
+  | { ok: false; error: Error };
 
 /**
  * Keeps a {@link ReplaySummary} while records go through the pipeline. Replay and the live commands
@@ -37,7 +37,10 @@ export class SummaryCounter {
     this.counts = {
       files: [],
       records: 0,
+      replayed: 0,
       failed: 0,
+      filesFailed: 0,
+      warnings: [],
       byEntity: {},
       bySink: { eventbridge: 0, kinesis: 0, archive: 0, vector: 0 },
       byDetailType: {},
@@ -63,10 +66,22 @@ export class SummaryCounter {
     file.layout = layout;
   }
 
-  /** The current file could not be read: one failure, and no records (how many is unknown). */
+  /**
+   * The current file could not be read (to the end): counted as a failed file, apart from records;
+   * the records read before the damage keep their counts.
+   */
   failFile(message: string): void {
-    this.counts.errors.push({ file: this.current().file, message });
-    this.counts.failed++;
+    const file = this.current();
+    file.error = message;
+    this.counts.errors.push({ file: file.file, message });
+    this.counts.filesFailed++;
+  }
+
+  /** Adds a warning, once however often it arises; true when it is new. */
+  warn(message: string): boolean {
+    if (this.counts.warnings.includes(message)) return false;
+    this.counts.warnings.push(message);
+    return true;
   }
 
   /** None of the current file's `records` could be processed (e.g. no layout fits): all fail. */
@@ -80,30 +95,50 @@ export class SummaryCounter {
   }
 
   /**
-   * Runs one record of the current file through the pipeline and counts it. A record that does not
-   * decode is counted as failed and reported in the result; any other error is a bug and is thrown.
+   * Runs one record of the current file through the pipeline and counts it. A record that fails —
+   * it does not decode, or anything else goes wrong with it — is counted as failed and reported
+   * with its position and eventID; it never stops the records after it.
+   * @param index the record's position in its file, for the report
    */
-  process(pipeline: Pipeline, record: StreamRecord): CountedRecord {
+  process(pipeline: Pipeline, record: StreamRecord, index?: number): CountedRecord {
     const file = this.current();
     file.records++;
     this.counts.records++;
     let processed: ProcessedRecord;
+    let rules: (string[] | undefined)[];
     try {
       processed = pipeline.process(record);
+      rules = this.count(processed);
     } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
+      const failure = error instanceof Error ? error : new Error(String(error));
       file.failed++;
       this.counts.failed++;
-      this.counts.errors.push({ file: file.file, eventId: error.eventId, message: error.message });
-      return { ok: false, error };
+      const eventId =
+        error instanceof DecodeError
+          ? error.eventId
+          : typeof record?.eventID === 'string'
+            ? record.eventID
+            : undefined;
+      const message =
+        error instanceof DecodeError
+          ? error.reason
+          : `unexpected error (please report it): ${failure.message}`;
+      const entry: ReplayError = { file: file.file, message };
+      if (index !== undefined) entry.index = index;
+      if (eventId) entry.eventId = eventId;
+      this.counts.errors.push(entry);
+      return { ok: false, error: failure };
     }
-    return { ok: true, processed, rules: this.count(processed) };
+    this.counts.replayed++;
+    return { ok: true, processed, rules };
   }
 
   /** Counts an output a sink did not accept. */
   undelivered(sink: string, eventId: string | undefined, reason: string): void {
     this.counts.undelivered++;
-    this.counts.errors.push({ file: sink, eventId, message: `${sink} sink did not accept: ${reason}` });
+    const entry: ReplayError = { file: sink, message: `${sink} sink did not accept: ${reason}` };
+    if (eventId) entry.eventId = eventId;
+    this.counts.errors.push(entry);
   }
 
   /** The counts so far (the same object throughout: later records keep changing it). */

@@ -25,7 +25,8 @@ export function toEventBridgeEvent(entry: EventBridgeEntry): EventBridgeEvent {
     'detail-type': entry.DetailType,
     source: entry.Source,
     account: arn[4] ?? '123456789012',
-    time: entry.Time.replace(/\.\d{3}Z$/, 'Z'),
+    // EventBridge stamps events sent without Time with the time it received them.
+    time: (entry.Time ?? new Date().toISOString()).replace(/\.\d{3}Z$/, 'Z'),
     region: arn[3] ?? entry.Detail.origin.region,
     resources: entry.Resources,
     detail: entry.Detail,

@@ -11,15 +11,18 @@ async function walk(dir: string): Promise<string[]> {
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(path)));
-    else if (entry.name.endsWith('.json')) files.push(path);
+    if (entry.isDirectory()) {
+      // Dependencies and tool folders (.git, .memory-cdc, …) hold JSON that is not fixtures.
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      files.push(...(await walk(path)));
+    } else if (entry.name.endsWith('.json')) files.push(path);
   }
   return files;
 }
 
 /**
  * Expands replay's FILES arguments: files as given, directories to their `.json` files (sorted,
- * recursive). With no arguments: `events/` in the working directory, else the bundled fixtures.
+ * recursive, skipping `node_modules` and dot-folders below the folder given). With no arguments: `events/` in the working directory, else the bundled fixtures.
  */
 export async function findFixtureFiles(args: readonly string[], cwd: string): Promise<string[]> {
   if (args.length === 0) {

@@ -1,4 +1,19 @@
-import type { ReplaySummary } from './types.js';
+import type { ReplayError, ReplaySummary } from './types.js';
+
+/**
+ * One error as a line: `file Records[3] eventID abc: message` (position and eventID when known).
+ *
+ * @example
+ * ```ts
+ * formatReplayError({ file: 'a.json', index: 3, message: 'record is null, not an object' });
+ * // 'a.json Records[3]: record is null, not an object'
+ * ```
+ */
+export function formatReplayError(error: ReplayError): string {
+  const where = error.index !== undefined ? ` Records[${error.index}]` : '';
+  const id = error.eventId ? ` eventID ${error.eventId}` : '';
+  return `${error.file}${where}${id}: ${error.message}`;
+}
 
 /** Options for {@link formatSummary}. */
 export interface FormatSummaryOptions {
@@ -12,6 +27,8 @@ export interface FormatSummaryOptions {
   sourceHeading?: string;
   /** Lines added after the counts (e.g. where the archive was written). */
   extra?: readonly string[];
+  /** List the errors at the end (off when the caller prints them on stderr). @default true */
+  errors?: boolean;
 }
 
 function table(rows: string[][], indent = '  '): string {
@@ -41,8 +58,11 @@ function table(rows: string[][], indent = '  '): string {
 export function formatSummary(summary: ReplaySummary, options: FormatSummaryOptions = {}): string {
   const { title = `memory-cdc replay: ${summary.files.length} file(s),`, sourceHeading = 'Files' } = options;
   const lines: string[] = [];
-  const ok = summary.records - summary.failed;
-  lines.push(`${title} ${summary.records} record(s), ${ok} replayed, ${summary.failed} failed`, '');
+  const unreadable = summary.filesFailed ? `; ${summary.filesFailed} file(s) could not be read` : '';
+  lines.push(
+    `${title} ${summary.records} record(s), ${summary.replayed} replayed, ${summary.failed} failed${unreadable}`,
+    '',
+  );
   lines.push(sourceHeading);
   lines.push(
     table(
@@ -50,7 +70,7 @@ export function formatSummary(summary: ReplaySummary, options: FormatSummaryOpti
         f.file,
         `${f.records} records`,
         f.failed ? `${f.failed} failed` : '',
-        f.layout ? `layout ${f.layout} (${f.layoutReason})` : '',
+        f.layout ? `layout ${f.layout} (${f.layoutReason})` : f.error ? 'not read to the end' : '',
       ]),
     ),
   );
@@ -88,10 +108,15 @@ export function formatSummary(summary: ReplaySummary, options: FormatSummaryOpti
   );
   lines.push(`Unknown items (flowed as entity "unknown"): ${summary.unknownItems}`);
   lines.push(...(options.extra ?? []));
-  if (summary.errors.length) {
+  if (summary.warnings.length) {
+    lines.push('', `Warnings (${summary.warnings.length})`);
+    for (const w of summary.warnings) lines.push(`  ${w}`);
+  }
+  if (summary.errors.length && options.errors === false) {
+    lines.push('', `Errors (${summary.errors.length}): listed on stderr`);
+  } else if (summary.errors.length) {
     lines.push('', `Errors (${summary.errors.length})`);
-    for (const e of summary.errors)
-      lines.push(`  ${e.file}${e.eventId ? ` [${e.eventId}]` : ''}: ${e.message}`);
+    for (const e of summary.errors) lines.push(`  ${formatReplayError(e)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,28 +1,38 @@
 /**
  * Local replay: fixture files through the same pipeline the Lambdas run, into embedded sinks.
- * Bad files and bad records are reported and counted; every other record still replays.
+ * Files are streamed record by record, so memory stays flat however large a file is. Bad files
+ * and bad records are reported and counted; every other record still replays.
  */
 import { relative } from 'node:path';
 import { FixtureError } from '../errors.js';
 import type { Layout } from '../layout/types.js';
+import { unknownLayout } from '../layout/unknownLayout.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
 import type { Pipeline } from '../pipeline/types.js';
 import type { RoutedOutput, SinkName } from '../routing/types.js';
 import type { Sink } from '../sinks/types.js';
+import type { StreamRecord } from '../stream/types.js';
 import { chooseLayout } from './chooseLayout.js';
-import { loadFixtureFile } from './loadFixtureFile.js';
+import { type FixtureEntry, readFixtureRecords } from './readFixtureRecords.js';
 import { SummaryCounter } from './SummaryCounter.js';
 import type { ReplayOptions, ReplaySummary } from './types.js';
 
+/** Records read before the layout is chosen (the detection sample). */
+const DETECTION_SAMPLE = 200;
+/** Outputs handed to the embedded sinks at a time. */
+const DELIVERY_CHUNK = 500;
+
 /**
- * Replays fixture files.
+ * Replays fixture files. Every record read is counted as replayed or failed
+ * (`records = replayed + failed`); a file that cannot be read to the end is counted in
+ * `filesFailed`, and the records before the damage still replay.
  *
  * @example
  * ```ts
  * import { replay, findFixtureFiles } from 'memory-cdc';
  *
  * const summary = await replay({ files: await findFixtureFiles([], process.cwd()) });
- * console.log(summary.records, summary.bySink);
+ * console.log(summary.records, summary.replayed, summary.failed, summary.bySink);
  * ```
  */
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
@@ -37,36 +47,65 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     return p;
   };
   const show = (file: string) => (options.cwd ? relative(options.cwd, file) || file : file);
+  const sinks = options.sinks ?? {};
 
   for (const file of options.files) {
-    counter.beginFile(show(file));
-    let records: Awaited<ReturnType<typeof loadFixtureFile>>;
+    const shown = show(file);
+    counter.beginFile(shown);
+    const entries = readFixtureRecords(file);
+    const sample: FixtureEntry[] = [];
+    let pipeline: Pipeline | undefined;
+    const pending: RoutedOutput[] = [];
+
+    const choose = () => {
+      const records = sample.map((e) => e.record as StreamRecord);
+      const { layout, reason } = chooseLayout(options.layout, records);
+      if (layout) {
+        counter.setLayout(layout.name, reason);
+        return pipelineFor(layout);
+      }
+      const fallback = unknownLayout(records);
+      counter.setLayout(fallback.name, 'no preset fits');
+      const warning =
+        `${shown}: ${reason.replace(/; pass --layout$/, '')}. Its records replay as entity "unknown". ` +
+        'To classify them, write a layout file (start from `memory-cdc layout show agent-memory`; ' +
+        'README "Custom layouts") and pass --layout FILE.';
+      if (counter.warn(warning)) options.onWarning?.(warning);
+      return pipelineFor(fallback);
+    };
+
+    const run = async (entry: FixtureEntry) => {
+      pipeline ??= choose();
+      const result = counter.process(pipeline, entry.record as StreamRecord, entry.index);
+      if (!result.ok) return;
+      for (const [i, output] of result.processed.outputs.entries()) {
+        await options.onOutput?.(output, result.rules[i]);
+        if (sinks[output.sink]) pending.push(output);
+      }
+      if (pending.length >= DELIVERY_CHUNK) await deliver(pending.splice(0), sinks, counter);
+    };
+
     try {
-      records = await loadFixtureFile(file);
+      for await (const entry of entries) {
+        if (!pipeline && sample.length < DETECTION_SAMPLE) {
+          sample.push(entry);
+          if (sample.length < DETECTION_SAMPLE) continue;
+          pipeline = choose();
+          for (const held of sample.splice(0)) await run(held);
+          continue;
+        }
+        await run(entry);
+      }
     } catch (error) {
       if (!(error instanceof FixtureError)) throw error;
-      counter.failFile(error.message.replace(file, show(file)));
-      continue;
+      counter.failFile(error.reason);
     }
-    const { layout, reason } = chooseLayout(options.layout, records);
-    if (!layout) {
-      counter.failRecords(records.length, `cannot choose a layout: ${reason}`);
-      continue;
-    }
-    counter.setLayout(layout.name, reason);
-    const pipeline = pipelineFor(layout);
-    const batch: RoutedOutput[] = [];
-    for (const record of records) {
-      const result = counter.process(pipeline, record);
-      if (!result.ok) continue;
-      result.processed.outputs.forEach((output, i) => {
-        options.onOutput?.(output, result.rules[i]);
-        batch.push(output);
-      });
-    }
-    await deliver(batch, options.sinks ?? {}, counter);
+    // Records held for detection (a short file, or one damaged part-way) still replay.
+    if (sample.length > 0) pipeline ??= choose();
+    for (const held of sample.splice(0)) await run(held);
+    await deliver(pending.splice(0), sinks, counter);
   }
-  for (const sink of Object.values(options.sinks ?? {})) await sink?.close?.();
+  for (const sink of Object.values(sinks)) await sink?.close?.();
   return counter.summary();
 }
 

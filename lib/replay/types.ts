@@ -26,8 +26,14 @@ export interface ReplayOptions {
   rules?: ReplayRules;
   /** Embedded sinks; outputs for a sink not given are only counted. */
   sinks?: Partial<Record<SinkName, Sink>>;
-  /** Called for every routed output, in stream order (the `--json` printer). */
-  onOutput?(output: RoutedOutput, rules: string[] | undefined): void;
+  /**
+   * Called for every routed output, in stream order (the `--json` printer). A returned promise is
+   * awaited before the next record, so a slow reader of the output holds replay back instead of
+   * the output piling up in memory.
+   */
+  onOutput?(output: RoutedOutput, rules: string[] | undefined): unknown;
+  /** Called once per warning as it arises (e.g. records that fit no preset layout). */
+  onWarning?(message: string): void;
   /** Paths in messages are shown relative to this directory. */
   cwd?: string;
 }
@@ -35,8 +41,11 @@ export interface ReplayOptions {
 /** A problem with one file or one record. */
 export interface ReplayError {
   file: string;
-  /** The record's eventID, when the problem is one record. */
+  /** The record's position in the file's `Records` (from 0), when the problem is one record. */
+  index?: number;
+  /** The record's eventID, when the problem is one record and it has one. */
   eventId?: string;
+  /** What is wrong, without the file or the eventID (shown apart). */
   message: string;
 }
 
@@ -48,13 +57,23 @@ export interface ReplayFileSummary {
   layout?: string;
   /** How the layout was chosen. */
   layoutReason?: string;
+  /** Why the file could not be read (to the end); records read before the damage still count. */
+  error?: string;
 }
 
 /** Counts of a replay. */
 export interface ReplaySummary {
   files: ReplayFileSummary[];
+  /** Records read; every one is either replayed or failed: `records = replayed + failed`. */
   records: number;
+  /** Records that replayed (decoded and routed; whether or not they owed any output). */
+  replayed: number;
+  /** Records that failed, each with an entry in `errors`. */
   failed: number;
+  /** Files that could not be read to the end, counted apart from records. */
+  filesFailed: number;
+  /** Things worth knowing that are not failures (each said once). */
+  warnings: string[];
   byEntity: Partial<Record<EntityKind, number>>;
   bySink: Record<SinkName, number>;
   /** EventBridge outputs per detail-type. */

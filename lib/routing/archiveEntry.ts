@@ -13,8 +13,10 @@ export function archiveEntryFor(change: Change, detail: MemoryEventDetail): Arch
     table: change.position.table,
     entity: detail.entity,
     ids: detail.ids,
-    expiredAt: time,
-    partition: { dt: time.slice(0, 10), hour: time.slice(11, 13) },
+    // A record without a creation time (sample events; AWS always dates TTL deletions) is filed
+    // under dt=undated so its key stays deterministic.
+    expiredAt: time ?? '',
+    partition: time ? { dt: time.slice(0, 10), hour: time.slice(11, 13) } : { dt: 'undated', hour: '00' },
     keys: change.raw.keys,
     item: change.raw.oldImage ?? change.raw.keys,
     plain: change.before ?? change.keys,

@@ -33,7 +33,7 @@ export function routeEvents(
           Source: event.source,
           DetailType: event.detailType,
           Detail: detail,
-          Time: detail.time,
+          ...(detail.time ? { Time: detail.time } : {}),
           Resources: change.position.streamArn
             ? [change.position.streamArn.replace(/\/stream\/.*$/, '')]
             : [],

@@ -17,8 +17,8 @@ export interface EventBridgeEntry {
   Source: string;
   DetailType: string;
   Detail: MemoryEventDetail;
-  /** Time of the change (ISO-8601). */
-  Time: string;
+  /** Time of the change (ISO-8601); absent when the record has none (EventBridge stamps it). */
+  Time?: string;
   /** ARNs the event concerns: the table's. */
   Resources: string[];
   /** Bus name; filled in by the publisher from configuration when absent. */
@@ -71,7 +71,7 @@ export interface VectorOperation {
   embedding?: number[];
   role?: string;
   /** Stream position, so a stale change never overwrites a newer one. */
-  position: { sequenceNumber: string; approximateCreationEpochMs: number };
+  position: { sequenceNumber: string; approximateCreationEpochMs?: number };
   eventId: string;
 }
 

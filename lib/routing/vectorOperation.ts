@@ -76,7 +76,7 @@ export function vectorOperationFor(detail: MemoryEventDetail, layout: Layout): V
     ids: detail.ids,
     position: {
       sequenceNumber: detail.origin.sequenceNumber,
-      approximateCreationEpochMs: Date.parse(detail.time),
+      ...(detail.time ? { approximateCreationEpochMs: Date.parse(detail.time) } : {}),
     },
     eventId: detail.eventId,
   };

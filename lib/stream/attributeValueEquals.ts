@@ -1,7 +1,9 @@
 import type { AttributeValue } from './types.js';
 
-function bytesText(value: string | Uint8Array): string {
-  return typeof value === 'string' ? value : Buffer.from(value).toString('base64');
+type Tagged = Record<string, unknown>;
+
+function bytesText(value: unknown): string {
+  return typeof value === 'string' ? value : Buffer.from(value as Uint8Array).toString('base64');
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -10,30 +12,51 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return b.every((m) => members.has(m));
 }
 
+/** The value's own type tag (an inherited member such as `constructor` never counts). */
+function tagOf(value: Tagged): string | undefined {
+  for (const tag of ['S', 'N', 'BOOL', 'NULL', 'B', 'SS', 'NS', 'BS', 'L', 'M']) {
+    if (Object.hasOwn(value, tag)) return tag;
+  }
+  return undefined;
+}
+
 /**
  * Deep equality of two DynamoDB JSON values. Sets compare as sets (DynamoDB does not keep member
- * order); numbers compare by value text, as DynamoDB normalises them before storing.
+ * order); numbers compare by value text, as DynamoDB normalises them before storing. Only own
+ * members are read, so no attribute name can match an Object.prototype member.
  */
 export function attributeValueEquals(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
   if (a === b) return true;
-  if (!a || !b) return false;
-  if ('S' in a) return 'S' in b && a.S === b.S;
-  if ('N' in a) return 'N' in b && a.N === b.N;
-  if ('BOOL' in a) return 'BOOL' in b && a.BOOL === b.BOOL;
-  if ('NULL' in a) return 'NULL' in b;
-  if ('B' in a) return 'B' in b && bytesText(a.B) === bytesText(b.B);
-  if ('SS' in a) return 'SS' in b && sameSet(a.SS, b.SS);
-  if ('NS' in a) return 'NS' in b && sameSet(a.NS, b.NS);
-  if ('BS' in a) return 'BS' in b && sameSet(a.BS.map(bytesText), b.BS.map(bytesText));
-  if ('L' in a) {
-    if (!('L' in b) || a.L.length !== b.L.length) return false;
-    return a.L.every((item, i) => attributeValueEquals(item, b.L[i]));
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  const x = a as Tagged;
+  const y = b as Tagged;
+  const tag = tagOf(x);
+  if (tag === undefined || tag !== tagOf(y)) return false;
+  const u = x[tag];
+  const v = y[tag];
+  switch (tag) {
+    case 'NULL':
+      return true;
+    case 'B':
+      return bytesText(u) === bytesText(v);
+    case 'SS':
+    case 'NS':
+      return sameSet(u as string[], v as string[]);
+    case 'BS':
+      return sameSet((u as unknown[]).map(bytesText), (v as unknown[]).map(bytesText));
+    case 'L': {
+      const l = u as AttributeValue[];
+      const r = v as AttributeValue[];
+      return l.length === r.length && l.every((item, i) => attributeValueEquals(item, r[i]));
+    }
+    case 'M': {
+      const l = u as Record<string, AttributeValue>;
+      const r = v as Record<string, AttributeValue>;
+      const keys = Object.keys(l);
+      if (keys.length !== Object.keys(r).length) return false;
+      return keys.every((k) => Object.hasOwn(r, k) && attributeValueEquals(l[k], r[k]));
+    }
+    default:
+      return u === v;
   }
-  if ('M' in a) {
-    if (!('M' in b)) return false;
-    const keysA = Object.keys(a.M);
-    if (keysA.length !== Object.keys(b.M).length) return false;
-    return keysA.every((k) => attributeValueEquals(a.M[k], b.M[k]));
-  }
-  return false;
 }

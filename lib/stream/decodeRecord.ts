@@ -3,8 +3,10 @@
  */
 import { DecodeError } from '../errors.js';
 import { attributeValueEquals } from './attributeValueEquals.js';
-import { isTtlExpiry } from './isTtlExpiry.js';
-import { MalformedImageError, toPlainItem } from './toPlainItem.js';
+import { MalformedAttributeError } from './decodeAttributeValue.js';
+import { describeType } from './dynamoNumber.js';
+import { DYNAMODB_LOCAL_REGION, isTtlExpiry } from './isTtlExpiry.js';
+import { toPlainItem } from './toPlainItem.js';
 import type {
   AttributeMap,
   Change,
@@ -15,16 +17,27 @@ import type {
 } from './types.js';
 
 /** `READ` is not DynamoDB's: it marks memory-cdc's snapshot reads (see `syntheticInsertRecord`). */
-const OPS: Record<string, ChangeOp> = { INSERT: 'insert', MODIFY: 'modify', REMOVE: 'remove', READ: 'read' };
-const VIEW_TYPES = new Set(['NEW_AND_OLD_IMAGES', 'NEW_IMAGE', 'OLD_IMAGE', 'KEYS_ONLY']);
+const OPS = new Map<unknown, ChangeOp>([
+  ['INSERT', 'insert'],
+  ['MODIFY', 'modify'],
+  ['REMOVE', 'remove'],
+  ['READ', 'read'],
+]);
+const VIEW_TYPES = new Set<unknown>(['NEW_AND_OLD_IMAGES', 'NEW_IMAGE', 'OLD_IMAGE', 'KEYS_ONLY']);
 const ARN = /^arn:[^:]+:dynamodb:([^:]*):[^:]*:table\/([^/]+)\/stream\/.+$/;
+
+/**
+ * The latest ApproximateCreationDateTime believed (epoch seconds, 2286-11-20). Lambda sends epoch
+ * seconds; a value past this is almost surely milliseconds (1.7e12 s would be the year 55,840).
+ */
+export const MAX_CREATION_EPOCH_SECONDS = 1e10;
 
 function plain(image: AttributeMap, which: string, eventId: string): Change['after'] {
   try {
-    return toPlainItem(image);
+    return toPlainItem(image, which);
   } catch (error) {
-    if (error instanceof MalformedImageError) {
-      throw new DecodeError(`malformed ${which}: ${error.message}`, eventId, { cause: error });
+    if (error instanceof MalformedAttributeError) {
+      throw new DecodeError(`malformed ${error.message}`, eventId, { cause: error, path: error.path });
     }
     throw error;
   }
@@ -34,22 +47,39 @@ function isMap(value: unknown): value is AttributeMap {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function opOf(record: StreamRecord, oldImage: unknown, newImage: unknown, eventId: string): ChangeOp {
-  const known = OPS[record.eventName ?? ''];
-  if (known) return known;
-  // Unknown event names (DynamoDB Local's TTL deletions) are read from the images present.
+function opOf(
+  record: StreamRecord,
+  region: string,
+  oldImage: unknown,
+  newImage: unknown,
+  eventId: string,
+): ChangeOp {
+  const known = OPS.get(record.eventName);
+  if (known) {
+    if (known === 'insert' && oldImage)
+      throw new DecodeError('an INSERT record carries an OldImage', eventId);
+    if (known === 'remove' && newImage) throw new DecodeError('a REMOVE record carries a NewImage', eventId);
+    return known;
+  }
+  const name = JSON.stringify(record.eventName) ?? 'undefined';
+  // DynamoDB Local sends TTL deletions as UNKNOWN_TO_SDK_VERSION: only there is the change read
+  // from the images present. On AWS an unknown eventName is a record this code does not
+  // understand, and guessing could publish a removal as an insert.
+  if (region !== DYNAMODB_LOCAL_REGION) {
+    throw new DecodeError(
+      `unknown eventName ${name} (expected INSERT, MODIFY or REMOVE; the change is inferred from the images only on DynamoDB Local streams, region ${DYNAMODB_LOCAL_REGION})`,
+      eventId,
+    );
+  }
   if (oldImage && !newImage) return 'remove';
   if (newImage && !oldImage) return 'insert';
   if (newImage && oldImage) return 'modify';
-  throw new DecodeError(
-    `unknown eventName ${JSON.stringify(record.eventName)} and no image to infer the change from`,
-    eventId,
-  );
+  throw new DecodeError(`unknown eventName ${name} and no image to infer the change from`, eventId);
 }
 
 function viewTypeOf(record: StreamRecord, hasOld: boolean, hasNew: boolean): StreamViewType {
   const declared = record.dynamodb?.StreamViewType;
-  if (declared && VIEW_TYPES.has(declared)) return declared as StreamViewType;
+  if (VIEW_TYPES.has(declared)) return declared as StreamViewType;
   if (hasOld && hasNew) return 'NEW_AND_OLD_IMAGES';
   if (hasNew) return 'NEW_IMAGE';
   if (hasOld) return 'OLD_IMAGE';
@@ -64,44 +94,69 @@ function changedAttributes(
   if (op !== 'modify') return Object.keys(newImage ?? oldImage ?? {}).sort();
   if (!oldImage || !newImage) return [];
   const changed: string[] = [];
-  for (const name in newImage) {
-    if (!attributeValueEquals(oldImage[name], newImage[name])) changed.push(name);
+  for (const name of Object.keys(newImage)) {
+    const before = Object.hasOwn(oldImage, name) ? oldImage[name] : undefined;
+    if (!attributeValueEquals(before, newImage[name])) changed.push(name);
   }
-  for (const name in oldImage) {
-    if (!(name in newImage)) changed.push(name);
+  for (const name of Object.keys(oldImage)) {
+    if (!Object.hasOwn(newImage, name)) changed.push(name);
   }
   return changed.sort();
 }
 
+/** Epoch milliseconds of the record's creation time, undefined when it has none. */
+function creationEpochMs(created: unknown, eventId: string): number | undefined {
+  if (created === undefined || created === null) return undefined;
+  if (created instanceof Date) {
+    const ms = created.getTime();
+    if (Number.isFinite(ms)) return ms;
+    throw new DecodeError('dynamodb.ApproximateCreationDateTime is an invalid date', eventId);
+  }
+  if (typeof created !== 'number' || !Number.isFinite(created)) {
+    throw new DecodeError(
+      `dynamodb.ApproximateCreationDateTime must be epoch seconds (a number), not ${describeType(created)}`,
+      eventId,
+    );
+  }
+  if (created < 0) {
+    throw new DecodeError(`dynamodb.ApproximateCreationDateTime ${created} is before 1970`, eventId);
+  }
+  if (created > MAX_CREATION_EPOCH_SECONDS) {
+    const hint =
+      created / 1000 <= MAX_CREATION_EPOCH_SECONDS
+        ? ` it looks like milliseconds (${new Date(created).toISOString()}); Lambda sends epoch seconds`
+        : '';
+    throw new DecodeError(
+      `dynamodb.ApproximateCreationDateTime ${created} is not a plausible time in epoch seconds (after the year 2286);${hint}`,
+      eventId,
+    );
+  }
+  return Math.round(created * 1000);
+}
+
 function positionOf(record: StreamRecord, eventId: string): StreamPosition {
   const data = record.dynamodb!;
-  const streamArn = record.eventSourceARN ?? '';
+  const streamArn = typeof record.eventSourceARN === 'string' ? record.eventSourceARN : '';
   const arn = ARN.exec(streamArn);
-  const region = arn?.[1] || record.awsRegion || '';
+  const region = arn?.[1] || (typeof record.awsRegion === 'string' ? record.awsRegion : '');
   const table = arn?.[2] ?? '';
-  if (typeof data.SequenceNumber !== 'string' || !/^\d+$/.test(data.SequenceNumber)) {
+  if (typeof data.SequenceNumber !== 'string' || !/^\d{1,64}$/.test(data.SequenceNumber)) {
     throw new DecodeError('dynamodb.SequenceNumber is missing or not a decimal string', eventId);
   }
-  const created = data.ApproximateCreationDateTime;
-  const epochMs =
-    created instanceof Date
-      ? created.getTime()
-      : typeof created === 'number'
-        ? Math.round(created * 1000)
-        : Number.NaN;
-  if (!Number.isFinite(epochMs)) {
-    throw new DecodeError('dynamodb.ApproximateCreationDateTime is missing or not a time', eventId);
-  }
-  return {
+  const epochMs = creationEpochMs(data.ApproximateCreationDateTime, eventId);
+  const position: StreamPosition = {
     table,
     streamArn,
     region,
     eventId,
     sequenceNumber: data.SequenceNumber,
-    approximateCreationTime: new Date(epochMs).toISOString(),
-    approximateCreationEpochMs: epochMs,
-    sizeBytes: typeof data.SizeBytes === 'number' ? data.SizeBytes : 0,
+    sizeBytes: typeof data.SizeBytes === 'number' && data.SizeBytes >= 0 ? data.SizeBytes : 0,
   };
+  if (epochMs !== undefined) {
+    position.approximateCreationTime = new Date(epochMs).toISOString();
+    position.approximateCreationEpochMs = epochMs;
+  }
+  return position;
 }
 
 /**
@@ -121,10 +176,11 @@ function positionOf(record: StreamRecord, eventId: string): StreamPosition {
  *   }
  * };
  * ```
- * @throws DecodeError when the record is malformed; the error names the record's eventID.
+ * @throws DecodeError when the record is malformed or implausible; the error names the record's
+ *   eventID and, for a bad value, the attribute's path (`NewImage.meta.tags[2]`).
  */
 export function decodeRecord(record: StreamRecord): Change {
-  if (!isMap(record)) throw new DecodeError('record is not an object', undefined);
+  if (!isMap(record)) throw new DecodeError(`record is ${describeType(record)}, not an object`, undefined);
   const eventId = record.eventID;
   if (typeof eventId !== 'string' || eventId === '')
     throw new DecodeError('record has no eventID', undefined);
@@ -133,23 +189,26 @@ export function decodeRecord(record: StreamRecord): Change {
   const rawOld = data.OldImage;
   const rawNew = data.NewImage;
   if (rawOld !== undefined && !isMap(rawOld))
-    throw new DecodeError('malformed OldImage: not an object', eventId);
+    throw new DecodeError(`malformed OldImage: ${describeType(rawOld)}, not a map of attributes`, eventId);
   if (rawNew !== undefined && !isMap(rawNew))
-    throw new DecodeError('malformed NewImage: not an object', eventId);
+    throw new DecodeError(`malformed NewImage: ${describeType(rawNew)}, not a map of attributes`, eventId);
   const keysImage = data.Keys;
   if (!isMap(keysImage) || Object.keys(keysImage).length === 0) {
     throw new DecodeError('record has no dynamodb.Keys', eventId);
   }
-  const op = opOf(record, rawOld, rawNew, eventId);
   const position = positionOf(record, eventId);
+  const op = opOf(record, position.region, rawOld, rawNew, eventId);
   const oldImage = rawOld ?? null;
   const newImage = rawNew ?? null;
+  const keys = plain(keysImage, 'Keys', eventId) ?? {};
+  const before = oldImage ? plain(oldImage, 'OldImage', eventId) : null;
+  const after = newImage ? plain(newImage, 'NewImage', eventId) : null;
   return {
     op,
     expired: op === 'remove' && isTtlExpiry(record, position.region),
-    keys: plain(keysImage, 'Keys', eventId) ?? {},
-    before: oldImage ? plain(oldImage, 'OldImage', eventId) : null,
-    after: newImage ? plain(newImage, 'NewImage', eventId) : null,
+    keys,
+    before,
+    after,
     raw: { keys: keysImage, oldImage, newImage },
     changed: changedAttributes(op, oldImage, newImage),
     viewType: viewTypeOf(record, oldImage !== null, newImage !== null),

@@ -78,10 +78,13 @@ export interface StreamPosition {
   eventId: string;
   /** DynamoDB Streams sequence number: increases within a shard, compares as a big integer. */
   sequenceNumber: string;
-  /** ApproximateCreationDateTime as ISO-8601 (DynamoDB Local truncates it to the minute). */
-  approximateCreationTime: string;
-  /** The same instant in epoch milliseconds. */
-  approximateCreationEpochMs: number;
+  /**
+   * ApproximateCreationDateTime as ISO-8601 (DynamoDB Local truncates it to the minute). Absent
+   * when the record carries none (the AWS Lambda guide's sample event has none).
+   */
+  approximateCreationTime?: string;
+  /** The same instant in epoch milliseconds; absent with it. */
+  approximateCreationEpochMs?: number;
   /** Size of the stream record in bytes as DynamoDB reports it. */
   sizeBytes: number;
 }

@@ -64,7 +64,7 @@ function parseTimestamp(value: string | undefined): number | undefined {
 /** The metadata stored with an operation's vector. */
 export function metadataFor(op: VectorOperation): TurnMetadata {
   const metadata: TurnMetadata = {
-    timestamp: parseTimestamp(op.ids.timestamp) ?? op.position.approximateCreationEpochMs,
+    timestamp: parseTimestamp(op.ids.timestamp) ?? op.position.approximateCreationEpochMs ?? 0,
   };
   if (op.ids.userId !== undefined) metadata.userId = op.ids.userId;
   if (op.ids.conversationId !== undefined) metadata.conversationId = op.ids.conversationId;
@@ -251,7 +251,7 @@ export class VectorSyncWorker {
         kind: 'tombstone',
         key: op.vectorKey,
         sequenceNumber,
-        deletedAt: op.position.approximateCreationEpochMs,
+        deletedAt: op.position.approximateCreationEpochMs ?? 0,
       },
       done: { status: 'deleted' },
     });

@@ -41,7 +41,11 @@ export function decodeChangeLogRecord(record: KinesisStreamRecord): MemoryEventD
   if (typeof detail.entity !== 'string') problems.push('entity');
   if (!isObject(detail.keys)) problems.push('keys');
   if (!isObject(detail.ids)) problems.push('ids');
-  if (typeof detail.time !== 'string' || !Number.isFinite(Date.parse(detail.time))) problems.push('time');
+  if (
+    detail.time !== undefined &&
+    (typeof detail.time !== 'string' || !Number.isFinite(Date.parse(detail.time)))
+  )
+    problems.push('time');
   if (!isObject(detail.origin) || !isSequenceNumber(detail.origin.sequenceNumber))
     problems.push('origin.sequenceNumber');
   if (problems.length > 0) {

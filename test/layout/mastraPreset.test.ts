@@ -81,7 +81,7 @@ describe('the Mastra scenario', () => {
   it('expires only items whose ttl has passed when the TTL process deletes them', () => {
     for (const c of changes.filter((x) => x.expired)) {
       const ttl = Number(c.before?.ttl);
-      expect(ttl).toBeLessThan(c.position.approximateCreationEpochMs / 1000);
+      expect(ttl).toBeLessThan(c.position.approximateCreationEpochMs! / 1000);
     }
   });
 

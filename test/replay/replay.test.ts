@@ -97,26 +97,26 @@ describe('replay of bad input', () => {
     const summary = await replay({ files: [TRUNCATED, MALFORMED], cwd: DATA });
     expect(summary.errors[0]).toEqual({
       file: '../not-json/truncated.json',
-      message: expect.stringMatching(/^\.\.\/not-json\/truncated\.json: not JSON: /),
+      message: expect.stringMatching(/^not JSON: /),
     });
     expect(summary.files.map((f) => f.records)).toEqual([0, 4]);
+    expect([summary.filesFailed, summary.records, summary.replayed + summary.failed]).toEqual([1, 4, 4]);
   });
 
   it('reports a file that is not a stream event', async () => {
     const summary = await replay({ files: [join(DATA, 'dynamodb-scan-output.json')], cwd: DATA });
     expect(summary.errors[0]?.message).toContain('not a DynamoDB Streams event');
-    expect(summary.failed).toBe(1);
+    expect([summary.filesFailed, summary.records, summary.failed]).toEqual([1, 0, 0]);
   });
 
-  it('reports a file whose records fit no layout, counting its records as failed', async () => {
-    const summary = await replay({ files: [join(DATA, 'orders-table.json')], cwd: DATA });
-    expect(summary.errors).toEqual([
-      {
-        file: 'orders-table.json',
-        message: "cannot choose a layout: no record's keys fit a preset (looked at 0); pass --layout",
-      },
-    ]);
-    expect([summary.records, summary.failed]).toEqual([2, 2]);
+  it('replays records that fit no preset as entity "unknown" with one warning on how to write a layout', async () => {
+    const files = [join(DATA, 'orders-table.json'), join(DATA, 'orders-table.json')];
+    const summary = await replay({ files, cwd: DATA });
+    expect(summary.errors).toEqual([]);
+    expect([summary.records, summary.replayed, summary.byEntity.unknown]).toEqual([4, 4, 4]);
+    expect(summary.warnings).toHaveLength(1);
+    expect(summary.warnings[0]).toMatch(/entity "unknown".*memory-cdc layout show agent-memory.*--layout/);
+    expect(summary.files[0]?.layout).toBe('unknown');
   });
 
   it('uses the layout it is given instead of detecting one', async () => {

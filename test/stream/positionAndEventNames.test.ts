@@ -70,23 +70,32 @@ describe('stream position', () => {
 });
 
 describe('unknown event names', () => {
+  function localTable() {
+    return plainTable({ region: 'ddblocal' });
+  }
   function renamed(record: StreamRecord): StreamRecord {
     record.eventName = 'UNKNOWN_TO_SDK_VERSION';
     return record;
   }
 
+  it('refuses an unknown event name on a real AWS region instead of inferring an insert', () => {
+    expect(() => decodeRecord(renamed(plainTable({ region: 'us-east-1' }).put({ id: 'i' })))).toThrow(
+      /unknown eventName "UNKNOWN_TO_SDK_VERSION".*only on DynamoDB Local/,
+    );
+  });
+
   it('infers an insert from a record with only a new image', () => {
-    expect(decodeRecord(renamed(plainTable().put({ id: 'i' }))).op).toBe('insert');
+    expect(decodeRecord(renamed(localTable().put({ id: 'i' }))).op).toBe('insert');
   });
 
   it('infers a modify from a record with both images', () => {
-    const sim = plainTable();
+    const sim = localTable();
     sim.put({ id: 'i', n: 1 });
     expect(decodeRecord(renamed(sim.update({ id: 'i' }, { n: 2 }))).op).toBe('modify');
   });
 
   it('infers a remove from a record with only an old image', () => {
-    const sim = plainTable();
+    const sim = localTable();
     sim.put({ id: 'i' });
     expect(decodeRecord(renamed(sim.delete({ id: 'i' }))).op).toBe('remove');
   });

@@ -62,9 +62,8 @@ describe('TTL expiry versus user delete', () => {
     expect([change.op, change.expired, change.position.region]).toEqual(['remove', true, 'ddblocal']);
   });
 
-  it('does not read the same shape from a real region as an expiry', () => {
-    const change = decodeRecord(dynamoDbLocalShape('us-east-1'));
-    expect([change.op, change.expired]).toEqual(['remove', false]);
+  it('refuses the same shape from a real region instead of guessing the change', () => {
+    expect(() => decodeRecord(dynamoDbLocalShape('us-east-1'))).toThrow(/unknown eventName.*ddblocal/);
   });
 
   it('does not read a plain REMOVE on DynamoDB Local as an expiry', () => {

@@ -2,11 +2,31 @@ import type { Command } from 'commander';
 import { MemoryCdcError } from '../../errors.js';
 import { findFixtureFiles } from '../../replay/findFixtureFiles.js';
 import { formatOutputLine } from '../../replay/formatOutput.js';
-import { formatSummary } from '../../replay/formatSummary.js';
+import { formatReplayError, formatSummary } from '../../replay/formatSummary.js';
 import { replay } from '../../replay/replay.js';
+import type { ReplaySummary } from '../../replay/types.js';
 import { LocalArchiveSink } from '../../sinks/archive/LocalArchiveSink.js';
 import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
 import type { CliContext, RegisterCommand } from '../types.js';
+
+/**
+ * Waits while process.stdout holds more than it wants (a slow reader of `--json`), so outputs do
+ * not pile up in memory. Resolves at once when stdout is not backed up (or is not what ctx.out
+ * writes to, as in tests).
+ */
+function stdoutDrained(): Promise<void> | undefined {
+  if (!process.stdout.writableNeedDrain) return undefined;
+  return new Promise((resolve) => {
+    process.stdout.once('drain', resolve);
+    process.stdout.once('close', resolve);
+  });
+}
+
+/** The counts of `--json`'s stderr summary line (errors were printed line by line above it). */
+function jsonSummary(summary: ReplaySummary) {
+  const { errors, ...counts } = summary;
+  return { ...counts, errors: errors.length };
+}
 
 interface ReplayFlags extends PipelineFlags {
   json?: boolean;
@@ -26,17 +46,28 @@ async function runReplay(files: string[], flags: ReplayFlags, ctx: CliContext): 
     rules,
     sinks: archive ? { archive } : {},
     cwd: ctx.cwd,
-    onOutput: flags.json ? (output, matched) => ctx.out(`${formatOutputLine(output, matched)}\n`) : undefined,
+    onOutput: flags.json
+      ? (output, matched) => {
+          ctx.out(`${formatOutputLine(output, matched)}\n`);
+          return stdoutDrained();
+        }
+      : undefined,
+    // With --json, stdout is for outputs: warnings go to stderr as they arise.
+    onWarning: flags.json ? (message) => ctx.err(`warning: ${message}\n`) : undefined,
   });
-  for (const e of summary.errors)
-    ctx.err(`error: ${e.file}${e.eventId ? ` eventID ${e.eventId}` : ''}: ${e.message}\n`);
-  if (!flags.json) {
+  // Each error once, on stderr; the summary (on stdout) counts them without repeating them.
+  for (const e of summary.errors) ctx.err(`error: ${formatReplayError(e)}\n`);
+  if (flags.json) {
+    // The summary as one JSON line on stderr, so a run can be reconciled (records = replayed +
+    // failed) while stdout carries only outputs.
+    ctx.err(`${JSON.stringify({ summary: jsonSummary(summary) })}\n`);
+  } else {
     const extra = archive
       ? [
           `Archive: ${summary.bySink.archive} expired item(s) in ${archive.written.length} object(s) under ${archive.folder}`,
         ]
       : [];
-    ctx.out(formatSummary(summary, { extra }));
+    ctx.out(formatSummary(summary, { extra, errors: false }));
   }
   if (summary.failed > 0 || summary.errors.length > 0) ctx.exitCode = 1;
 }
@@ -53,7 +84,10 @@ export const registerReplay: RegisterCommand = (program: Command, ctx: CliContex
       '--layout <layout>',
       'agent-memory | mastra | path to a layout JSON file (default: detected per file)',
     )
-    .option('--json', 'print one JSON object per routed output instead of the summary')
+    .option(
+      '--json',
+      'print one JSON object per routed output on stdout; errors and a one-line JSON summary go to stderr',
+    )
     .option(
       '--rules <file>',
       'JSON object of rule name -> EventBridge event pattern; shows which rules each event fires',

@@ -120,7 +120,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
 
   private prepare(index: number, output: EventBridgeOutput, detailJson: string): PreparedEntry {
     const { payload } = output;
-    const time = new Date(payload.Time);
+    const time = new Date(payload.Time ?? Number.NaN);
     const entry: PutEventsRequestEntry = {
       Source: payload.Source,
       DetailType: payload.DetailType,

@@ -1,0 +1,43 @@
+/**
+ * The layout replay falls back to when no preset fits a file and none was given: it knows no
+ * entity, so every item flows as entity `unknown` (never dropped), keyed on the records' own key
+ * attributes.
+ */
+import type { StreamRecord } from '../stream/types.js';
+import type { Layout } from './types.js';
+
+/** Name of the fallback layout, as the replay summary shows it. */
+export const UNKNOWN_LAYOUT_NAME = 'unknown';
+
+function keyNames(records: readonly StreamRecord[]): string[] {
+  for (const record of records) {
+    const keys = (record as { dynamodb?: { Keys?: unknown } } | null)?.dynamodb?.Keys;
+    if (keys !== null && typeof keys === 'object' && !Array.isArray(keys)) {
+      const names = Object.keys(keys);
+      if (names.length > 0) return names;
+    }
+  }
+  return [];
+}
+
+/**
+ * A layout with no entity rules, its key attributes read from the first record that has Keys.
+ *
+ * @example
+ * ```ts
+ * const layout = unknownLayout(records); // { name: 'unknown', partitionKey: 'orderId', entities: [] … }
+ * createPipeline({ layout }).process(records[0]).classification.entity; // 'unknown'
+ * ```
+ */
+export function unknownLayout(records: readonly StreamRecord[]): Layout {
+  const [partitionKey = 'pk', sortKey] = keyNames(records);
+  const layout: Layout = {
+    name: UNKNOWN_LAYOUT_NAME,
+    description: 'No preset fits and no layout was given: every item is entity "unknown".',
+    partitionKey,
+    entities: [],
+    bookkeeping: [],
+  };
+  if (sortKey) layout.sortKey = sortKey;
+  return layout;
+}
