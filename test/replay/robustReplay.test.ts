@@ -1,0 +1,92 @@
+/**
+ * Issue #14 items 1, 6 and 7 at the replay level: one bad record never ends a run, items that fit
+ * no preset still replay, and the counts and messages add up.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findFixtureFiles } from '../../lib/replay/findFixtureFiles.js';
+import { formatReplayError, formatSummary } from '../../lib/replay/formatSummary.js';
+import { replay } from '../../lib/replay/replay.js';
+
+const UNTRUSTED = join(import.meta.dirname, '../fixtures/untrusted');
+const POISON = join(UNTRUSTED, 'poison-records.json');
+
+describe('one bad record never ends a run (#14.1)', () => {
+  it('reports each poison record by position and eventID and replays every other record and file', async () => {
+    const later = join(import.meta.dirname, '../fixtures/external-shapes/lambda-guide-shape.json');
+    const summary = await replay({ files: [POISON, later], cwd: UNTRUSTED });
+    expect(summary.errors.map((e) => [e.index, e.eventId ?? null])).toEqual([
+      [1, null],
+      [2, 'new-image-string'],
+      [4, 'creation-1e13'],
+    ]);
+    expect(summary.errors[0]?.message).toBe('record is null, not an object');
+    expect([summary.files[0]?.records, summary.files[0]?.failed]).toEqual([6, 3]);
+    expect(summary.files[1]?.records).toBe(3);
+    expect([summary.records, summary.replayed, summary.failed]).toEqual([9, 6, 3]);
+  });
+
+  it('replays the record whose __proto__ attribute holds a set', async () => {
+    const records: string[] = [];
+    await replay({ files: [POISON], onOutput: (o) => void records.push(o.record) });
+    expect(records).toContain('proto-set');
+  });
+});
+
+describe('items that fit no preset (#14.6)', () => {
+  it('replays a PK/SK table as entity "unknown" and says which preset nearly fits', async () => {
+    const summary = await replay({ files: [join(UNTRUSTED, 'pk-sk-table.json')] });
+    expect([summary.replayed, summary.byEntity.unknown]).toEqual([1, 1]);
+    expect(summary.warnings[0]).toMatch(/keys PK\/SK.*agent-memory preset.*"partitionKey": "PK"/);
+  });
+});
+
+describe('counts and messages (#14.7)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memory-cdc-replay-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('counts an unreadable file apart, so replayed + failed = records', async () => {
+    const summary = await replay({ files: [join(dir, 'nope.json'), POISON], cwd: dir });
+    expect([summary.filesFailed, summary.records, summary.replayed + summary.failed]).toEqual([1, 6, 6]);
+    const text = formatSummary(summary);
+    expect(text).toMatch(/6 record\(s\), 3 replayed, 3 failed; 1 file\(s\) could not be read/);
+    expect(text).not.toMatch(/-\d+ replayed/);
+  });
+
+  it('names the file once in an error line, without repeating the path or the eventID', async () => {
+    const summary = await replay({ files: [join(dir, 'nope.json'), POISON], cwd: dir });
+    const lines = summary.errors.map(formatReplayError);
+    expect(lines[0]).toBe('nope.json: cannot read: ENOENT');
+    expect(lines[2]).toMatch(
+      /^\S*poison-records\.json Records\[2\] eventID new-image-string: malformed NewImage/,
+    );
+    for (const line of lines) expect(line.split('eventID')).toHaveLength(line.includes('eventID') ? 2 : 1);
+  });
+
+  it('reads a file that starts with a UTF-8 byte-order mark', async () => {
+    const summary = await replay({ files: [join(UNTRUSTED, 'with-bom.json')] });
+    expect([summary.filesFailed, summary.replayed]).toEqual([0, 3]);
+  });
+
+  it('counts a record that produced no output as replayed', async () => {
+    const off = { enabled: false, entities: 'all', includeNoise: false } as const;
+    const routing = { eventbridge: off, kinesis: off, archive: off, vector: off };
+    const outputs: unknown[] = [];
+    const summary = await replay({ files: [POISON], routing, onOutput: (o) => void outputs.push(o) });
+    expect(outputs).toEqual([]);
+    expect(summary.replayed).toBe(3);
+  });
+
+  it('skips node_modules and dot-folders when given a folder', async () => {
+    const tree = join(dir, 'tree');
+    for (const sub of ['node_modules/pkg', '.memory-cdc/archive', 'events'])
+      mkdirSync(join(tree, sub), { recursive: true });
+    writeFileSync(join(tree, 'node_modules/pkg/package.json'), '{}');
+    writeFileSync(join(tree, '.memory-cdc/archive/line.json'), '{}');
+    cpSync(POISON, join(tree, 'events/poison.json'));
+    const files = await findFixtureFiles([tree], dir);
+    expect(files).toEqual([join(tree, 'events/poison.json')]);
+  });
+});
