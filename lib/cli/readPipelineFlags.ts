@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
 import type { Layout } from '../layout/types.js';
 import { compileRules } from '../patterns/compileRules.js';
+import { parseJsonExact } from '../patterns/ExactNumber.js';
 import type { ReplayRules } from '../replay/types.js';
 import type { RoutingConfig } from '../routing/types.js';
 import { readJsonArgument } from './readJsonArgument.js';
@@ -31,7 +32,7 @@ export function readPipelineFlags(flags: PipelineFlags, cwd: string): PipelineSe
   const layout = flags.layout ? resolveLayout(flags.layout, cwd) : undefined;
   let rules: ReplayRules | undefined;
   if (flags.rules) {
-    const value = readJsonArgument('--rules', flags.rules, cwd);
+    const value = readJsonArgument('--rules', flags.rules, cwd, parseJsonExact);
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       throw new ConfigError('--rules: expected a JSON object mapping rule names to event patterns');
     }

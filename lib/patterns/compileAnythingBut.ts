@@ -5,7 +5,8 @@
  * (`{ "anything-but": "a" }` matches `5`, `true` and `null`); an absent field never matches.
  */
 import { hasPrefix, hasSuffix } from './affixTests.js';
-import { checkComparable } from './compileNumeric.js';
+import { checkComparable, notComparable } from './compileNumeric.js';
+import { ExactNumber } from './ExactNumber.js';
 import { InvalidPatternError } from './InvalidPatternError.js';
 import type { LeafTests } from './leafTests.js';
 import { compileWildcard } from './wildcard.js';
@@ -14,7 +15,9 @@ const NESTED = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard'] as const;
 type Nested = (typeof NESTED)[number];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber)
+  );
 }
 
 /** Every other JSON type than the one the exclusion is about passes. */
@@ -91,6 +94,11 @@ function compileNested(operand: Record<string, unknown>, path: string, tests: Le
  * @throws InvalidPatternError for a malformed operand
  */
 export function compileAnythingBut(operand: unknown, path: string, tests: LeafTests): void {
+  if (operand instanceof ExactNumber) throw notComparable(operand, path);
+  if (Array.isArray(operand)) {
+    const big = operand.find((value) => value instanceof ExactNumber);
+    if (big) throw notComparable(big, path);
+  }
   if (isPlainObject(operand)) {
     compileNested(operand, path, tests);
     return;

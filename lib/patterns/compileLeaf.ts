@@ -3,9 +3,11 @@
  * each element is an exact JSON value (type-sensitive: `5` is not `"5"`) or a one-key operator
  * object. An event array matches when any of its elements does.
  */
+
 import { hasPrefix, hasSuffix } from './affixTests.js';
 import { compileAnythingBut } from './compileAnythingBut.js';
 import { compileNumeric } from './compileNumeric.js';
+import { ExactNumber } from './ExactNumber.js';
 import { InvalidPatternError } from './InvalidPatternError.js';
 import { ipInRange, ipToHex, parseCidr } from './ipAddress.js';
 import { emptyLeafTests, type LeafTests } from './leafTests.js';
@@ -17,7 +19,9 @@ const NOT_MATCHED = 0;
 const NO_LEAF_VALUE = -1;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber)
+  );
 }
 
 function describe(value: unknown): string {
@@ -185,6 +189,9 @@ export function compileLeaf(values: readonly unknown[], path: string): ValueMatc
       typeof value === 'boolean'
     ) {
       exact.add(value);
+    } else if (value instanceof ExactNumber) {
+      // A number a double cannot hold: equal only to the same exact value (never to its rounding).
+      exact.add(value.key);
     } else if (isPlainObject(value)) {
       compileOperator(value, path, tests);
     } else {
@@ -214,9 +221,14 @@ function leafMatcher(
   const hasExact = exact.size > 0;
   const stringOperators = onString ?? never;
   const numberOperators = onNumber ?? never;
+  // An event number a double cannot hold: exact values compare by its exact value; numeric
+  // operators see NaN, which no range contains and every numeric anything-but lets through.
+  const exactNumber = (value: ExactNumber): boolean =>
+    exists || (hasExact && exact.has(value.key)) || numberOperators(Number.NaN);
   const scalar = !hasOperators
-    ? (value: unknown) => exact.has(value)
+    ? (value: unknown) => (value instanceof ExactNumber ? exact.has(value.key) : exact.has(value))
     : (value: unknown): boolean => {
+        if (value instanceof ExactNumber) return exactNumber(value);
         if (exists || (hasExact && exact.has(value))) return true;
         if (typeof value === 'string') return stringOperators(value);
         return typeof value === 'number' && numberOperators(value);
@@ -224,7 +236,7 @@ function leafMatcher(
   const scan = (array: readonly unknown[]): number => {
     let result = NO_LEAF_VALUE;
     for (const element of array) {
-      if (typeof element === 'object' && element !== null) {
+      if (typeof element === 'object' && element !== null && !(element instanceof ExactNumber)) {
         if (!Array.isArray(element)) continue;
         const nested = scan(element);
         if (nested === MATCHED) return MATCHED;
@@ -244,11 +256,15 @@ function leafMatcher(
   if (!hasOperators && !absent) {
     if (exact.size === 1) {
       const [only] = exact;
-      return (value) => value === only || (Array.isArray(value) && onArray(value));
+      return (value) =>
+        value === only ||
+        (value instanceof ExactNumber && value.key === only) ||
+        (Array.isArray(value) && onArray(value));
     }
-    return (value) => exact.has(value) || (Array.isArray(value) && onArray(value));
+    return (value) => scalar(value) || (Array.isArray(value) && onArray(value));
   }
   return (value) => {
+    if (value instanceof ExactNumber) return exactNumber(value);
     if (typeof value === 'string') {
       return exists || (hasExact && exact.has(value)) || stringOperators(value);
     }

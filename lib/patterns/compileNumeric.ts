@@ -2,6 +2,7 @@
  * The `numeric` operator: `["=", n]`, `["<" | "<=", n]`, `[">" | ">=", n]` or
  * `[">" | ">=", low, "<" | "<=", high]`. Matches JSON numbers only (never numeric strings).
  */
+import { ExactNumber } from './ExactNumber.js';
 import { InvalidPatternError } from './InvalidPatternError.js';
 import { isComparableNumber, NUMERIC_DECIMALS, NUMERIC_LIMIT } from './limits.js';
 
@@ -9,6 +10,7 @@ const OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
 
 function numberAt(operand: readonly unknown[], index: number, operator: string, path: string): number {
   const value = operand[index];
+  if (value instanceof ExactNumber) throw notComparable(value, path);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new InvalidPatternError(`Value of ${operator} must be numeric (given ${describe(value)})`, {
       path,
@@ -34,6 +36,14 @@ export function checkComparable(value: number, path: string): void {
       },
     );
   }
+}
+
+/** A number a double cannot hold is never inside EventBridge's numeric limits (±5e9, 6 decimals). */
+export function notComparable(value: ExactNumber, path: string): InvalidPatternError {
+  return new InvalidPatternError(
+    `${value.text} cannot be compared numerically: numeric matching works between -5e9 and 5e9 with at most ${NUMERIC_DECIMALS} decimals`,
+    { path },
+  );
 }
 
 function describe(value: unknown): string {

@@ -5,7 +5,9 @@
  * and `$or` takes two or more alternative sub-patterns. Malformed patterns are rejected as PutRule
  * rejects them.
  */
+
 import { compileLeaf } from './compileLeaf.js';
+import { ExactNumber, parseJsonExact } from './ExactNumber.js';
 import { InvalidPatternError } from './InvalidPatternError.js';
 import { ipToHex } from './ipAddress.js';
 import { MAX_PATTERN_LENGTH, RESERVED_OR_FIELD_NAMES } from './limits.js';
@@ -25,7 +27,9 @@ export interface CompileOptions {
 const OR = '$or';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber)
+  );
 }
 
 function join(path: string, key: string): string {
@@ -152,7 +156,7 @@ export function compilePattern(pattern: unknown, options: CompileOptions = {}): 
       throw new InvalidPatternError(`Event pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
     }
     try {
-      parsed = JSON.parse(pattern);
+      parsed = parseJsonExact(pattern);
     } catch (error) {
       throw new InvalidPatternError(`Event pattern is not valid JSON: ${(error as Error).message}`, {
         cause: error,

@@ -70,8 +70,10 @@ export interface IpRange {
 }
 
 /**
- * Parses a `cidr` operand (`10.0.0.0/24`, `2001:db8::/64`) into the range it covers. As in
- * EventBridge, the range starts at the address given and ends at the last address of the block.
+ * Parses a `cidr` operand (`10.0.0.0/24`, `2001:db8::/64`) into the range it covers: standard CIDR
+ * masking, so host bits set in the address given are ignored (`10.0.0.5/24` covers 10.0.0.0 to
+ * 10.0.0.255, as `10.0.0.0/24` does). Source: EventBridge user guide, "Content filtering in Amazon
+ * EventBridge event patterns" (IP address matching), and Event Ruler's README, read 2026-12-07.
  * @throws InvalidPatternError for a malformed block
  */
 export function parseCidr(text: string, path: string): IpRange {
@@ -107,13 +109,16 @@ export function parseCidr(text: string, path: string): IpRange {
     const family = totalBits === 32 ? 'IPv4' : 'IPv6';
     throw new InvalidPatternError(`${family} mask bits must be < ${totalBits} (given ${maskBits})`, { path });
   }
-  const bytes: number[] = [];
-  for (let i = 0; i < bottom.length; i += 2) bytes.push(Number.parseInt(bottom.slice(i, i + 2), 16));
+  const low: number[] = [];
+  for (let i = 0; i < bottom.length; i += 2) low.push(Number.parseInt(bottom.slice(i, i + 2), 16));
+  const high = [...low];
   let hostBits = totalBits - maskBits;
-  for (let i = bytes.length - 1; i >= 0 && hostBits > 0; i--, hostBits -= 8) {
-    bytes[i] = bytes[i]! | (hostBits >= 8 ? 0xff : (1 << hostBits) - 1);
+  for (let i = low.length - 1; i >= 0 && hostBits > 0; i--, hostBits -= 8) {
+    const hostMask = hostBits >= 8 ? 0xff : (1 << hostBits) - 1;
+    low[i] = low[i]! & ~hostMask & 0xff;
+    high[i] = high[i]! | hostMask;
   }
-  return { bottom, top: hexOf(bytes) };
+  return { bottom: hexOf(low), top: hexOf(high) };
 }
 
 /** True when the IP literal `text` lies in `range`. */

@@ -9,7 +9,13 @@
  */
 export const MAX_PATTERN_LENGTH = 4096;
 
-/** Numbers in `numeric` and numeric `anything-but` must lie in [-5e9, 5e9] … */
+/**
+ * Numbers in `numeric` and numeric `anything-but` must lie in [-5e9, 5e9] … (EventBridge user guide,
+ * "Content filtering in Amazon EventBridge event patterns", Numeric matching, and Event Ruler's
+ * README: "limited to value between -5.0e9 and +5.0e9 inclusive, with 15 digits of precision, that
+ * is to say 6 digits to the right of the decimal point" — re-read 2026-12-07, unchanged.) Numbers a
+ * double cannot hold exactly are kept exact (`ExactNumber`) and compare by value, never rounded.
+ */
 export const NUMERIC_LIMIT = 5e9;
 
 /** … with at most six digits after the decimal point. */

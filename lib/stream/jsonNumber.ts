@@ -15,7 +15,7 @@ const SHORT_PLAIN_DECIMAL = /^-?\d{1,15}$|^-?(?=[\d.]{2,16}$)\d*\.\d*$/;
 const MAX_EXACT_INTEGER = 2 ** 53;
 
 /** Splits a decimal string into its significant digits and the power of ten of the last digit. */
-function canonical(text: string): { negative: boolean; digits: string; exponent: number } | undefined {
+export function canonical(text: string): { negative: boolean; digits: string; exponent: number } | undefined {
   const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!match) return undefined;
   const [, sign = '', int = '', frac = '', exp = '0'] = match;

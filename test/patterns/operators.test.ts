@@ -216,7 +216,11 @@ describe('cidr and IP addresses', () => {
     [{ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '10.0.0.256' }, false],
     [{ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: 167772161 }, false],
     [{ ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '::ffff:a00:1' }, true],
-    [{ ip: [{ cidr: '10.0.0.5/24' }] }, { ip: '10.0.0.4' }, false],
+    // Standard CIDR masking: host bits set in the block's address are ignored (#14.9).
+    [{ ip: [{ cidr: '10.0.0.5/24' }] }, { ip: '10.0.0.1' }, true],
+    [{ ip: [{ cidr: '10.0.0.5/24' }] }, { ip: '10.0.0.4' }, true],
+    [{ ip: [{ cidr: '10.0.0.5/24' }] }, { ip: '10.0.1.1' }, false],
+    [{ ip: [{ cidr: '2001:db8::ff/120' }] }, { ip: '2001:db8::1' }, true],
     [{ ip: [{ cidr: '2001:db8::/32' }] }, { ip: '2001:db8:1::1' }, true],
     [{ ip: [{ cidr: '2001:db8::/32' }] }, { ip: '2001:db9::1' }, false],
     [{ ip: [{ cidr: '2001:db8::/64' }] }, { ip: '10.0.0.1' }, false],

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { MemoryCdcError } from '../../errors.js';
 import { compilePattern } from '../../patterns/compilePattern.js';
+import { parseJsonExact } from '../../patterns/ExactNumber.js';
 import { InvalidPatternError } from '../../patterns/InvalidPatternError.js';
+import { type EventInput, eventFromInput } from '../../replay/eventFromInput.js';
 import { readJsonArgument } from '../readJsonArgument.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
@@ -17,8 +19,9 @@ function runTestPattern(flags: TestPatternFlags, ctx: CliContext): void {
   let pattern: unknown;
   let event: unknown;
   try {
-    pattern = readJsonArgument('--pattern', flags.pattern, ctx.cwd);
-    event = readJsonArgument('--event', flags.event, ctx.cwd);
+    // Numbers are kept exact: [9007199254740993] never matches 9007199254740992.
+    pattern = readJsonArgument('--pattern', flags.pattern, ctx.cwd, parseJsonExact);
+    event = readJsonArgument('--event', flags.event, ctx.cwd, parseJsonExact);
   } catch (error) {
     if (!(error instanceof MemoryCdcError)) throw error;
     ctx.err(`memory-cdc test-pattern: ${error.message}\n`);
@@ -36,12 +39,18 @@ function runTestPattern(flags: TestPatternFlags, ctx: CliContext): void {
     return;
   }
 
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    ctx.err('memory-cdc test-pattern: --event: expected a JSON object (an EventBridge event)\n');
+  let input: EventInput;
+  try {
+    input = eventFromInput(event);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    ctx.err(`memory-cdc test-pattern: --event: ${error.message}\n`);
     ctx.exitCode = 2;
     return;
   }
-  const missing = TEST_EVENT_PATTERN_FIELDS.filter((field) => !Object.hasOwn(event, field));
+  if (input.converted) ctx.err(`note: --event is ${input.converted}\n`);
+  event = input.event;
+  const missing = TEST_EVENT_PATTERN_FIELDS.filter((field) => !Object.hasOwn(input.event, field));
   if (missing.length > 0) {
     ctx.err(
       `note: the event lacks ${missing.join(', ')}; AWS TestEventPattern would refuse it, matching anyway\n`,
@@ -71,6 +80,9 @@ export const registerTestPattern: RegisterCommand = (program: Command, ctx: CliC
         '(exit 0: match, 1: no match, 2: invalid pattern or input)',
     )
     .requiredOption('--pattern <file|json>', 'the event pattern: a JSON file, or inline JSON')
-    .requiredOption('--event <file|json>', 'the EventBridge event: a JSON file, or inline JSON')
+    .requiredOption(
+      '--event <file|json>',
+      'the EventBridge event, a PutEvents entry or a line of replay --json output: a JSON file, or inline JSON',
+    )
     .action((flags: TestPatternFlags) => runTestPattern(flags, ctx));
 };
