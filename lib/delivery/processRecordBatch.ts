@@ -151,6 +151,7 @@ export async function processRecordBatch<R>(
     if (firstReported === -1) firstReported = records.length;
     const toDeadLetter = [...Array(firstReported).keys()].filter((index) => rejected[index]);
     const written = await writeDeadLetters(
+      toDeadLetter,
       toDeadLetter.map((index) => records[index]!),
       toDeadLetter.map((index) => failures[index]!),
       options,
@@ -286,6 +287,7 @@ async function deliverSafely(
 
 /** Writes the dead letters, retrying; per record the key written or why it was not. */
 async function writeDeadLetters<R>(
+  positions: number[],
   records: R[],
   failures: FailureReason[][],
   options: ProcessRecordBatchOptions<R>,
@@ -300,14 +302,18 @@ async function writeDeadLetters<R>(
       Promise.all(
         pending.map(async (index) => {
           const reasons = failures[index]!;
+          const record = records[index]!;
           const letter: DeadLetter<R> = {
             version: '1',
             function: options.functionName,
             reason: reasons.map(describeFailure).join('; '),
             failures: reasons,
-            record: records[index]!,
+            record,
+            index: positions[index]!,
             deadLetteredAt,
           };
+          const recordId = options.adapter.recordId?.(record);
+          if (recordId) letter.recordId = recordId;
           try {
             keys.set(index, await options.deadLetters.write(letter, { signal }));
             return { status: 'accepted' } as const;

@@ -24,6 +24,8 @@ export interface RecordAdapter<R> {
    * lacks the fields (a malformed record is then named by a hash of its JSON).
    */
   deadLetterName(record: R): string | undefined;
+  /** The record's id in its source (a DynamoDB stream record's eventID), for reports. */
+  recordId?(record: R): string | undefined;
 }
 
 /** What one record means for the sinks, as the caller's `prepare` step found. */
@@ -56,6 +58,10 @@ export interface DeadLetter<R = StreamRecord> {
   failures: FailureReason[];
   /** The record exactly as Lambda delivered it (redrive input). */
   record: R;
+  /** The record's position in its batch (from 0). */
+  index?: number;
+  /** The record's id in its source (eventID), when it has one. */
+  recordId?: string;
   /** When the dead letter was written (ISO-8601). */
   deadLetteredAt: string;
 }
