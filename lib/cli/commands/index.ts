@@ -5,6 +5,7 @@ import { registerCapture } from './capture.js';
 import { registerDev } from './dev.js';
 import { registerEstimate } from './estimate.js';
 import { registerFixtures } from './fixtures.js';
+import { registerLayout } from './layout.js';
 import { registerReplay } from './replay.js';
 import { registerRestore } from './restore.js';
 import { registerRules } from './rules.js';
@@ -17,6 +18,7 @@ const commands: RegisterCommand[] = [
   registerReplay,
   registerTestPattern,
   registerFixtures,
+  registerLayout,
   registerTail,
   registerCapture,
   registerBackfill,
