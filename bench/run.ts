@@ -5,11 +5,13 @@ import { benchDelivery } from './delivery.js';
 import { benchE2e } from './e2e.js';
 import type { BenchResult } from './measure.js';
 import { benchPatterns } from './patterns.js';
+import { benchReplayMemory } from './replayMemory.js';
 import { benchVector } from './vector.js';
 
 const suites: [string, () => Promise<BenchResult[]>][] = [
   ['core', benchCore],
   ['patterns', benchPatterns],
+  ['replay-memory', benchReplayMemory],
   ['delivery', benchDelivery],
   ['archive', benchArchive],
   ['vector', benchVector],
