@@ -4,6 +4,7 @@
  * without a byte-order mark. Parsing is @streamparser/json's (it keeps a `__proto__` key as data).
  */
 import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import JSONParser from '@streamparser/json/jsonparser.js';
 import { FixtureError } from '../errors.js';
 
@@ -23,6 +24,15 @@ export interface FixtureEntry {
 function firstSignificant(bytes: Uint8Array): number | undefined {
   for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
   return undefined;
+}
+
+function hasRecordsArray(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text.replace(/^\uFEFF/, '')) as { Records?: unknown } | null;
+    return parsed !== null && typeof parsed === 'object' && Array.isArray(parsed.Records);
+  } catch {
+    return false;
+  }
 }
 
 function stripBom(chunk: Buffer): Buffer {
@@ -63,18 +73,16 @@ export async function* readFixtureRecords(file: string): AsyncGenerator<FixtureE
         const bareArray = first === 0x5b; // [
         if (!bareArray && first !== 0x7b)
           throw new FixtureError(file, 'not JSON: it does not start with { or [');
-        parser = new JSONParser({
-          paths: bareArray ? ['$.*'] : ['$.Records', '$.Records.*'],
-          keepStack: false,
-        });
+        // Only the elements are emitted: the parser drops an emitted value from its parent only
+        // when no ancestor is to be emitted too, which is what keeps memory flat.
+        parser = new JSONParser({ paths: bareArray ? ['$.*'] : ['$.Records.*'], keepStack: false });
         if (bareArray) recordsSeen = true;
-        parser.onValue = ({ value, stack }) => {
-          if (!bareArray && stack.length === 1) {
-            // `$.Records` itself (its elements were already handed out and dropped).
-            if (!Array.isArray(value)) failure = new FixtureError(file, NOT_AN_EVENT);
-            recordsSeen = true;
+        parser.onValue = ({ value, parent }) => {
+          if (!Array.isArray(parent)) {
+            failure ??= new FixtureError(file, NOT_AN_EVENT);
             return;
           }
+          recordsSeen = true;
           queue.push({ index: index++, record: value });
         };
         parser.onError = (error) => {
@@ -89,7 +97,13 @@ export async function* readFixtureRecords(file: string): AsyncGenerator<FixtureE
     if (!parser!.isEnded) parser!.end();
     while (queue.length) yield queue.shift()!;
     if (failure) throw failure;
-    if (!recordsSeen) throw new FixtureError(file, NOT_AN_EVENT);
+    // No record came out: an empty `Records` array, or no `Records` array at all. Such a file
+    // holds no record, so reading it whole to tell which is cheap.
+    if (!recordsSeen) {
+      const small = (await stat(file)).size <= 1024 * 1024;
+      if (!small || !hasRecordsArray(await readFile(file, 'utf8')))
+        throw new FixtureError(file, NOT_AN_EVENT);
+    }
   } catch (error) {
     if (error instanceof FixtureError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
