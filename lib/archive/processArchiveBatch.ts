@@ -41,7 +41,10 @@ const STREAM_ARN_REGION = /^arn:[^:]+:dynamodb:([^:]*):/;
 
 /** True when DynamoDB's TTL process deleted the record's item (see `isTtlExpiry`). */
 export function isExpiryRecord(record: StreamRecord): boolean {
-  const region = STREAM_ARN_REGION.exec(record.eventSourceARN ?? '')?.[1] || record.awsRegion || '';
+  if (record === null || typeof record !== 'object') return false; // malformed: the router dead-letters it
+  const arn = typeof record.eventSourceARN === 'string' ? record.eventSourceARN : '';
+  const region =
+    STREAM_ARN_REGION.exec(arn)?.[1] || (typeof record.awsRegion === 'string' ? record.awsRegion : '');
   return isTtlExpiry(record, region);
 }
 
@@ -74,10 +77,11 @@ export async function processArchiveBatch(
   const expiry = records.map(isExpiryRecord);
   const ignored = expiry.filter((isExpiry) => !isExpiry).length;
   if (ignored > 0) {
-    const eventNames: Record<string, number> = {};
+    // Null-prototype: an eventName such as `__proto__` or `constructor` is just a name here.
+    const eventNames: Record<string, number> = Object.create(null);
     records.forEach((record, i) => {
       if (expiry[i]) return;
-      const name = record.eventName ?? 'missing';
+      const name = typeof record?.eventName === 'string' ? record.eventName : 'missing';
       eventNames[name] = (eventNames[name] ?? 0) + 1;
     });
     options.logger?.warn({ ignored, eventNames }, 'ignored stream records that are not TTL expiries');

@@ -18,6 +18,7 @@ const KNOWN_EVENT_NAMES = new Set(['INSERT', 'MODIFY', 'REMOVE']);
  * so the fallback cannot misfire on a real table.
  */
 export function isTtlExpiry(record: StreamRecord, region: string): boolean {
+  if (record === null || typeof record !== 'object') return false; // malformed: decoding reports it
   const identity = record.userIdentity;
   if (identity) return identity.type === 'Service' && identity.principalId === TTL_PRINCIPAL;
   return (

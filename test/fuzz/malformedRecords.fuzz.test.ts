@@ -12,14 +12,17 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processArchiveBatch } from '../../lib/archive/processArchiveBatch.js';
 import { loadRouterConfig } from '../../lib/config/routerConfig.js';
 import { deadLetterKey } from '../../lib/delivery/deadLetterKey.js';
+import { S3DeadLetterStore } from '../../lib/delivery/S3DeadLetterStore.js';
 import type { DeadLetter } from '../../lib/delivery/types.js';
 import { generateFixtures } from '../../lib/fixtures/generateFixtures.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import { createPipeline } from '../../lib/pipeline/createPipeline.js';
 import { replay } from '../../lib/replay/replay.js';
 import { resolveRouting } from '../../lib/routing/defaultRouting.js';
+import { LocalArchiveSink } from '../../lib/sinks/archive/LocalArchiveSink.js';
 import type { StreamRecord } from '../../lib/stream/types.js';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/eventBridgeEndpoint.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
@@ -210,4 +213,29 @@ describe("fuzzed records into the router Lambda's batch loop", () => {
     },
     HEAVY_TEST_TIMEOUT_MS,
   );
+
+  it('lets the archiver Lambda acknowledge every fuzzed batch: expiries archived, the rest ignored or dead-lettered', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'memory-cdc-fuzz-archive-'));
+    try {
+      const records = [null, 'text', 7, ...fuzzedRecords(200, SEED + 99)] as StreamRecord[];
+      const result = await processArchiveBatch(
+        { Records: records },
+        {
+          pipeline: createPipeline({ layout: agentMemoryLayout }),
+          sink: new LocalArchiveSink({ folder }),
+          deadLetters: new S3DeadLetterStore({
+            client: s3.client({}),
+            bucket: env.DEAD_LETTER_BUCKET,
+            prefix: 'archiver-fuzz/',
+          }),
+          logger: pino({ level: 'silent' }),
+        },
+      );
+      expect(result.response.batchItemFailures).toEqual([]);
+      expect(result.summary.delivered + result.summary.deadLettered).toBe(records.length);
+      expect(result.ignored).toBeGreaterThanOrEqual(3);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

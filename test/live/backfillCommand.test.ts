@@ -257,7 +257,7 @@ describe('backfill', () => {
         expect(run.code).toBe(1);
         expect(run.err).toContain('40 item(s) emitted by this run, 40 in all; complete');
         expect(run.out).toMatch(
-          /Errors \(1\)\n {2}eventbridge \[[0-9a-f]+\]: eventbridge sink did not accept: .*MalformedDetail/,
+          /Errors \(1\)\n {2}eventbridge eventID [0-9a-f]+: eventbridge sink did not accept: .*MalformedDetail/,
         );
       } finally {
         eventBridge.rejectEntries(undefined);

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main.js';
 import { findFixtureFiles } from '../../lib/replay/findFixtureFiles.js';
 import { formatReplayError, formatSummary } from '../../lib/replay/formatSummary.js';
 import { replay } from '../../lib/replay/replay.js';
@@ -88,5 +89,34 @@ describe('counts and messages (#14.7)', () => {
     cpSync(POISON, join(tree, 'events/poison.json'));
     const files = await findFixtureFiles([tree], dir);
     expect(files).toEqual([join(tree, 'events/poison.json')]);
+  });
+});
+
+describe('replay --json (#14.7)', () => {
+  it('prints outputs on stdout and, last on stderr, a JSON summary whose counts add up', async () => {
+    let out = '';
+    let err = '';
+    const code = await main(['node', 'memory-cdc', 'replay', '--json', '--no-archive', POISON], {
+      out: (s) => {
+        out += s;
+      },
+      err: (s) => {
+        err += s;
+      },
+      cwd: UNTRUSTED,
+    });
+    const last = err.trim().split('\n').at(-1)!;
+    const { summary } = JSON.parse(last) as {
+      summary: { records: number; replayed: number; failed: number; errors: number };
+    };
+    expect([summary.records, summary.replayed, summary.failed, summary.errors]).toEqual([6, 3, 3, 3]);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .every((line) => JSON.parse(line).sink !== undefined),
+    ).toBe(true);
+    expect(err.split('\n').filter((l) => l.startsWith('error: '))).toHaveLength(3);
+    expect(code).toBe(1);
   });
 });
