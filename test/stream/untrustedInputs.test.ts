@@ -76,6 +76,14 @@ describe('attribute names that are Object.prototype members (#14.2)', () => {
     expect(decodeRecord(namesChanged!).changed).toEqual(['constructor', 'toString']);
   });
 
+  it('gives the vector index only the turn text and known ids, never member-named attributes', () => {
+    const vector = pipeline.process(everyName!).outputs.find((o) => o.sink === 'vector');
+    const payload = vector?.payload as { text?: string; ids: Record<string, string>; role?: string };
+    expect(payload.text).toBe('hello');
+    expect(Object.keys(payload.ids).sort()).toEqual(['conversationId', 'timestamp', 'userId']);
+    expect(payload.role).toBe('user');
+  });
+
   it('reads no inherited member when an item lacks the attribute a layout asks for', () => {
     const record = turn();
     delete (record.dynamodb!.NewImage as Record<string, unknown>).entity_type;
