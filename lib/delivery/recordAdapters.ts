@@ -43,6 +43,13 @@ export const dynamoDbRecordAdapter: RecordAdapter<StreamRecord> = {
   recordId: (record) => stringField((record as { eventID?: unknown } | null)?.eventID),
 };
 
+/** A Kinesis record's `kinesis` section, or undefined for a malformed record (never throws). */
+function kinesisData(record: unknown): Record<string, unknown> | undefined {
+  if (record === null || typeof record !== 'object') return undefined;
+  const data = (record as { kinesis?: unknown }).kinesis;
+  return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;
+}
+
 /**
  * Kinesis records: named by sequence number (unique per stream), dated by
  * approximateArrivalTimestamp.
@@ -50,10 +57,14 @@ export const dynamoDbRecordAdapter: RecordAdapter<StreamRecord> = {
 export const kinesisRecordAdapter: RecordAdapter<KinesisStreamRecord> = {
   sequenceField: 'sequenceNumber',
   source: 'kinesis',
-  sequenceNumber: (record) => record.kinesis?.sequenceNumber,
+  sequenceNumber: (record) => stringField(kinesisData(record)?.sequenceNumber),
   createdAtMs(record) {
-    const arrival = record.kinesis?.approximateArrivalTimestamp;
-    return typeof arrival === 'number' ? arrival * 1000 : undefined;
+    const arrival = kinesisData(record)?.approximateArrivalTimestamp;
+    const millis = typeof arrival === 'number' ? arrival * 1000 : Number.NaN;
+    return Number.isFinite(millis) && millis >= 0 && millis <= MAX_CREATION_EPOCH_SECONDS * 1000
+      ? millis
+      : undefined;
   },
-  deadLetterName: (record) => record.kinesis?.sequenceNumber || undefined,
+  deadLetterName: (record) => stringField(kinesisData(record)?.sequenceNumber),
+  recordId: (record) => stringField((record as { eventID?: unknown } | null)?.eventID),
 };

@@ -25,8 +25,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * @throws DecodeError (with the record's eventID) when the data is not base64 JSON of an event detail
  */
 export function decodeChangeLogRecord(record: KinesisStreamRecord): MemoryEventDetail {
-  const id = record.eventID;
-  const data = record.kinesis?.data;
+  if (!isObject(record)) throw new DecodeError('change-log record is not an object', undefined);
+  const id = typeof record.eventID === 'string' ? record.eventID : undefined;
+  const data = isObject(record.kinesis) ? record.kinesis.data : undefined;
   if (typeof data !== 'string') throw new DecodeError('change-log record has no kinesis.data', id);
   let detail: unknown;
   try {
