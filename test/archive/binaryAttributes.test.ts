@@ -45,4 +45,18 @@ describe('binary attributes', () => {
       /x: unknown attribute type \["DATE"\]/,
     );
   });
+
+  it('keeps attributes named __proto__ as attributes, at the top and inside maps, both ways', () => {
+    // JSON.parse (how Lambda's event arrives) makes `__proto__` an own property.
+    const image = JSON.parse(
+      '{"__proto__":{"B":"AP+ABw=="},"m":{"M":{"__proto__":{"S":"x"}}}}',
+    ) as AttributeMap;
+    for (const converted of [toArchiveAttributeMap(image), toSdkAttributeMap(image)]) {
+      expect(Object.keys(converted)).toEqual(['__proto__', 'm']);
+      expect(Object.getPrototypeOf(converted)).toBe(Object.prototype);
+      const inner = (Object.getOwnPropertyDescriptor(converted, 'm')!.value as { M: object }).M;
+      expect(Object.keys(inner)).toEqual(['__proto__']);
+    }
+    expect(JSON.stringify(toArchiveAttributeMap(image))).toBe(JSON.stringify(image));
+  });
 });

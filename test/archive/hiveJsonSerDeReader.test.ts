@@ -56,6 +56,10 @@ describe('the Hive JSON SerDe reader (the rules Athena applies to each declared 
     expect(() => read('{"tags":{"a":"1","a":"2"}}')).toThrow(/duplicate map key/);
   });
 
+  it('rejects a field named _colN, which both readers map to the N-th column', () => {
+    expect(() => read('{"name":"a","_col0":"b"}')).toThrow(/_col0 would be read as column number 0/);
+  });
+
   it('keeps a map key named __proto__ as a key', () => {
     expect(read('{"tags":{"__proto__":"x"}}')[0]!.get('tags')).toEqual(new Map([['__proto__', 'x']]));
   });

@@ -1,7 +1,9 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeArchiveObject, encodeArchiveObject } from '../../lib/archive/archiveObjectCodec.js';
 import { LocalArchiveStore } from '../../lib/archive/LocalArchiveStore.js';
@@ -78,5 +80,50 @@ describe('restore from archives of both line formats', () => {
     expect(both.items.find((i) => i.pk?.S === 'USER#u-8')?.big).toEqual({
       N: '12345678901234567890123456789012345678',
     });
+  });
+
+  it('sends attributes named __proto__ back to DynamoDB (checked on the wire: dynalite itself drops them)', async () => {
+    const archive = await folder('proto');
+    const record = expiryOf(allTypesTurn('u-p', 'c-p', 5, START), 5, START);
+    // As Lambda delivers it: JSON.parse makes `__proto__` an own property of the image.
+    const delivered = JSON.parse(
+      JSON.stringify(record).replace('"OldImage":{', '"OldImage":{"__proto__":{"S":"kept"},'),
+    ) as typeof record;
+    await new LocalArchiveSink({ folder: archive }).deliver(archiveOutputsOf([delivered]));
+    const bodies: string[] = [];
+    // A BatchWriteItem endpoint that records what it is sent and accepts everything.
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        bodies.push(body);
+        response.setHeader('content-type', 'application/x-amz-json-1.0');
+        response.end(JSON.stringify({ UnprocessedItems: {} }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      const summary = await restoreArchive({
+        reader: new LocalArchiveStore(archive),
+        client,
+        targetTable: 'wire',
+      });
+      expect(summary.itemsWritten).toBe(1);
+      const sent = JSON.parse(bodies[0]!) as {
+        RequestItems: { wire: { PutRequest: { Item: Record<string, unknown> } }[] };
+      };
+      const item = sent.RequestItems.wire[0]!.PutRequest.Item;
+      expect(Object.getOwnPropertyDescriptor(item, '__proto__')?.value).toEqual({ S: 'kept' });
+      client.destroy();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

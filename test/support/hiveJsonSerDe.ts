@@ -15,6 +15,8 @@
  * - of two fields whose lower-cased names are equal, Trino keeps the last and Hive reads both: the
  *   reader rejects such a line, because which value a query sees then depends on the engine;
  * - partition columns are never read from the line (the connector fills them from the partition);
+ * - a field named `_colN` that is no column is read as the N-th column (both readers'
+ *   `_col([0-9]+)` fallback), so the reader rejects it;
  * - a scalar column (`string`) needs a JSON scalar ("varchar value must be a scalar json value");
  *   its text is the string's value, a number's text as written (so 38 digits survive), or
  *   `true`/`false`;
@@ -237,6 +239,8 @@ function readStruct(
       );
     seen.set(lower, name);
     if (ignored.has(lower)) continue;
+    if (/^_col\d+$/.test(name) && !byName.has(lower))
+      throw new Error(`${path || 'line'}: field ${name} would be read as column number ${name.slice(4)}`);
     const field = byName.get(lower);
     if (!field) continue;
     out.set(lower, readValue(value, field.type, path ? `${path}.${lower}` : lower));
