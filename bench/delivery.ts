@@ -54,7 +54,7 @@ interface Endpoints {
 /** The router handler with clients pointed at the local endpoints. */
 async function localHandler(config: RouterConfig, endpoints: Endpoints) {
   Object.assign(process.env, ENV);
-  const { createRouterHandler } = await import('../functions/router.js');
+  const { createRouterHandler } = await import('../lib/delivery/createRouterHandler.js');
   const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
   const { KinesisClient } = await import('@aws-sdk/client-kinesis');
   const { NodeHttpHandler } = await import('@smithy/node-http-handler');

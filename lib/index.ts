@@ -1,7 +1,8 @@
-// The public API of memory-cdc. Re-exports only; each concept lives in its own file.
+// The public API of memory-cdc (`import … from 'memory-cdc'`). Re-exports only; each concept lives in
+// its own file. Nothing here loads an AWS SDK client: the adapters that call AWS are in
+// `memory-cdc/aws` (lib/aws.ts), so a user of the pure core (decode, classify, route, match) pays
+// for none of them.
 
-export { openArchiveReader } from './archive/openArchiveReader.js';
-export { restoreArchive } from './archive/restoreArchive.js';
 export { buildEvents } from './catalog/buildEvents.js';
 export { DETAIL_TYPES, ENTITY_LABELS } from './catalog/detailTypes.js';
 export { eventIdFor } from './catalog/eventId.js';
@@ -16,7 +17,6 @@ export { mastraLayout } from './layout/presets/mastra.js';
 export { looksLikeMastra } from './layout/presets/mastraDetection.js';
 export { PRESET_LAYOUTS, parseLayout, resolveLayout } from './layout/resolveLayout.js';
 export type * from './layout/types.js';
-export { ShardWalker } from './live/ShardWalker.js';
 export { toLambdaRecord } from './live/toLambdaRecord.js';
 export { createLogger } from './logging/createLogger.js';
 export { compilePattern, compileRules, InvalidPatternError, matchesPattern } from './patterns/index.js';
@@ -30,15 +30,10 @@ export { routeEvents } from './routing/routeEvents.js';
 export type * from './routing/types.js';
 export { vectorOperationFor } from './routing/vectorOperation.js';
 export { LocalArchiveSink } from './sinks/archive/LocalArchiveSink.js';
-export { S3ArchiveSink } from './sinks/archive/S3ArchiveSink.js';
-export { EventBridgePublisher } from './sinks/eventbridge/EventBridgePublisher.js';
-export { KinesisPublisher } from './sinks/kinesis/KinesisPublisher.js';
 export type * from './sinks/types.js';
 export { decodeRecord } from './stream/decodeRecord.js';
 export { isTtlExpiry } from './stream/isTtlExpiry.js';
 export { isExactDouble, toJsonNumber } from './stream/jsonNumber.js';
 export type * from './stream/types.js';
 export { memoryEventPattern } from './subscriptions/memoryEventPattern.js';
-export { BedrockTitanEmbedder } from './vector/BedrockTitanEmbedder.js';
-export { S3VectorsIndex } from './vector/backends/S3VectorsIndex.js';
 export { VectorSyncWorker } from './vector/VectorSyncWorker.js';

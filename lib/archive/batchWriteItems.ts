@@ -5,7 +5,7 @@
  * are retried by the SDK client's own retry strategy.
  */
 import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { sleep as abortableSleep, backoffDelay } from '../live/backoff.js';
+import { sleep as abortableSleep, backoffDelay } from '../retry/backoff.js';
 import { RestoreError } from './errors.js';
 
 /** BatchWriteItem's limit of requests per call. */

@@ -2,7 +2,7 @@
  * What a thrown SDK error means for the outputs of the request that failed: another attempt may
  * succeed (throttling, 5xx, a dropped connection, the deadline), or the request was invalid.
  */
-import { isRetryableError, isThrottlingError } from '../live/backoff.js';
+import { isRetryableError, isThrottlingError } from '../retry/backoff.js';
 import type { AttemptOutcome } from './deliverInRounds.js';
 
 /**

@@ -2,7 +2,7 @@
  * The one retry loop of the publishers: send what is pending, keep what was not accepted, wait with
  * back-off, send again — only the outputs that failed, never the ones already accepted.
  */
-import { backoffDelay, sleep } from '../live/backoff.js';
+import { backoffDelay, sleep } from '../retry/backoff.js';
 import type { DeliveryOutcome } from '../sinks/types.js';
 import type { RetryPolicy } from './retryPolicy.js';
 

@@ -8,9 +8,9 @@
  */
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { StreamBatchResponse } from '../delivery/types.js';
-import { backoffDelay, resolveBackoff, sleep } from '../live/backoff.js';
 import { ShardWalker } from '../live/ShardWalker.js';
 import type { ShardCounts, ShardWalkerOptions, WalkerNotice } from '../live/types.js';
+import { backoffDelay, resolveBackoff, sleep } from '../retry/backoff.js';
 import type { StreamEvent, StreamRecord } from '../stream/types.js';
 
 /** A stream consumer, as one Lambda function with its event source mapping. */

@@ -21,7 +21,7 @@ import {
   resolveBackoff,
   retrying,
   sleep,
-} from './backoff.js';
+} from '../retry/backoff.js';
 import { describeStream } from './describeStream.js';
 import { StreamReadError } from './errors.js';
 import { toLambdaRecord } from './toLambdaRecord.js';

@@ -2,8 +2,9 @@
  * Types of the live stream tools: where a read starts, what the shard walker yields and reports,
  * and the progress numbers `tail` shows.
  */
+
+import type { BackoffOptions } from '../retry/backoff.js';
 import type { StreamRecord } from '../stream/types.js';
-import type { BackoffOptions } from './backoff.js';
 
 /** Where reading starts on the shards that exist when the walk begins. */
 export type StartPosition = 'latest' | 'trim-horizon';

@@ -91,9 +91,9 @@ describe('every AWS call is bounded in time', () => {
       DELIVERY_MAX_ATTEMPTS: '2',
       POWERTOOLS_METRICS_DISABLED: 'true',
     };
-    // functions/router.ts builds its default handler from process.env when imported.
+    // The environment the function runs with (the SDK clients read their region from it).
     Object.assign(process.env, env);
-    const { createRouterHandler } = await import('../../functions/router.js');
+    const { createRouterHandler } = await import('../../lib/delivery/createRouterHandler.js');
     const config = loadRouterConfig(env);
     const handler = createRouterHandler(config, {
       clients,

@@ -10,8 +10,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouterHandler } from '../../functions/router.js';
 import { loadRouterConfig } from '../../lib/config/routerConfig.js';
+import type { RouterHandler } from '../../lib/delivery/createRouterHandler.js';
 import { generateFixtures } from '../../lib/fixtures/generateFixtures.js';
 import { resolveLayout } from '../../lib/layout/resolveLayout.js';
 import { createPipeline } from '../../lib/pipeline/createPipeline.js';
@@ -181,7 +181,7 @@ describe('router chaos', () => {
 
       // The real handler, built as the Lambda builds it, with clients pointed at the local endpoints.
       Object.assign(process.env, env, { POWERTOOLS_METRICS_DISABLED: 'true' });
-      const { createRouterHandler } = await import('../../functions/router.js');
+      const { createRouterHandler } = await import('../../lib/delivery/createRouterHandler.js');
       const handler = createRouterHandler(loadRouterConfig(process.env), {
         clients: {
           eventBridge: bus.client({ maxAttempts: 1 }),

@@ -74,7 +74,7 @@ export interface Harness {
   kinesis: KinesaliteHandle;
   s3: S3rverHandle;
   bus: EventBridgeEndpoint;
-  /** The router Lambda's handler (functions/router.ts), wired to the emulators. */
+  /** The router Lambda's handler (lib/delivery/createRouterHandler.ts), wired to the emulators. */
   router: Handler;
   /** The archiver Lambda's handler (lib/archive/createArchiverHandler.ts), wired to s3rver. */
   archiver: Handler;
@@ -141,9 +141,9 @@ export async function startHarness(): Promise<Harness> {
       EVENTBRIDGE_MAX_REQUEST_BYTES: '262144',
       LOG_LEVEL: 'silent',
     };
-    // functions/router.ts builds its module-level handler from process.env when imported.
+    // The environment the function runs with (the SDK clients read their region from it).
     Object.assign(process.env, env, { AWS_REGION: 'us-east-1', POWERTOOLS_METRICS_DISABLED: 'true' });
-    const { createRouterHandler } = await import('../../functions/router.js');
+    const { createRouterHandler } = await import('../../lib/delivery/createRouterHandler.js');
     const silent = pino({ level: 'silent' });
     const router = createRouterHandler(loadRouterConfig(env), {
       clients: {

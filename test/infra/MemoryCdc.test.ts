@@ -610,9 +610,9 @@ describe('monitoring', () => {
 
   it('names, in the dead-letter alarms, the service each handler publishes its metrics under', () => {
     const sources = {
-      router: 'functions/router.ts',
+      router: 'lib/delivery/createRouterHandler.ts',
       archiver: 'lib/archive/createArchiverHandler.ts',
-      'vector-sync': 'functions/vector-sync.ts',
+      'vector-sync': 'lib/vector/createVectorSyncHandler.ts',
     } as const;
     for (const [consumer, file] of Object.entries(sources)) {
       const code = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');

@@ -21,7 +21,7 @@ let s3: S3rverHandle;
 let vectors: S3VectorsEndpoint;
 let bedrock: BedrockEndpoint;
 let indexCount = 0;
-let createVectorSyncHandler: typeof import('../../functions/vector-sync.js')['createVectorSyncHandler'];
+let createVectorSyncHandler: typeof import('../../lib/vector/createVectorSyncHandler.js')['createVectorSyncHandler'];
 
 /** The environment the module-level handler is built from when the module loads. */
 const MODULE_ENV = {
@@ -35,9 +35,11 @@ const MODULE_ENV = {
 
 beforeAll(async () => {
   Object.assign(process.env, MODULE_ENV);
-  const module = await import('../../functions/vector-sync.js');
-  expect(typeof module.handler).toBe('function');
-  createVectorSyncHandler = module.createVectorSyncHandler;
+  // The Lambda entry point builds its handler from the environment when imported.
+  const entry = await import('../../functions/vector-sync.js');
+  expect(typeof entry.handler).toBe('function');
+  createVectorSyncHandler = (await import('../../lib/vector/createVectorSyncHandler.js'))
+    .createVectorSyncHandler;
   [kinesis, s3, vectors, bedrock] = await Promise.all([
     startKinesalite(),
     startS3rver({ buckets: ['dead-letters', 'claim-checks'] }),

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { sleep } from '../../live/backoff.js';
+import { sleep } from '../../retry/backoff.js';
 import { applySeedWrite } from './applySeedWrite.js';
 import type { SeedItem, SeedWrite } from './types.js';
 

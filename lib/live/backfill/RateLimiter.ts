@@ -4,7 +4,7 @@
  * moves forward by `n / perSecond` per take, and a take waits while it runs more than the burst
  * ahead of the clock. Shared by all scan segments, so `--rate` bounds the whole backfill.
  */
-import { sleep } from '../backoff.js';
+import { sleep } from '../../retry/backoff.js';
 
 /** Clock and sleep, injectable so tests need no real time. */
 export interface Timer {

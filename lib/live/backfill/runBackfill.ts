@@ -11,8 +11,8 @@ import {
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { ConfigError } from '../../errors.js';
+import { type BackoffOptions, type RetryNotice, resolveBackoff, retrying } from '../../retry/backoff.js';
 import type { StreamRecord } from '../../stream/types.js';
-import { type BackoffOptions, type RetryNotice, resolveBackoff, retrying } from '../backoff.js';
 import { BackfillError } from '../errors.js';
 import { BackfillCheckpoint } from './BackfillCheckpoint.js';
 import { RateLimiter, type Timer } from './RateLimiter.js';

@@ -1,7 +1,8 @@
 /**
- * Back-off for the live tools. Their clients run with the SDK's own retries off (`maxAttempts: 1`)
- * so that this is the one retry policy: every retry is visible (the walker reports it) and a
- * Ctrl-C cuts a wait short.
+ * The one back-off and retry classification of memory-cdc: the delivery loop, the archiver's
+ * BatchWriteItem, the live tools and the local event source mapping all wait and classify errors
+ * here. Their clients run with the SDK's own retries off (`maxAttempts: 1`) so that this is the one
+ * retry policy: every retry is visible (reported) and a Ctrl-C or a deadline cuts a wait short.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 

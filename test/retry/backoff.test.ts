@@ -5,7 +5,7 @@ import {
   isThrottlingError,
   resolveBackoff,
   retrying,
-} from '../../lib/live/backoff.js';
+} from '../../lib/retry/backoff.js';
 
 const named = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
 

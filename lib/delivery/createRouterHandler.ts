@@ -1,0 +1,126 @@
+/**
+ * The router's wiring: from its configuration (the environment, see `config/routerConfig.ts`) to a
+ * handler that publishes domain events to EventBridge and the ordered change log to Kinesis and
+ * returns a partial batch response. A record is acknowledged only when both sinks accepted
+ * everything it owes (or it was dead-lettered). `functions/router.ts` is this and one line.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Logger } from 'pino';
+import { createAwsClient } from '../config/createAwsClient.js';
+import type { RouterConfig } from '../config/routerConfig.js';
+import { resolveLayout } from '../layout/resolveLayout.js';
+import { createLogger } from '../logging/createLogger.js';
+import { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
+import { createPipeline } from '../pipeline/createPipeline.js';
+import { resolveRouting } from '../routing/defaultRouting.js';
+import { S3ClaimCheckStore } from '../sinks/claimCheck/S3ClaimCheckStore.js';
+import { EventBridgePublisher } from '../sinks/eventbridge/EventBridgePublisher.js';
+import { KinesisPublisher } from '../sinks/kinesis/KinesisPublisher.js';
+import { missingImages, RECORDS_MISSING_IMAGES_METRIC } from '../stream/missingImages.js';
+import type { StreamEvent } from '../stream/types.js';
+import { processStreamBatch } from './processStreamBatch.js';
+import type { RetryPolicy } from './retryPolicy.js';
+import { S3DeadLetterStore } from './S3DeadLetterStore.js';
+import type { StreamBatchResponse } from './types.js';
+
+/** The part of the Lambda context the router uses. */
+export interface RouterContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** The router's handler: a DynamoDB Streams event in, a partial batch response out. */
+export type RouterHandler = (event: StreamEvent, context?: RouterContext) => Promise<StreamBatchResponse>;
+
+/** What tests and other entry points may supply instead of what the config builds. */
+export interface RouterOverrides {
+  /** AWS clients; built with the SDK's own retries off (`maxAttempts: 1`) when not given. */
+  clients?: { eventBridge?: EventBridgeClient; kinesis?: KinesisClient; s3?: S3Client };
+  /** Retry waits (attempts come from DELIVERY_MAX_ATTEMPTS unless given here). */
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+/**
+ * Builds the router's handler from its configuration. Call once per container.
+ *
+ * @example
+ * ```ts
+ * export const handler = createRouterHandler(loadRouterConfig(process.env));
+ * ```
+ */
+export function createRouterHandler(config: RouterConfig, overrides: RouterOverrides = {}): RouterHandler {
+  // The router owns EventBridge and Kinesis; the archiver and the vector sync take their own outputs.
+  const routing = resolveRouting(config.routing);
+  const pipeline = createPipeline({
+    layout: resolveLayout(config.layout),
+    routing: {
+      ...routing,
+      archive: { ...routing.archive, enabled: false },
+      vector: { ...routing.vector, enabled: false },
+    },
+  });
+  const limits = {
+    connectionTimeoutMs: config.connectionTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+  };
+  const s3 = overrides.clients?.s3 ?? createAwsClient(S3Client, limits);
+  const telemetry = new DeliveryTelemetry();
+  const retry = { maxAttempts: config.deliveryMaxAttempts, ...overrides.retry };
+  const claimCheck = new S3ClaimCheckStore({ client: s3, bucket: config.claimCheckBucket });
+  const sinks = [
+    new EventBridgePublisher({
+      client: overrides.clients?.eventBridge ?? createAwsClient(EventBridgeClient, limits),
+      eventBusName: config.eventBusName,
+      maxRequestBytes: config.eventBridgeMaxRequestBytes,
+      concurrency: config.eventBridgeConcurrency,
+      claimCheck,
+      retry,
+      telemetry,
+    }),
+    new KinesisPublisher({
+      client: overrides.clients?.kinesis ?? createAwsClient(KinesisClient, limits),
+      stream: config.changeLogStream,
+      maxRecordBytes: config.kinesisMaxRecordBytes,
+      maxRequestBytes: config.kinesisMaxRequestBytes,
+      claimCheck,
+      retry,
+      telemetry,
+    }),
+  ];
+  const deadLetters = new S3DeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
+  const logger =
+    overrides.logger ??
+    createLogger({ name: 'router', level: config.logLevel, logContents: config.logContents });
+  const metrics =
+    overrides.metrics ??
+    new Metrics({ namespace: config.metricsNamespace, serviceName: 'memory-cdc-router' });
+
+  return async (event, context) => {
+    // Image-less records (a stream not on NEW_AND_OLD_IMAGES) still flow, but are counted and alarmed.
+    const missing = (event.Records ?? []).filter((record) => missingImages(record).length > 0).length;
+    if (missing > 0) {
+      logger.warn(
+        { records: missing },
+        'records without the images the pipeline needs: the table stream must be NEW_AND_OLD_IMAGES',
+      );
+    }
+    metrics.addMetric(RECORDS_MISSING_IMAGES_METRIC, MetricUnit.Count, missing);
+    const result = await processStreamBatch(event, {
+      functionName: 'router',
+      outputsFor: (record) => pipeline.process(record).outputs,
+      sinks,
+      deadLetters,
+      remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined,
+      reserveMs: config.deadlineReserveMs,
+      retry,
+      telemetry,
+      logger,
+      metrics,
+    });
+    return result.response;
+  };
+}
