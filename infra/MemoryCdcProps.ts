@@ -67,21 +67,21 @@ export interface StreamConsumerOptions {
   readonly iteratorAgeAlarmThreshold?: Duration;
 }
 
-/** Prebuilt code for the functions, instead of bundling `functions/*.ts` with esbuild. */
+/** Other code for the functions than the bundles shipped in the package (`dist/lambda/`). */
 export interface MemoryCdcFunctionCode {
   /**
    * Code of the router (handler `index.handler`).
-   * @default bundled from functions/router.ts
+   * @default the package's prebuilt bundle of functions/router.ts (`dist/lambda/router`)
    */
   readonly router?: lambda.Code;
   /**
    * Code of the archiver (handler `index.handler`).
-   * @default bundled from functions/archiver.ts
+   * @default the package's prebuilt bundle of functions/archiver.ts (`dist/lambda/archiver`)
    */
   readonly archiver?: lambda.Code;
   /**
    * Code of the vector sync worker (handler `index.handler`).
-   * @default bundled from functions/vector-sync.ts
+   * @default the package's prebuilt bundle of functions/vector-sync.ts (`dist/lambda/vector-sync`)
    */
   readonly vectorSync?: lambda.Code;
 }
@@ -254,8 +254,9 @@ export interface MemoryCdcProps {
    */
   readonly runtime?: lambda.Runtime;
   /**
-   * Prebuilt function code (e.g. from a CI artifact) instead of bundling from source.
-   * @default each function bundled from `functions/*.ts` by the local esbuild
+   * Other function code (e.g. a CI artifact) than the bundles shipped in the package.
+   * @default the prebuilt bundles in the package (`dist/lambda/<handler>`, built before packing by
+   * `npm run build` with esbuild): synth never bundles, needs no esbuild and works offline
    */
   readonly code?: MemoryCdcFunctionCode;
   /**
