@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, baselines measured in the same run, ratios printed last.
 import { benchArchive } from './archive.js';
+import { benchCli } from './cli.js';
 import { benchCore } from './core.js';
 import { benchDelivery } from './delivery.js';
 import { benchE2e } from './e2e.js';
@@ -9,6 +10,7 @@ import { benchReplayMemory } from './replayMemory.js';
 import { benchVector } from './vector.js';
 
 const suites: [string, () => Promise<BenchResult[]>][] = [
+  ['cli', benchCli],
   ['core', benchCore],
   ['patterns', benchPatterns],
   ['replay-memory', benchReplayMemory],
