@@ -14,6 +14,9 @@ import { type PackedInstall, packAndInstall, REPO_ROOT } from '../support/packed
 const STREAM_ARN =
   'arn:aws:dynamodb:us-east-1:123456789012:table/agent-memory/stream/2026-01-01T00:00:00.000';
 
+/** Per test: a CLI start or a synth takes seconds alone and far longer on a busy 2-core machine. */
+const SLOW = 300_000; // the child processes time out at 240 s (packedInstall), before this
+
 let user: PackedInstall;
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   version: string;
@@ -45,75 +48,99 @@ describe('the packed tarball', () => {
 });
 
 describe('the installed CLI, on the machine’s own Node', () => {
-  it('runs on a Node outside node_modules', async () => {
-    expect(user.node).not.toMatch(/node_modules/);
-    const { stdout } = await user.run(user.node, ['-p', 'process.execPath']);
-    expect(stdout.trim()).not.toMatch(/node_modules/);
-  });
+  it(
+    'runs on a Node outside node_modules',
+    async () => {
+      expect(user.node).not.toMatch(/node_modules/);
+      const { stdout } = await user.run(user.node, ['-p', 'process.execPath']);
+      expect(stdout.trim()).not.toMatch(/node_modules/);
+    },
+    SLOW,
+  );
 
-  it('prints its help, listing the commands', async () => {
-    const { stdout } = await user.run('memory-cdc', ['--help']);
-    expect(stdout).toMatch(/^Usage: memory-cdc/);
-    for (const name of ['replay', 'tail', 'dev', 'vectors', 'rules']) {
-      expect(stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
-    }
-  });
+  it(
+    'prints its help, listing the commands',
+    async () => {
+      const { stdout } = await user.run('memory-cdc', ['--help']);
+      expect(stdout).toMatch(/^Usage: memory-cdc/);
+      for (const name of ['replay', 'tail', 'dev', 'vectors', 'rules']) {
+        expect(stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+      }
+    },
+    SLOW,
+  );
 
-  it('prints its version', async () => {
-    const { stdout } = await user.run('memory-cdc', ['--version']);
-    expect(stdout.trim()).toBe(manifest.version);
-  });
+  it(
+    'prints its version',
+    async () => {
+      const { stdout } = await user.run('memory-cdc', ['--version']);
+      expect(stdout.trim()).toBe(manifest.version);
+    },
+    SLOW,
+  );
 
-  it('replays the bundled fixtures in a folder that has none', async () => {
-    const fixtures = readdirSync(join(REPO_ROOT, 'events'), { recursive: true, encoding: 'utf8' }).filter(
-      (f) => f.endsWith('.json'),
-    );
-    const { stdout } = await user.run('memory-cdc', ['replay']);
-    expect(stdout).toMatch(new RegExp(`^memory-cdc replay: ${fixtures.length} file\\(s\\),`));
-    expect(stdout).toMatch(/Archive: [1-9]\d* expired item\(s\)/);
-    expect(existsSync(join(user.dir, '.memory-cdc', 'archive'))).toBe(true);
-  });
+  it(
+    'replays the bundled fixtures in a folder that has none',
+    async () => {
+      const fixtures = readdirSync(join(REPO_ROOT, 'events'), { recursive: true, encoding: 'utf8' }).filter(
+        (f) => f.endsWith('.json'),
+      );
+      const { stdout } = await user.run('memory-cdc', ['replay']);
+      expect(stdout).toMatch(new RegExp(`^memory-cdc replay: ${fixtures.length} file\\(s\\),`));
+      expect(stdout).toMatch(/Archive: [1-9]\d* expired item\(s\)/);
+      expect(existsSync(join(user.dir, '.memory-cdc', 'archive'))).toBe(true);
+    },
+    SLOW,
+  );
 
-  it('names the package to install when a command needs an optional one', async () => {
-    const failure = await user.run('memory-cdc', ['vectors', 'sync']).then(
-      () => ({ stderr: '', code: 0 }),
-      (error: { stderr: string; code: number }) => error,
-    );
-    expect(failure.code).not.toBe(0);
-    expect(failure.stderr).toMatch(
-      /needs the package @lancedb\/lancedb: run `npm install @lancedb\/lancedb@\^/,
-    );
-  });
+  it(
+    'names the package to install when a command needs an optional one',
+    async () => {
+      const failure = await user.run('memory-cdc', ['vectors', 'sync']).then(
+        () => ({ stderr: '', code: 0 }),
+        (error: { stderr: string; code: number }) => error,
+      );
+      expect(failure.code).not.toBe(0);
+      expect(failure.stderr).toMatch(
+        /needs the package @lancedb\/lancedb: run `npm install @lancedb\/lancedb@\^/,
+      );
+    },
+    SLOW,
+  );
 });
 
 describe('the package entries, imported from the installed package', () => {
-  it('serve the core, the matcher, the catalog, the change-log decoder, the AWS adapters and the construct', async () => {
-    const script = `
+  it(
+    'serve the core, the matcher, the catalog, the change-log decoder, the AWS adapters and the construct',
+    async () => {
+      const script = `
       const names = async (entry) => Object.keys(await import(entry)).sort().join(',');
       for (const entry of ['memory-cdc', 'memory-cdc/patterns', 'memory-cdc/catalog', 'memory-cdc/change-log', 'memory-cdc/aws', 'memory-cdc/infra'])
         console.log(entry + ' ' + (await names(entry)));
     `;
-    const { stdout } = await user.run(user.node, ['--input-type=module', '-e', script]);
-    const exported = Object.fromEntries(
-      stdout
-        .trim()
-        .split('\n')
-        .map((line) => line.split(' '))
-        .map(([entry, list]) => [entry, (list ?? '').split(',')]),
-    );
-    expect(exported['memory-cdc']).toEqual(
-      expect.arrayContaining(['createPipeline', 'decodeRecord', 'replay']),
-    );
-    expect(exported['memory-cdc/patterns']).toEqual(
-      expect.arrayContaining(['compilePattern', 'matchesPattern']),
-    );
-    expect(exported['memory-cdc/catalog']).toEqual(expect.arrayContaining(['EVENT_SOURCE']));
-    expect(exported['memory-cdc/change-log']).toEqual(['decodeChangeLogRecord']);
-    expect(exported['memory-cdc/aws']).toEqual(
-      expect.arrayContaining(['createRouterHandler', 'EventBridgePublisher']),
-    );
-    expect(exported['memory-cdc/infra']).toEqual(expect.arrayContaining(['MemoryCdc', 'MemoryCdcStack']));
-  });
+      const { stdout } = await user.run(user.node, ['--input-type=module', '-e', script]);
+      const exported = Object.fromEntries(
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split(' '))
+          .map(([entry, list]) => [entry, (list ?? '').split(',')]),
+      );
+      expect(exported['memory-cdc']).toEqual(
+        expect.arrayContaining(['createPipeline', 'decodeRecord', 'replay']),
+      );
+      expect(exported['memory-cdc/patterns']).toEqual(
+        expect.arrayContaining(['compilePattern', 'matchesPattern']),
+      );
+      expect(exported['memory-cdc/catalog']).toEqual(expect.arrayContaining(['EVENT_SOURCE']));
+      expect(exported['memory-cdc/change-log']).toEqual(['decodeChangeLogRecord']);
+      expect(exported['memory-cdc/aws']).toEqual(
+        expect.arrayContaining(['createRouterHandler', 'EventBridgePublisher']),
+      );
+      expect(exported['memory-cdc/infra']).toEqual(expect.arrayContaining(['MemoryCdc', 'MemoryCdcStack']));
+    },
+    SLOW,
+  );
 });
 
 describe('a plain-JavaScript CDK app using the construct', () => {
@@ -138,44 +165,49 @@ app.synth();
 
   beforeAll(() => writeFileSync(join(user.dir, 'app.mjs'), app));
 
-  it('synthesizes offline, deploying the prebuilt Lambda bundles shipped in the package', async () => {
-    const outdir = join(user.dir, 'cdk.out');
-    // As `cdk synth` runs an app; a proxy that refuses every connection proves nothing is fetched.
-    await user.run(user.node, ['app.mjs'], {
-      timeoutMs: 300_000,
-      env: { CDK_OUTDIR: outdir, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' },
-    });
-    const template = JSON.parse(readFileSync(join(outdir, 'AgentMemory.template.json'), 'utf8')) as {
-      Resources: Record<
-        string,
-        { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> }
-      >;
-    };
-    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    const memoryFunctions = functions.filter((f) =>
-      String(f.Properties.Description ?? '').startsWith('memory-cdc '),
-    );
-    expect(memoryFunctions).toHaveLength(3);
-    for (const fn of memoryFunctions) {
-      expect(fn.Properties.Handler).toBe('index.handler');
-      // The asset is staged as asset.<hash>, the hash naming the zip the function deploys.
-      const key = (fn.Properties.Code as { S3Key: string }).S3Key;
-      const asset = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
-      expect(readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-    }
-    const mappings = Object.values(template.Resources).filter(
-      (r) => r.Type === 'AWS::Lambda::EventSourceMapping',
-    );
-    expect(mappings.map((m) => m.Properties.EventSourceArn)).toContain(STREAM_ARN);
-  });
+  it(
+    'synthesizes offline, deploying the prebuilt Lambda bundles shipped in the package',
+    async () => {
+      const outdir = join(user.dir, 'cdk.out');
+      // As `cdk synth` runs an app; a proxy that refuses every connection proves nothing is fetched.
+      await user.run(user.node, ['app.mjs'], {
+        env: { CDK_OUTDIR: outdir, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' },
+      });
+      const template = JSON.parse(readFileSync(join(outdir, 'AgentMemory.template.json'), 'utf8')) as {
+        Resources: Record<
+          string,
+          { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> }
+        >;
+      };
+      const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+      const memoryFunctions = functions.filter((f) =>
+        String(f.Properties.Description ?? '').startsWith('memory-cdc '),
+      );
+      expect(memoryFunctions).toHaveLength(3);
+      for (const fn of memoryFunctions) {
+        expect(fn.Properties.Handler).toBe('index.handler');
+        // The asset is staged as asset.<hash>, the hash naming the zip the function deploys.
+        const key = (fn.Properties.Code as { S3Key: string }).S3Key;
+        const asset = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+        expect(readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      }
+      const mappings = Object.values(template.Resources).filter(
+        (r) => r.Type === 'AWS::Lambda::EventSourceMapping',
+      );
+      expect(mappings.map((m) => m.Properties.EventSourceArn)).toContain(STREAM_ARN);
+    },
+    SLOW,
+  );
 
-  it('gives memory-cdc rules the rule it subscribed', async () => {
-    await user.run('memory-cdc', ['rules', '--app', 'app.mjs', '--out', 'rules.json'], {
-      timeoutMs: 300_000,
-    });
-    const rules = JSON.parse(readFileSync(join(user.dir, 'rules.json'), 'utf8')) as Record<string, unknown>;
-    expect(rules).toEqual({
-      NewTurns: memoryEventPattern({ detailType: ['Turn Created'], entity: ['turn'] }),
-    });
-  });
+  it(
+    'gives memory-cdc rules the rule it subscribed',
+    async () => {
+      await user.run('memory-cdc', ['rules', '--app', 'app.mjs', '--out', 'rules.json'], {});
+      const rules = JSON.parse(readFileSync(join(user.dir, 'rules.json'), 'utf8')) as Record<string, unknown>;
+      expect(rules).toEqual({
+        NewTurns: memoryEventPattern({ detailType: ['Turn Created'], entity: ['turn'] }),
+      });
+    },
+    SLOW,
+  );
 });

@@ -132,7 +132,7 @@ export async function packAndInstall(extra: readonly string[] = []): Promise<Pac
         execFileAsync(file, [...args], {
           cwd: project,
           env: { ...userEnv, ...options.env },
-          timeout: options.timeoutMs ?? 120_000,
+          timeout: options.timeoutMs ?? 240_000,
           maxBuffer: 64 * 1024 * 1024,
         }),
       remove: () => rmSync(dir, { recursive: true, force: true }),
