@@ -102,9 +102,10 @@ describe('records without the images the pipeline needs', () => {
       DEAD_LETTER_BUCKET: DLQ,
       POWERTOOLS_METRICS_DISABLED: 'true',
     };
-    // functions/router.ts builds its default handler from process.env when imported.
+    // The Lambda entry point builds its handler from process.env when imported.
     Object.assign(process.env, env);
-    const { createRouterHandler } = await import('../../functions/router.js');
+    expect(typeof (await import('../../functions/router.js')).handler).toBe('function');
+    const { createRouterHandler } = await import('../../lib/delivery/createRouterHandler.js');
     const { metrics, value } = recordingMetrics();
     const handler = createRouterHandler(loadRouterConfig(env), {
       clients: {

@@ -55,7 +55,11 @@ describe('the package entries', () => {
     60_000,
   );
 
-  it('memory-cdc/aws holds the adapters that call AWS', async () => {
+  it('memory-cdc/aws holds the adapters that call AWS and the handler factories', async () => {
+    const aws = await import('../../lib/aws.js');
+    expect(Object.keys(aws)).toEqual(
+      expect.arrayContaining(['createRouterHandler', 'createVectorSyncHandler', 'createArchiverHandler']),
+    );
     const loaded = await packagesLoadedBy('lib/aws.ts');
     expect(loaded).toEqual(
       expect.arrayContaining([

@@ -105,8 +105,3 @@ export async function registerCommands(
   }
   for (const command of COMMANDS) program.command(command.name).description(command.summary);
 }
-
-/** Registers every command in full (tests and documentation generators). */
-export async function registerAllCommands(program: Command, context: CliContext): Promise<void> {
-  for (const command of COMMANDS) (await command.load())(program, context);
-}
