@@ -153,7 +153,7 @@ describe("fuzzed records into the router Lambda's batch loop", () => {
     'acknowledges every batch: each record delivered or dead-lettered with its index and eventID',
     async () => {
       Object.assign(process.env, env, { POWERTOOLS_METRICS_DISABLED: 'true' });
-      const { createRouterHandler } = await import('../../functions/router.js');
+      const { createRouterHandler } = await import('../../lib/delivery/createRouterHandler.js');
       const handler = createRouterHandler(loadRouterConfig(process.env), {
         clients: {
           eventBridge: bus.client({ maxAttempts: 1 }),
