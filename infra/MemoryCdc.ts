@@ -30,6 +30,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as s3vectors from 'aws-cdk-lib/aws-s3vectors';
 import { Construct } from 'constructs';
 import type { MemoryEventFilter } from '../lib/subscriptions/memoryEventPattern.js';
+import type { Subscription } from '../lib/subscriptions/subscriptionsFile.js';
 import { ArchiveTable } from './ArchiveTable.js';
 import { CatalogSchemaRegistry } from './CatalogSchemaRegistry.js';
 import { MemoryCdcBus } from './MemoryCdcBus.js';
@@ -236,6 +237,21 @@ export class MemoryCdc extends Construct {
     options: OnMemoryEventOptions = {},
   ): events.Rule {
     return this.subscriptions.onEvent(filter, target, options);
+  }
+
+  /**
+   * Subscribes the target ARN of one subscriptions-file entry (what `infra/app.ts` does for
+   * `-c subscriptions=subs.json`): a rule with the entry's pattern and the target's permissions.
+   *
+   * @example
+   * ```ts
+   * for (const subscription of readSubscriptionsFile('subs.json')) cdc.subscribe(subscription);
+   * ```
+   * @param subscription an entry read by `readSubscriptionsFile` / `parseSubscriptions`
+   * @throws ConfigError when the id is taken by a different pattern
+   */
+  subscribe(subscription: Subscription): events.Rule {
+    return this.subscriptions.subscribe(subscription);
   }
 
   /**

@@ -4,6 +4,7 @@
  * or given raw; each rule is marked with its id in the template so `memory-cdc rules` names it.
  */
 import { createHash } from 'node:crypto';
+import { Annotations, CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { ConfigError } from '../lib/errors.js';
@@ -12,7 +13,9 @@ import {
   type MemoryEventPattern,
   memoryEventPattern,
 } from '../lib/subscriptions/memoryEventPattern.js';
+import type { Subscription } from '../lib/subscriptions/subscriptionsFile.js';
 import type { OnMemoryEventOptions } from './MemoryCdcProps.js';
+import { subscriptionRuleTarget, targetPermissionNote } from './subscriptionRuleTarget.js';
 import { MEMORY_CDC_METADATA } from './templateMetadata.js';
 
 /** Properties of {@link MemoryCdcSubscriptions}. */
@@ -62,6 +65,50 @@ export class MemoryCdcSubscriptions extends Construct {
       ...options,
       description: options.description ?? `memory-cdc subscription: pattern ${JSON.stringify(pattern)}`,
     });
+  }
+
+  /**
+   * A rule for one entry of a subscriptions file (see `readSubscriptionsFile`), delivering to its
+   * target ARN. Where the target needs a permission CDK cannot add for an imported resource (a
+   * queue or topic policy, a function in another account), the rule's ARN becomes a stack output
+   * whose description says what the target's owner must add, and `cdk synth` shows it as info.
+   * @throws ConfigError when the id is taken by a different pattern, or a target other than an event
+   *   bus is in another account or region than the stack
+   */
+  subscribe(subscription: Subscription): events.Rule {
+    const { target } = subscription;
+    const stack = Stack.of(this);
+    const elsewhere =
+      (!Token.isUnresolved(stack.account) && target.account !== stack.account) ||
+      (!Token.isUnresolved(stack.region) && target.region !== stack.region);
+    if (elsewhere && target.kind !== 'event-bus') {
+      throw new ConfigError(
+        `subscription ${JSON.stringify(subscription.id)}: target ${target.arn} is in ${target.account}/${target.region}, ` +
+          `the stack in ${stack.account}/${stack.region}. A rule delivers to a queue, topic, function or state machine ` +
+          'of its own account and region only (CDK cannot target an imported resource elsewhere): forward to an ' +
+          'event bus there (target arn:aws:events:<region>:<account>:event-bus/<name>) and subscribe on that bus.',
+      );
+    }
+    const options: OnMemoryEventOptions = {
+      id: subscription.id,
+      ...(subscription.ruleName ? { ruleName: subscription.ruleName } : {}),
+      ...(subscription.description ? { description: subscription.description } : {}),
+    };
+    const rule = subscription.filter
+      ? this.onEvent(subscription.filter, undefined, options)
+      : this.onPattern(subscription.pattern, undefined, options);
+    rule.addTarget(subscriptionRuleTarget(rule, subscription));
+    const note = targetPermissionNote(this, subscription, 'the rule ARN (this output)');
+    if (note) {
+      const output = new CfnOutput(this, `${subscription.id.replace(/[^A-Za-z0-9]/g, '')}RuleArn`, {
+        value: rule.ruleArn,
+        description: `memory-cdc subscription ${subscription.id}: ${note}`.slice(0, 1024),
+      });
+      Annotations.of(rule).addInfo(
+        `memory-cdc subscription ${subscription.id}: ${targetPermissionNote(this, subscription, `the rule ARN (stack output ${stack.resolve(output.logicalId)})`)}`,
+      );
+    }
+    return rule;
   }
 
   private rule(

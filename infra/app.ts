@@ -1,7 +1,8 @@
 /**
  * The CDK app: `npx cdk synth|deploy -c tableName=<table> -c streamArn=<stream ARN>` (cdk.json runs
  * it with tsx). Optional context: stackName, eventBusName (an existing bus), layout (agent-memory,
- * mastra or a layout JSON file), embeddingDimensions, bedrockModelId, alarmTopicArn.
+ * mastra or a layout JSON file), embeddingDimensions, bedrockModelId, alarmTopicArn, subscriptions (a
+ * subscriptions file: one rule per entry, see lib/subscriptions/subscriptionsFile.ts).
  *
  * The stack deploys to the account and region of the stream ARN — where the table is — so synth
  * needs no credentials and no lookups.
@@ -31,6 +32,7 @@ try {
     ...(context.embeddingDimensions ? { embeddingDimensions: context.embeddingDimensions } : {}),
     ...(context.bedrockModelId ? { bedrockModelId: context.bedrockModelId } : {}),
   });
+  for (const subscription of context.subscriptions ?? []) stack.cdc.subscribe(subscription);
   if (context.alarmTopicArn) {
     const topic = sns.Topic.fromTopicArn(stack, 'AlarmTopic', context.alarmTopicArn);
     for (const set of stack.cdc.monitoring.alarms.values()) {

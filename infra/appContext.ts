@@ -5,6 +5,7 @@
 import { ConfigError } from '../lib/errors.js';
 import { PRESET_LAYOUTS, resolveLayout } from '../lib/layout/resolveLayout.js';
 import type { Layout } from '../lib/layout/types.js';
+import { readSubscriptionsFile, type Subscription } from '../lib/subscriptions/subscriptionsFile.js';
 
 /** Context keys the app reads. */
 export const APP_CONTEXT_KEYS = [
@@ -16,6 +17,7 @@ export const APP_CONTEXT_KEYS = [
   'embeddingDimensions',
   'bedrockModelId',
   'alarmTopicArn',
+  'subscriptions',
 ] as const;
 
 /** What the app builds its stack from. */
@@ -31,12 +33,15 @@ export interface AppContext {
   embeddingDimensions?: number;
   bedrockModelId?: string;
   alarmTopicArn?: string;
+  /** Rules from the subscriptions file (`-c subscriptions=subs.json`). */
+  subscriptions?: Subscription[];
 }
 
 const STREAM_ARN =
   /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})\/stream\/.+$/;
 const HOW_TO =
-  'Deploy beside your table with: npx cdk deploy -c tableName=<table> -c streamArn=<stream ARN> ' +
+  'Deploy beside your table with: npx cdk deploy -c tableName=<table> -c streamArn=<stream ARN>, ' +
+  'or set both once in the "context" of cdk.json ' +
   '(the ARN: aws dynamodb describe-table --table-name <table> --query Table.LatestStreamArn)';
 
 /**
@@ -113,6 +118,8 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
     }
     context.alarmTopicArn = topic;
   }
+  const subscriptions = text(get, 'subscriptions');
+  if (subscriptions !== undefined) context.subscriptions = readSubscriptionsFile(subscriptions, cwd);
   return context;
 }
 

@@ -5,6 +5,11 @@ import { compileRules } from '../patterns/compileRules.js';
 import { parseJsonExact } from '../patterns/ExactNumber.js';
 import type { ReplayRules } from '../replay/types.js';
 import type { RoutingConfig } from '../routing/types.js';
+import {
+  isSubscriptionsDocument,
+  parseSubscriptions,
+  subscriptionRules,
+} from '../subscriptions/subscriptionsFile.js';
 import { readJsonArgument } from './readJsonArgument.js';
 
 /** The flags that configure the pipeline (`replay`, `tail`, `backfill`); each is optional. */
@@ -13,7 +18,10 @@ export interface PipelineFlags {
   layout?: string;
   /** `--routing`: a routing JSON file or inline JSON. */
   routing?: string;
-  /** `--rules`: a JSON object of rule name -> EventBridge event pattern, file or inline. */
+  /**
+   * `--rules`: a JSON object of rule name -> EventBridge event pattern, or a subscriptions file
+   * (`{ "subscriptions": [...] }`, as `cdk deploy -c subscriptions=…` takes it); file or inline.
+   */
   rules?: string;
 }
 
@@ -34,9 +42,17 @@ export function readPipelineFlags(flags: PipelineFlags, cwd: string): PipelineSe
   if (flags.rules) {
     const value = readJsonArgument('--rules', flags.rules, cwd, parseJsonExact);
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      throw new ConfigError('--rules: expected a JSON object mapping rule names to event patterns');
+      throw new ConfigError(
+        '--rules: expected a JSON object mapping rule names to event patterns, or a subscriptions file ({ "subscriptions": [...] })',
+      );
     }
-    rules = { matcher: compileRules(value as Record<string, unknown>), ruleNames: Object.keys(value) };
+    // A subscriptions file is read exactly as the CDK app reads it, so the rules match what deploys.
+    const named = isSubscriptionsDocument(value)
+      ? subscriptionRules(
+          parseSubscriptions(value, flags.rules.trim().startsWith('{') ? 'inline --rules' : flags.rules),
+        )
+      : (value as Record<string, unknown>);
+    rules = { matcher: compileRules(named), ruleNames: Object.keys(named) };
   }
   const routing = flags.routing
     ? (readJsonArgument('--routing', flags.routing, cwd) as Partial<RoutingConfig>)

@@ -28,7 +28,7 @@ describe('readAppContext', () => {
   it('names every missing key and shows the command that passes them', () => {
     expect(() => readAppContext(contextOf({}))).toThrow(ConfigError);
     expect(() => readAppContext(contextOf({ tableName: TABLE_NAME }))).toThrow(
-      /^missing context streamArn\. Deploy beside your table with: npx cdk deploy -c tableName=<table> -c streamArn=<stream ARN> \(the ARN: aws dynamodb describe-table --table-name <table> --query Table\.LatestStreamArn\)$/,
+      /^missing context streamArn\. Deploy beside your table with: npx cdk deploy -c tableName=<table> -c streamArn=<stream ARN>, or set both once in the "context" of cdk\.json \(the ARN: aws dynamodb describe-table --table-name <table> --query Table\.LatestStreamArn\)$/,
     );
   });
 

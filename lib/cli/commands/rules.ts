@@ -60,9 +60,13 @@ async function runRules(flags: RulesFlags, ctx: CliContext): Promise<void> {
  * synthesized in this process (with its context, plus `-c`); `--app` also takes a cloud assembly
  * directory (`cdk.out`), a template file, or another app entry file.
  *
+ * With the bundled app, the rules are those of the subscriptions file (`-c subscriptions=subs.json`,
+ * or `"subscriptions": "subs.json"` in the context of cdk.json, beside `tableName` and `streamArn`).
+ *
  * @example
  * ```sh
- * npx memory-cdc rules -c tableName=agent-memory -c streamArn=arn:aws:dynamodb:… --out rules.json
+ * npx memory-cdc rules -c subscriptions=subs.json --out rules.json   # tableName, streamArn in cdk.json
+ * npx memory-cdc rules --app cdk.out --out rules.json                # an app already synthesized
  * npx memory-cdc replay --rules rules.json
  * ```
  */
@@ -78,7 +82,7 @@ export const registerRules: RegisterCommand = (program: Command, ctx: CliContext
     )
     .option(
       '-c, --context <key=value>',
-      'CDK context for the synthesized app (repeatable), e.g. -c tableName=… -c streamArn=…',
+      'CDK context for the synthesized app (repeatable; added to the context of cdk.json), e.g. -c subscriptions=subs.json -c tableName=… -c streamArn=…',
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
