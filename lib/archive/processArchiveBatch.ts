@@ -39,13 +39,16 @@ export interface ArchiveBatchResult extends StreamBatchResult {
 
 const STREAM_ARN_REGION = /^arn:[^:]+:dynamodb:([^:]*):/;
 
-/** True when DynamoDB's TTL process deleted the record's item (see `isTtlExpiry`). */
-export function isExpiryRecord(record: StreamRecord): boolean {
+/**
+ * True when DynamoDB's TTL process deleted the record's item (see `isTtlExpiry`).
+ * @param ttlAttribute the layout's TTL attribute (recognises the dev expiry sweeper's REMOVEs on DynamoDB Local)
+ */
+export function isExpiryRecord(record: StreamRecord, ttlAttribute?: string): boolean {
   if (record === null || typeof record !== 'object') return false; // malformed: the router dead-letters it
   const arn = typeof record.eventSourceARN === 'string' ? record.eventSourceARN : '';
   const region =
     STREAM_ARN_REGION.exec(arn)?.[1] || (typeof record.awsRegion === 'string' ? record.awsRegion : '');
-  return isTtlExpiry(record, region);
+  return isTtlExpiry(record, region, ttlAttribute);
 }
 
 /**
@@ -74,7 +77,8 @@ export async function processArchiveBatch(
 ): Promise<ArchiveBatchResult> {
   const { pipeline, sink, functionName = 'archiver', ...shared } = options;
   const records = event.Records ?? [];
-  const expiry = records.map(isExpiryRecord);
+  const ttlAttribute = pipeline.layout.ttlAttribute;
+  const expiry = records.map((record) => isExpiryRecord(record, ttlAttribute));
   const ignored = expiry.filter((isExpiry) => !isExpiry).length;
   if (ignored > 0) {
     // Null-prototype: an eventName such as `__proto__` or `constructor` is just a name here.
@@ -101,7 +105,7 @@ export async function processArchiveBatch(
     functionName,
     sinks: [sink],
     outputsFor: (record) => {
-      if (!isExpiryRecord(record)) return [];
+      if (!isExpiryRecord(record, ttlAttribute)) return [];
       // A key-only "archive" would be no archive at all (and overwrite a complete one): dead-letter it.
       const missing = missingImages(record).filter((image) => image === 'OldImage');
       if (missing.length > 0) throw new DecodeError(missingImagesReason(record, missing), record.eventID);

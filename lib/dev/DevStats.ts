@@ -62,6 +62,8 @@ export class DevStats {
     private readonly clock: WriteClock,
     private readonly windowMs = 10_000,
     private readonly now: () => number = Date.now,
+    /** The layout's TTL attribute, so the dev expiry sweeper's REMOVEs count as expiries. */
+    private readonly ttlAttribute?: string,
   ) {
     this.read = new LiveStats(windowMs, now);
     this.started = now();
@@ -76,7 +78,7 @@ export class DevStats {
   /** Records were read from the stream. */
   readRecords(records: readonly StreamRecord[]): void {
     this.read.add(records);
-    for (const record of records) if (isExpiryRecord(record)) this.expiriesRead++;
+    for (const record of records) if (isExpiryRecord(record, this.ttlAttribute)) this.expiriesRead++;
   }
 
   /** The router acknowledged these records at `atMs`: time each from its write. */

@@ -26,12 +26,21 @@ export interface MemoryTable {
   streamArn: string;
   /** The attribute TTL was enabled on, when the layout names one. */
   ttlAttribute: string | undefined;
+  /**
+   * True when DynamoDB Local will not expire the table's items itself (it has a TTL attribute and a
+   * secondary index): run `runExpirySweeper` beside it.
+   */
+  needsExpirySweeper: boolean;
 }
 
 /**
  * Creates a memory table shaped like the layout: string partition (and sort) key named as the
- * layout says, on-demand billing, a stream with `NEW_AND_OLD_IMAGES` (what the pipeline needs for
+ * layout says, the layout's global secondary indexes (Mastra's `gsi1`/`gsi2`, so its client can
+ * list messages), on-demand billing, a stream with `NEW_AND_OLD_IMAGES` (what the pipeline needs for
  * diffs, archives and restores), and TTL on the layout's TTL attribute. Waits until it is ACTIVE.
+ *
+ * DynamoDB Local (3.3.0) never TTL-deletes items of a table with a secondary index; `dev` runs a
+ * local expiry sweeper for such tables (`sweepExpiredItems`, {@link MemoryTable.needsExpirySweeper}).
  *
  * @example
  * ```ts
@@ -48,17 +57,29 @@ export async function createMemoryTable(
     { AttributeName: layout.partitionKey, KeyType: 'HASH' as const },
     ...(layout.sortKey ? [{ AttributeName: layout.sortKey, KeyType: 'RANGE' as const }] : []),
   ];
+  const indexes = (layout.secondaryIndexes ?? []).map((index) => ({
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  }));
+  const attributeNames = new Set(
+    [...keys, ...indexes.flatMap((i) => i.KeySchema)].map((k) => k.AttributeName),
+  );
   let streamArn: string | undefined;
   try {
     const created = await client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keys.map((k) => ({
-          AttributeName: k.AttributeName,
+        AttributeDefinitions: [...attributeNames].map((name) => ({
+          AttributeName: name,
           AttributeType: 'S' as const,
         })),
         KeySchema: keys,
+        ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),
       { abortSignal: signal },
@@ -95,5 +116,10 @@ export async function createMemoryTable(
       { abortSignal: signal },
     );
   }
-  return { tableName, streamArn, ttlAttribute: layout.ttlAttribute };
+  return {
+    tableName,
+    streamArn,
+    ttlAttribute: layout.ttlAttribute,
+    needsExpirySweeper: layout.ttlAttribute !== undefined && indexes.length > 0,
+  };
 }

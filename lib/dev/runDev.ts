@@ -32,6 +32,7 @@ import { JsonLinesSink } from './sinks/JsonLinesSink.js';
 import { ObservedSink } from './sinks/ObservedSink.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './startDynamoDbLocal.js';
 import { type Emulators, startEmulators } from './startEmulators.js';
+import { runExpirySweeper } from './sweepExpiredItems.js';
 import { WriteClock } from './WriteClock.js';
 
 /** Options for {@link runDev}. */
@@ -64,6 +65,11 @@ export interface DevOptions {
   viewIntervalMs?: number;
   /** Stream poll interval when idle, in ms. @default 100 */
   idlePollMs?: number;
+  /**
+   * Pause between sweeps of the local expiry sweeper, which deletes expired items of tables with a
+   * secondary index because DynamoDB Local's TTL never does (see `sweepExpiredItems`). @default 5000
+   */
+  expirySweepIntervalMs?: number;
 }
 
 /** Where the pieces of a dev session live. */
@@ -150,7 +156,7 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
     const clock = new WriteClock(
       layout.sortKey ? [layout.partitionKey, layout.sortKey] : [layout.partitionKey],
     );
-    const stats = new DevStats(clock);
+    const stats = new DevStats(clock, undefined, undefined, layout.ttlAttribute);
     const observe = <O extends RoutedOutput>(sink: Sink<O>) =>
       new ObservedSink<O>(sink, (output) => {
         stats.accepted(output);
@@ -210,7 +216,7 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
       },
       {
         name: 'archiver',
-        filter: isExpiryRecord,
+        filter: (record) => isExpiryRecord(record, layout.ttlAttribute),
         handler: async (event) =>
           count(await processArchiveBatch(event, { pipeline, sink: archiveSink, deadLetters })).response,
       },
@@ -257,6 +263,19 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
 
     const reading = mapping.run();
     cleanup.push(() => reading.then(() => undefined));
+    // DynamoDB Local never expires items of a table with a secondary index (Mastra's): sweep them here.
+    const sweeping =
+      table.needsExpirySweeper && table.ttlAttribute
+        ? runExpirySweeper({
+            client: dynamodb,
+            tableName,
+            ttlAttribute: table.ttlAttribute,
+            keyAttributes: layout.sortKey ? [layout.partitionKey, layout.sortKey] : [layout.partitionKey],
+            intervalMs: options.expirySweepIntervalMs ?? 5000,
+            signal,
+          })
+        : Promise.resolve();
+    cleanup.push(() => sweeping.catch(() => undefined));
     const ttlAttribute = layout.ttlAttribute;
     const seeding = stories
       ? runSeeder({
@@ -283,8 +302,13 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
       else signal.addEventListener('abort', () => resolve(), { once: true });
     });
     // A failing reader or seeder ends the session with its error; otherwise run until aborted.
-    await Promise.race([aborted, reading.then(() => aborted), seeding.then(() => aborted)]);
-    await Promise.all([reading, seeding]);
+    await Promise.race([
+      aborted,
+      reading.then(() => aborted),
+      seeding.then(() => aborted),
+      sweeping.then(() => aborted),
+    ]);
+    await Promise.all([reading, seeding, sweeping]);
     const snapshot = stats.snapshot();
     options.onView?.(snapshot, info);
     return { info, snapshot };

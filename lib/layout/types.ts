@@ -101,6 +101,13 @@ export interface Layout {
   sortKey?: string;
   /** TTL attribute name (epoch seconds). */
   ttlAttribute?: string;
+  /**
+   * Global secondary indexes the writer's table has (string keys). memory-cdc never reads them;
+   * `memory-cdc dev` creates them so the writer's own client works against the local table (Mastra's
+   * store queries `gsi1` and `gsi2`).
+   * @default none
+   */
+  secondaryIndexes?: SecondaryIndex[];
   /** Attribute whose value names the entity, where items carry one. */
   discriminator?: string;
   /** Entity rules, tried in order after the discriminator; the first whose templates match wins. */
@@ -126,6 +133,16 @@ export interface Layout {
    * @default 1
    */
   firstSequence?: number;
+}
+
+/** A global secondary index of the writer's table. */
+export interface SecondaryIndex {
+  /** Index name, e.g. `gsi1`. */
+  name: string;
+  /** Partition key attribute, e.g. `gsi1pk`. */
+  partitionKey: string;
+  /** Sort key attribute, e.g. `gsi1sk`. */
+  sortKey?: string;
 }
 
 /** The choices of {@link Layout.conversationStart}. */

@@ -4,6 +4,7 @@ import { classifyItem } from '../layout/classifyItem.js';
 import { resolveRouting } from '../routing/defaultRouting.js';
 import { routeEvents } from '../routing/routeEvents.js';
 import { decodeRecord } from '../stream/decodeRecord.js';
+import { isTtlExpiry } from '../stream/isTtlExpiry.js';
 import type { StreamRecord } from '../stream/types.js';
 import type { Pipeline, PipelineOptions, ProcessedRecord } from './types.js';
 
@@ -35,6 +36,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     routing,
     process(record: StreamRecord): ProcessedRecord {
       const change = decodeRecord(record);
+      // DynamoDB Local only: a REMOVE of an item whose TTL had passed is the dev expiry sweeper's.
+      if (change.op === 'remove' && !change.expired && layout.ttlAttribute !== undefined) {
+        change.expired = isTtlExpiry(record, change.position.region, layout.ttlAttribute);
+      }
       const classification = classifyItem(layout, change.after ?? change.before ?? change.keys);
       const events = buildEvents(change, classification, layout, buildOptions);
       const outputs = routeEvents(change, events, routing, layout);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseLayout } from '../../lib/layout/resolveLayout.js';
+import { createPipeline } from '../../lib/pipeline/createPipeline.js';
 import { decodeRecord } from '../../lib/stream/decodeRecord.js';
 import { isTtlExpiry } from '../../lib/stream/isTtlExpiry.js';
 import type { StreamRecord } from '../../lib/stream/types.js';
@@ -74,5 +76,45 @@ describe('TTL expiry versus user delete', () => {
   it('exposes the rule as isTtlExpiry for records read elsewhere', () => {
     expect(isTtlExpiry(removal('expire'), 'us-east-1')).toBe(true);
     expect(isTtlExpiry(removal('delete'), 'us-east-1')).toBe(false);
+  });
+
+  describe("the dev expiry sweeper's REMOVEs on DynamoDB Local (tables with a secondary index)", () => {
+    /** A plain REMOVE on ddblocal of an item whose `expires_at` is `ttl`, deleted at the simulator's clock. */
+    function sweptRemoval(ttlOffsetSeconds: number, region = 'ddblocal'): StreamRecord {
+      const sim = plainTable({ region });
+      const record = sim.put({ ...KEY, expires_at: 0 });
+      const at = record.dynamodb!.ApproximateCreationDateTime as number;
+      sim.put({ ...KEY, expires_at: at + ttlOffsetSeconds });
+      return sim.delete(KEY);
+    }
+
+    it('reads a REMOVE of an item whose TTL had passed as an expiry when the TTL attribute is named', () => {
+      const record = sweptRemoval(-120);
+      expect(isTtlExpiry(record, 'ddblocal', 'expires_at')).toBe(true);
+      expect(isTtlExpiry(record, 'ddblocal')).toBe(false);
+    });
+
+    it('reads a REMOVE of an item whose TTL lies ahead as a user delete', () => {
+      expect(isTtlExpiry(sweptRemoval(3600), 'ddblocal', 'expires_at')).toBe(false);
+    });
+
+    it('never applies outside DynamoDB Local', () => {
+      expect(isTtlExpiry(sweptRemoval(-120, 'us-east-1'), 'us-east-1', 'expires_at')).toBe(false);
+    });
+
+    it('marks the change expired in the pipeline of a layout with that TTL attribute', () => {
+      const layout = parseLayout(
+        {
+          name: 'plain',
+          partitionKey: 'id',
+          ttlAttribute: 'expires_at',
+          entities: [{ entity: 'memory', pk: '{memoryId}' }],
+        },
+        'test',
+      );
+      const processed = createPipeline({ layout }).process(sweptRemoval(-120));
+      expect([processed.change.expired, processed.events[0]?.detailType]).toEqual([true, 'Memory Expired']);
+      expect(processed.outputs.some((o) => o.sink === 'archive')).toBe(true);
+    });
   });
 });

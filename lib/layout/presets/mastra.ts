@@ -45,6 +45,13 @@ export const mastraLayout: Layout = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'ttl',
+  // The indexes Mastra's table setup (stores/dynamodb/TABLE_SETUP.md) creates: thread/message listings
+  // query gsi1, run lookups by id gsi2. The score entity declares gsi3…gsi7 as well (score listings by
+  // trace or entity query them); the documented setup leaves them out, and so does `dev`.
+  secondaryIndexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
   discriminator: 'entity',
   entities: [
     {
