@@ -32,7 +32,7 @@ import { JsonLinesSink } from './sinks/JsonLinesSink.js';
 import { ObservedSink } from './sinks/ObservedSink.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './startDynamoDbLocal.js';
 import { type Emulators, startEmulators } from './startEmulators.js';
-import { runExpirySweeper } from './sweepExpiredItems.js';
+import { type ExpirySweep, runExpirySweeper } from './sweepExpiredItems.js';
 import { WriteClock } from './WriteClock.js';
 
 /** Options for {@link runDev}. */
@@ -70,6 +70,8 @@ export interface DevOptions {
    * secondary index because DynamoDB Local's TTL never does (see `sweepExpiredItems`). @default 5000
    */
   expirySweepIntervalMs?: number;
+  /** Called after every sweep of the local expiry sweeper with what it deleted, or why it failed. */
+  onExpirySweep?(sweep: ExpirySweep): void;
 }
 
 /** Where the pieces of a dev session live. */
@@ -273,6 +275,7 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
             keyAttributes: layout.sortKey ? [layout.partitionKey, layout.sortKey] : [layout.partitionKey],
             intervalMs: options.expirySweepIntervalMs ?? 5000,
             signal,
+            onSweep: options.onExpirySweep,
           })
         : Promise.resolve();
     cleanup.push(() => sweeping.catch(() => undefined));

@@ -86,22 +86,35 @@ export async function sweepExpiredItems(options: ExpirySweepOptions): Promise<nu
   return deleted;
 }
 
+/** What one sweep of {@link runExpirySweeper} did. */
+export type ExpirySweep = { deleted: number } | { error: Error };
+
 /**
- * Sweeps every `intervalMs` until the signal aborts (see {@link sweepExpiredItems}).
+ * Sweeps every `intervalMs` until the signal aborts (see {@link sweepExpiredItems}). A failed sweep
+ * (DynamoDB Local slow or busy) is reported through `onSweep` and tried again at the next interval:
+ * items stay until a sweep succeeds, as they would wait for DynamoDB's own TTL process.
  *
  * @param intervalMs pause between sweeps @default 5000
  */
 export async function runExpirySweeper(
-  options: ExpirySweepOptions & { signal: AbortSignal; intervalMs?: number; onSweep?(deleted: number): void },
+  options: ExpirySweepOptions & {
+    signal: AbortSignal;
+    intervalMs?: number;
+    onSweep?(sweep: ExpirySweep): void;
+  },
 ): Promise<void> {
   const { signal } = options;
   while (!signal.aborted) {
     try {
-      options.onSweep?.(await sweepExpiredItems(options));
-      await delay(options.intervalMs ?? 5000, undefined, { signal });
+      options.onSweep?.({ deleted: await sweepExpiredItems(options) });
     } catch (error) {
       if (signal.aborted) return;
-      throw error;
+      options.onSweep?.({ error: error as Error });
+    }
+    try {
+      await delay(options.intervalMs ?? 5000, undefined, { signal });
+    } catch {
+      return; // Aborted while waiting.
     }
   }
 }

@@ -19,6 +19,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../lib/dev/findFreePort.js';
 import { type DevInfo, type DevResult, runDev } from '../../lib/dev/runDev.js';
+import type { ExpirySweep } from '../../lib/dev/sweepExpiredItems.js';
 import { mastraLayout } from '../../lib/layout/presets/mastra.js';
 import type { RoutedOutput } from '../../lib/routing/types.js';
 import { HEAVY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
@@ -29,6 +30,7 @@ const outputs: RoutedOutput[] = [];
 let indexes: string[] = [];
 let byThread = 0;
 let liveItemKept = false;
+const sweeps: ExpirySweep[] = [];
 
 function message(id: string, ttl: number) {
   return {
@@ -51,10 +53,10 @@ function message(id: string, ttl: number) {
   };
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
+async function until(condition: () => boolean, what: string, state: () => string): Promise<void> {
   const deadline = Date.now() + HEAVY_TEST_TIMEOUT_MS / 2;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${state()}`);
     await delay(200);
   }
 }
@@ -76,6 +78,7 @@ beforeAll(async () => {
     expirySweepIntervalMs: 200,
     onOutput: (output) => outputs.push(output),
     onReady: (info) => ready(info),
+    onExpirySweep: (sweep) => sweeps.push(sweep),
   });
   let client: DynamoDBClient | undefined;
   try {
@@ -104,7 +107,18 @@ beforeAll(async () => {
       }),
     );
     byThread = query.Count ?? 0;
-    await until(() => outputs.some((o) => o.sink === 'archive'), 'the expired item to be archived');
+    await Promise.race([
+      until(
+        () => outputs.some((o) => o.sink === 'archive'),
+        'the expired item to be archived',
+        () =>
+          JSON.stringify({
+            sweeps: sweeps.slice(-5).map((s) => ('error' in s ? s.error.message : s.deleted)),
+            outputs: outputs.map((o) => o.sink),
+          }),
+      ),
+      running.then(() => Promise.reject(new Error('dev ended early'))),
+    ]);
     const { pk, sk } = message('live', 0);
     const live = await client.send(
       new GetItemCommand({ TableName: info.tableName, Key: marshall({ pk, sk }) }),
@@ -133,6 +147,10 @@ describe('memory-cdc dev --layout mastra', () => {
     expect(result.snapshot.ttl.expiriesRead).toBe(1);
     expect(result.snapshot.archive.items).toBe(1);
     expect(await readdir(join(dir, 'archive'), { recursive: true })).not.toHaveLength(0);
+  });
+
+  it('reports every sweep, and the one that deleted the expired item', () => {
+    expect(sweeps.some((s) => 'deleted' in s && s.deleted === 1)).toBe(true);
   });
 
   it('leaves items whose TTL lies ahead', () => {
