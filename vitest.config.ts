@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/globalTempDir.ts'],
+    // Order matters: the temp folder's variable is set before the Java sweep reads it.
+    globalSetup: ['test/support/globalTempDir.ts', 'test/support/stopSuiteJava.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
