@@ -83,6 +83,8 @@ export interface DevInfo {
   streamArn: string;
   layout: string;
   seedTotal: number;
+  /** True when dev sweeps expired items itself (the table has secondary indexes; see `sweepExpiredItems`). */
+  expirySweeper: boolean;
   /** Local files, or emulator endpoints. */
   outputs: Record<string, string>;
 }
@@ -256,6 +258,7 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
       streamArn: table.streamArn,
       layout: layout.name,
       seedTotal,
+      expirySweeper: table.needsExpirySweeper,
       outputs,
     };
     options.onReady?.(info);

@@ -36,6 +36,11 @@ function describeReady(info: DevInfo): string {
   const lines = [
     `DynamoDB Local: ${info.endpoint} (any region and credentials; e.g. aws dynamodb scan --endpoint-url ${info.endpoint} --table-name ${info.tableName})`,
     `table ${info.tableName} (layout ${info.layout}), stream ${info.streamArn}`,
+    ...(info.expirySweeper
+      ? [
+          'local expiry sweeper on: DynamoDB Local never TTL-deletes in a table with secondary indexes, so dev deletes expired items itself',
+        ]
+      : []),
     ...Object.entries(info.outputs).map(([name, where]) => `  ${name.padEnd(13)} ${where}`),
     'Ctrl-C stops everything',
   ];
