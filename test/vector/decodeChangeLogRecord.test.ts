@@ -32,6 +32,11 @@ describe('decodeChangeLogRecord', () => {
     expect(decodeChangeLogRecord(kinesisRecord('1', 'c', JSON.stringify(detail)))).toEqual(detail);
   });
 
+  test('decodes a backfill snapshot read (op read) like an insert', () => {
+    const read = { ...detail, op: 'read' };
+    expect(decodeChangeLogRecord(kinesisRecord('1', 'c', JSON.stringify(read))).op).toBe('read');
+  });
+
   test.each([
     ['data that is not JSON', 'not json'],
     ['JSON that is not an object', '[1,2]'],
