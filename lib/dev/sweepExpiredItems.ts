@@ -53,8 +53,7 @@ export async function sweepExpiredItems(options: ExpirySweepOptions): Promise<nu
       new ScanCommand({
         TableName: tableName,
         FilterExpression: '#ttl < :now',
-        // The TTL attribute must be projected too: DynamoDB Local 3.3.0 filters the projected item,
-        // so a filter on an attribute left out of the projection matches nothing.
+        // Keys to delete by, and the TTL attribute the filter reads.
         ProjectionExpression: [...keyAttributes.map((_, i) => `#k${i}`), '#ttl'].join(', '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: { ':now': { N: nowSeconds } },
