@@ -20,7 +20,9 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAttributeMap, MalformedAttributeError } from '../../lib/stream/decodeAttributeValue.js';
+import { decodeRecord } from '../../lib/stream/decodeRecord.js';
 import { toJsonNumber } from '../../lib/stream/jsonNumber.js';
+import type { StreamRecord } from '../../lib/stream/types.js';
 
 const RUNS = Number(process.env.MEMORY_CDC_PROPERTY_RUNS ?? 20_000);
 const SPECIAL_NAMES = [
@@ -190,6 +192,95 @@ describe('malformed values never pass silently', () => {
         }
       }),
       { numRuns: Math.min(RUNS, 5_000), seed: 15 },
+    );
+  });
+});
+
+/** util-dynamodb's value with sets as sorted arrays: equal exactly when DynamoDB calls them equal. */
+function canonicalReference(value: NativeAttributeValue): string {
+  const view = (v: NativeAttributeValue): unknown => {
+    if (v instanceof NumberValue) return ['n', v.value];
+    if (v instanceof Set) return ['set', Array.from(v, (m) => JSON.stringify(view(m))).sort()];
+    if (Array.isArray(v)) return v.map(view);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.keys(v)
+      .sort()
+      .map((k) => [k === PROTO_MARKER ? '__proto__' : k, view(v[k])]);
+  };
+  return JSON.stringify(view(value));
+}
+
+/**
+ * The type tags of a raw value, members left out: util-dynamodb turns every empty set into the same
+ * empty `Set`, so an empty `BS` replaced by an empty `SS` is invisible in its output, though the
+ * attribute's type changed. Compared together with {@link canonicalReference}.
+ */
+function typeSkeleton(value: unknown): unknown {
+  const tag = Object.keys(value as Av)[0]!;
+  const inner = (value as Av)[tag];
+  if (tag === 'M') {
+    return {
+      M: Object.keys(inner as Av)
+        .sort()
+        .map((k) => [k, typeSkeleton((inner as Av)[k])]),
+    };
+  }
+  if (tag === 'L') return { L: (inner as unknown[]).map(typeSkeleton) };
+  return tag;
+}
+
+/** A MODIFY of `old` where some attributes are replaced, some removed, some added. */
+const modify = fc.tuple(item, item, fc.array(fc.nat(), { maxLength: 6 })).map(([old, extra, picks]) => {
+  const names = Object.keys(old);
+  const entries: [string, unknown][] = names.map((k) => [k, old[k]]);
+  for (const [i, pick] of picks.entries()) {
+    const target = names[pick % names.length]!;
+    const at = entries.findIndex(([k]) => k === target);
+    if (at === -1) continue;
+    if (i % 3 === 0) entries.splice(at, 1);
+    else entries[at] = [target, Object.values(extra)[i % Object.keys(extra).length]];
+  }
+  for (const k of Object.keys(extra)) if (!entries.some(([n]) => n === k)) entries.push([k, extra[k]]);
+  return { old, next: own(entries) };
+});
+
+/** The raw attribute a name of the escaped reference output stands for. */
+function rawOf(image: Record<string, unknown>, name: string): unknown {
+  return image[name === PROTO_MARKER ? '__proto__' : name];
+}
+
+describe('changed attributes agree with util-dynamodb', () => {
+  it('lists exactly the top-level names whose values differ, special names included', () => {
+    fc.assert(
+      fc.property(modify, ({ old, next }) => {
+        const record = {
+          eventID: 'property',
+          eventName: 'MODIFY',
+          eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2026-01-01T00:00:00.000',
+          dynamodb: {
+            Keys: { id: { S: 'k' } },
+            OldImage: old,
+            NewImage: next,
+            SequenceNumber: '1',
+            StreamViewType: 'NEW_AND_OLD_IMAGES',
+          },
+        } as unknown as StreamRecord;
+        const before = unmarshall(escapeProto(old) as never, { wrapNumbers: true });
+        const after = unmarshall(escapeProto(next) as never, { wrapNumbers: true });
+        const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+        const expected = [...names]
+          .filter(
+            (k) =>
+              !Object.hasOwn(before, k) ||
+              !Object.hasOwn(after, k) ||
+              canonicalReference(before[k]) !== canonicalReference(after[k]) ||
+              JSON.stringify(typeSkeleton(rawOf(old, k))) !== JSON.stringify(typeSkeleton(rawOf(next, k))),
+          )
+          .map((k) => (k === PROTO_MARKER ? '__proto__' : k))
+          .sort();
+        return JSON.stringify(decodeRecord(record).changed) === JSON.stringify(expected);
+      }),
+      { numRuns: Math.min(RUNS, 5_000), seed: 16 },
     );
   });
 });
