@@ -57,6 +57,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./restore.js')).registerRestore,
   },
   {
+    name: 'redrive',
+    summary:
+      'Send dead letters and on-failure batches through the pipeline again, with their original event ids',
+    load: async () => (await import('./redrive.js')).registerRedrive,
+  },
+  {
     name: 'dev',
     summary:
       'Run the pipeline against a real DynamoDB stream on this machine: DynamoDB Local (Java 17+), a memory table, optional seed data, live view',

@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Command } from 'commander';
+import { createAwsClient } from '../../config/createAwsClient.js';
+import { JsonLinesSink } from '../../dev/sinks/JsonLinesSink.js';
+import { ConfigError, MemoryCdcError } from '../../errors.js';
+import { resolveLayout } from '../../layout/resolveLayout.js';
+import { createDeliverySinks, selectDeliverySinks } from '../../live/backfill/createDeliverySinks.js';
+import { createPipeline } from '../../pipeline/createPipeline.js';
+import { openRedriveSource } from '../../redrive/openRedriveSource.js';
+import { type RedriveSummary, redrive } from '../../redrive/redrive.js';
+import { resolveRouting } from '../../routing/defaultRouting.js';
+import type { RoutingConfig } from '../../routing/types.js';
+import { LocalArchiveSink } from '../../sinks/archive/LocalArchiveSink.js';
+import type { Sink } from '../../sinks/types.js';
+import { readJsonArgument } from '../readJsonArgument.js';
+import type { CliContext, RegisterCommand } from '../types.js';
+
+interface RedriveFlags {
+  dryRun?: boolean;
+  deliver?: string | true;
+  local?: string;
+  function?: string;
+  layout: string;
+  routing?: string;
+  region?: string;
+  s3EndpointUrl?: string;
+  json?: boolean;
+}
+
+function formatSummary(summary: RedriveSummary): string {
+  const lines = [`Redrive from ${summary.source}${summary.dryRun ? ' (dry run: nothing sent)' : ''}`];
+  const reasons = Object.entries(summary.byReason).sort((a, b) => b[1] - a[1]);
+  lines.push(`${summary.objects.length} object(s) to redrive${reasons.length ? ', by reason:' : ''}`);
+  for (const [reason, count] of reasons) lines.push(`  ${count}  ${reason}`);
+  if (!summary.dryRun) lines.push(`Sent ${summary.sent} output(s) with their original event ids`);
+  if (summary.alreadyRedriven > 0)
+    lines.push(`${summary.alreadyRedriven} output(s) redriven by an earlier run: not sent again`);
+  if (summary.skippedOutputs > 0)
+    lines.push(`${summary.skippedOutputs} output(s) for sinks not selected: not sent (no marker written)`);
+  for (const object of summary.objects.filter((o) => o.status === 'failed'))
+    lines.push(`failed: ${object.key}: ${object.error}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function localSinks(folder: string): Promise<Sink[]> {
+  return [
+    (await JsonLinesSink.open('eventbridge', join(folder, 'eventbridge.jsonl'))) as Sink,
+    (await JsonLinesSink.open('kinesis', join(folder, 'kinesis.jsonl'))) as Sink,
+    new LocalArchiveSink({ cwd: folder, folder: 'archive' }) as Sink,
+  ];
+}
+
+async function runRedrive(sourceText: string, flags: RedriveFlags, ctx: CliContext): Promise<void> {
+  const modes = [flags.dryRun, flags.deliver, flags.local].filter(Boolean).length;
+  if (modes !== 1) {
+    throw new ConfigError(
+      'give exactly one of --dry-run (list), --deliver [sinks] (the real sinks) or --local <folder> (local files)',
+    );
+  }
+  const routing = flags.routing
+    ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
+    : undefined;
+  const pipeline = createPipeline({
+    layout: resolveLayout(flags.layout, ctx.cwd),
+    routing: resolveRouting(routing),
+  });
+  const source = openRedriveSource(sourceText, {
+    cwd: ctx.cwd,
+    s3Client: () =>
+      createAwsClient(S3Client, {
+        region: flags.region,
+        ...(flags.s3EndpointUrl ? { endpoint: flags.s3EndpointUrl, forcePathStyle: true } : {}),
+      }),
+  });
+  const sinks: Sink[] = flags.deliver
+    ? createDeliverySinks(selectDeliverySinks(flags.deliver), flags.region)
+    : flags.local
+      ? await localSinks(join(ctx.cwd, flags.local))
+      : [];
+  try {
+    const summary = await redrive({
+      source,
+      pipeline,
+      sinks,
+      dryRun: flags.dryRun ?? false,
+      functionName: flags.function,
+    });
+    ctx.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+    if (summary.failed > 0) ctx.exitCode = 1;
+  } finally {
+    for (const sink of sinks) await sink.close?.();
+  }
+}
+
+/**
+ * `memory-cdc redrive <source>`: sends dead letters (`dead-letter/<function>/…`) and Lambda's S3
+ * on-failure records (`aws/lambda/…`) through the pipeline again, once their cause is fixed.
+ */
+export const registerRedrive: RegisterCommand = (program: Command, ctx: CliContext) => {
+  program
+    .command('redrive')
+    .description(
+      'Send dead letters and on-failure batches through the pipeline again, with their original event ids',
+    )
+    .argument('<source>', 'folder holding dead-letter/ and aws/lambda/ (e.g. .memory-cdc), or s3://bucket/')
+    .option('--dry-run', 'list what would be redriven, grouped by reason; send nothing')
+    .option(
+      '--deliver [sinks]',
+      'send to the real sinks (eventbridge,kinesis,vector; default: those configured by EVENT_BUS_NAME, CHANGE_LOG_STREAM_NAME, …)',
+    )
+    .option('--local <folder>', 'send to local files instead (eventbridge.jsonl, kinesis.jsonl, archive/)')
+    .option('--function <name>', 'only what this function gave up on (router, archiver)')
+    .option('--layout <layout>', 'agent-memory | mastra | layout file (as the functions run)', 'agent-memory')
+    .option('--routing <file>', 'JSON routing configuration (as the functions run)')
+    .option('--region <region>', 'AWS region (default: from the environment)')
+    .option('--s3-endpoint-url <url>', 'S3 endpoint for an s3:// source (path-style addressing)')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (source: string, flags: RedriveFlags) => {
+      try {
+        await runRedrive(source, flags, ctx);
+      } catch (error) {
+        if (!(error instanceof MemoryCdcError)) throw error;
+        ctx.err(`memory-cdc redrive: ${error.message}\n`);
+        ctx.exitCode = error instanceof ConfigError ? 2 : 1;
+      }
+    });
+};

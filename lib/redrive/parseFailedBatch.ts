@@ -1,0 +1,95 @@
+/**
+ * Reads what a redrive can send again: a dead letter written by a memory-cdc function (one record,
+ * the reason, and which outputs failed), or an invocation record Lambda's S3 on-failure
+ * destination stored for a batch it gave up on (the batch, and the condition).
+ */
+import type { DeadLetter, FailureReason } from '../delivery/types.js';
+import { MemoryCdcError } from '../errors.js';
+import type { StreamRecord } from '../stream/types.js';
+
+/** One failed batch (a dead letter is a batch of one record). */
+export interface FailedBatch {
+  /** Key of the object it was read from. */
+  key: string;
+  kind: 'dead-letter' | 'on-failure';
+  /** The function that gave up (from the dead letter, or the function ARN's name). */
+  function: string;
+  /** Why: the dead letter's reason, or Lambda's condition (e.g. `RetryAttemptsExhausted`). */
+  reason: string;
+  records: StreamRecord[];
+  /**
+   * For a dead letter whose failures name the outputs a sink refused: only those are sent again
+   * (the record's other outputs were accepted before), as `<sink> <eventId>` (one event id can
+   * have an output in several sinks). Undefined: every output of the records.
+   */
+  onlyOutputs?: Set<string>;
+}
+
+/** An object under the redrive prefixes that is neither a dead letter nor an invocation record. */
+export class FailedBatchFormatError extends MemoryCdcError {}
+
+interface InvocationRecord {
+  requestContext?: { condition?: string; functionArn?: string };
+  responseContext?: { functionError?: string };
+  payload?: unknown;
+}
+
+/**
+ * Parses one object.
+ * @throws FailedBatchFormatError naming the key when it is neither format
+ */
+export function parseFailedBatch(key: string, body: Uint8Array): FailedBatch {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    throw new FailedBatchFormatError(`${key}: not JSON`);
+  }
+  const letter = json as Partial<DeadLetter>;
+  if (letter && letter.version === '1' && typeof letter.function === 'string' && letter.record) {
+    const refused = (letter.failures ?? []).filter(
+      (failure: FailureReason) => failure.stage === 'deliver' && failure.eventId,
+    );
+    const prepareFailed = (letter.failures ?? []).some((failure) => failure.stage === 'prepare');
+    return {
+      key,
+      kind: 'dead-letter',
+      function: letter.function,
+      reason: letter.reason ?? 'unknown',
+      records: [letter.record],
+      ...(refused.length > 0 && !prepareFailed
+        ? {
+            onlyOutputs: new Set(
+              refused.map((failure) => outputIdentity(failure.sink ?? '', failure.eventId!)),
+            ),
+          }
+        : {}),
+    };
+  }
+  const invocation = json as InvocationRecord;
+  if (invocation?.requestContext && invocation.payload !== undefined) {
+    const payload =
+      typeof invocation.payload === 'string' ? JSON.parse(invocation.payload) : invocation.payload;
+    const records = (payload as { Records?: StreamRecord[] })?.Records;
+    if (!Array.isArray(records)) {
+      throw new FailedBatchFormatError(`${key}: invocation record without the batch (payload.Records)`);
+    }
+    const functionName =
+      /:function:([^:]+)/.exec(invocation.requestContext.functionArn ?? '')?.[1] ?? 'unknown';
+    const condition = invocation.requestContext.condition ?? 'unknown condition';
+    const error = invocation.responseContext?.functionError;
+    return {
+      key,
+      kind: 'on-failure',
+      function: functionName,
+      reason: error ? `${condition} (${error})` : condition,
+      records,
+    };
+  }
+  throw new FailedBatchFormatError(`${key}: neither a memory-cdc dead letter nor a Lambda invocation record`);
+}
+
+/** How {@link FailedBatch.onlyOutputs} names an output. */
+export function outputIdentity(sink: string, eventId: string): string {
+  return `${sink} ${eventId}`;
+}

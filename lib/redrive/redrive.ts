@@ -1,0 +1,173 @@
+/**
+ * Redrive: sends failed records again, after their cause was fixed, through the same pipeline to
+ * the sinks given (the real ones, or local ones), with their original event ids (ids derive from
+ * the stream record). Once every output an object owes one sink was accepted, the object is marked
+ * for that sink (`<key>.redriven.<sink>`), so a second run sends nothing twice; a sink that still
+ * refuses an output leaves the object unmarked for it, for the next run.
+ */
+import type { Pipeline } from '../pipeline/types.js';
+import type { RoutedOutput, SinkName } from '../routing/types.js';
+import type { Sink } from '../sinks/types.js';
+import type { RedriveSource } from './openRedriveSource.js';
+import { type FailedBatch, outputIdentity, parseFailedBatch } from './parseFailedBatch.js';
+
+/** Prefixes a redrive reads: memory-cdc's dead letters and Lambda's S3 on-failure records. */
+export const REDRIVE_PREFIXES = ['dead-letter/', 'aws/lambda/'] as const;
+/** Marker written beside an object once its outputs for a sink were accepted: `<key>.redriven.<sink>`. */
+export const REDRIVEN_MARKER = '.redriven.';
+
+/** Options for {@link redrive}. */
+export interface RedriveOptions {
+  source: RedriveSource;
+  pipeline: Pipeline;
+  /** Where outputs go. Outputs for other sinks are counted in `skippedOutputs`, not sent. */
+  sinks: readonly Sink[];
+  /** List and count only. @default false */
+  dryRun?: boolean;
+  /** Only objects of this function (`router`, `archiver`, …). */
+  functionName?: string;
+  /** Clock for the markers. @default Date.now */
+  now?: () => number;
+}
+
+/** What one object's redrive did. */
+export interface RedrivenObject {
+  key: string;
+  function: string;
+  reason: string;
+  records: number;
+  status: 'sent' | 'would-send' | 'failed';
+  /** Outputs accepted by the sinks. */
+  sent: number;
+  /** Why it is not done (an output refused, a record that still cannot be processed). */
+  error?: string;
+}
+
+/** What a redrive did. */
+export interface RedriveSummary {
+  source: string;
+  dryRun: boolean;
+  objects: RedrivenObject[];
+  /** Objects per reason. */
+  byReason: Record<string, number>;
+  /** Outputs an earlier run already redrove (their sink's marker exists; not sent again). */
+  alreadyRedriven: number;
+  /** Outputs sent and accepted. */
+  sent: number;
+  /** Outputs for sinks not given (counted only). */
+  skippedOutputs: number;
+  failed: number;
+}
+
+/**
+ * Lists the failed objects of `source`, groups them by reason and, unless a dry run, sends them.
+ *
+ * @example
+ * const summary = await redrive({
+ *   source: openRedriveSource('s3://memory-cdc-bucket/', { cwd, s3Client: () => new S3Client({}) }),
+ *   pipeline: createPipeline({ layout: agentMemoryLayout }),
+ *   sinks: [new EventBridgePublisher({ client, eventBusName: 'memory-events' })],
+ * });
+ * @throws FailedBatchFormatError when an object under the prefixes is neither format
+ */
+export async function redrive(options: RedriveOptions): Promise<RedriveSummary> {
+  const { source } = options;
+  const summary: RedriveSummary = {
+    source: source.location,
+    dryRun: options.dryRun ?? false,
+    objects: [],
+    byReason: {},
+    alreadyRedriven: 0,
+    sent: 0,
+    skippedOutputs: 0,
+    failed: 0,
+  };
+  const keys: string[] = [];
+  const marked = new Map<string, Set<string>>();
+  for (const prefix of REDRIVE_PREFIXES) {
+    for await (const key of source.list(prefix)) {
+      const at = key.lastIndexOf(REDRIVEN_MARKER);
+      if (at === -1) keys.push(key);
+      else {
+        const object = key.slice(0, at);
+        marked.set(object, (marked.get(object) ?? new Set()).add(key.slice(at + REDRIVEN_MARKER.length)));
+      }
+    }
+  }
+  for (const key of keys.sort()) {
+    const batch = parseFailedBatch(key, await source.get(key));
+    if (options.functionName && batch.function !== options.functionName) continue;
+    summary.byReason[batch.reason] = (summary.byReason[batch.reason] ?? 0) + 1;
+    const object = await redriveBatch(batch, marked.get(key) ?? new Set(), options, summary);
+    summary.objects.push(object);
+    if (object.status === 'failed') summary.failed++;
+  }
+  return summary;
+}
+
+async function redriveBatch(
+  batch: FailedBatch,
+  doneSinks: ReadonlySet<string>,
+  options: RedriveOptions,
+  summary: RedriveSummary,
+): Promise<RedrivenObject> {
+  const object: RedrivenObject = {
+    key: batch.key,
+    function: batch.function,
+    reason: batch.reason,
+    records: batch.records.length,
+    status: options.dryRun ? 'would-send' : 'sent',
+    sent: 0,
+  };
+  const outputs: RoutedOutput[] = [];
+  try {
+    for (const record of batch.records) outputs.push(...options.pipeline.process(record).outputs);
+  } catch (error) {
+    return { ...object, status: 'failed', error: `still cannot be processed: ${(error as Error).message}` };
+  }
+  const owedSinks = sinksOwedBy(batch.function);
+  const owed = outputs.filter(
+    (o) =>
+      owedSinks.includes(o.sink) &&
+      (!batch.onlyOutputs || batch.onlyOutputs.has(outputIdentity(o.sink, o.eventId))),
+  );
+  const bySink = new Map<SinkName, RoutedOutput[]>();
+  for (const output of owed) bySink.set(output.sink, [...(bySink.get(output.sink) ?? []), output]);
+  for (const [name, mine] of bySink) {
+    if (doneSinks.has(name)) {
+      summary.alreadyRedriven += mine.length;
+      continue;
+    }
+    const sink = options.sinks.find((s) => s.name === name);
+    if (!sink) {
+      summary.skippedOutputs += mine.length;
+      continue;
+    }
+    if (options.dryRun) continue;
+    const { outcomes } = await sink.deliver(mine);
+    const accepted = outcomes.filter((outcome) => outcome.status === 'accepted').length;
+    object.sent += accepted;
+    summary.sent += accepted;
+    const refused = outcomes.find((outcome) => outcome.status !== 'accepted');
+    if (refused) {
+      object.status = 'failed';
+      object.error ??= `${name}: ${'reason' in refused ? refused.reason : 'not accepted'}`;
+      continue;
+    }
+    const marker = { redrivenAt: new Date((options.now ?? Date.now)()).toISOString(), outputs: mine.length };
+    await options.source.put(`${batch.key}${REDRIVEN_MARKER}${name}`, `${JSON.stringify(marker)}\n`);
+  }
+  return object;
+}
+
+/**
+ * The sinks a function delivers to: a redrive sends a record only what its function owed (the router
+ * never archives, the archiver never publishes). A function known only by its deployed name (an
+ * on-failure record's function ARN) is matched by the name's part; an unknown one owes every sink.
+ */
+function sinksOwedBy(functionName: string): SinkName[] {
+  if (/router/i.test(functionName)) return ['eventbridge', 'kinesis'];
+  if (/archiver/i.test(functionName)) return ['archive'];
+  if (/vector/i.test(functionName)) return ['vector'];
+  return ['eventbridge', 'kinesis', 'archive', 'vector'];
+}
