@@ -4,6 +4,7 @@
  * and sets round-trip), optionally with a new expiry so they do not vanish again at once.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RESTORE_MARKER_ATTRIBUTE } from '../catalog/restoreMarker.js';
 import type { ArchiveEntry } from '../routing/types.js';
 import { parseArchiveKey, partitionPrefix } from './archiveKey.js';
 import { decodeArchiveObject } from './archiveObjectCodec.js';
@@ -40,6 +41,11 @@ export interface RestoreArchiveOptions {
   ttlAttribute?: string;
   /** Write items whose expiry passed as they are. @default false */
   keepExpired?: boolean;
+  /**
+   * Write the restore marker attribute (`memory_cdc_restored_at`, the restore time) into every item,
+   * so the pipeline reports the insert as `… Restored`, not `… Created`. @default true
+   */
+  marker?: boolean;
   /** Clock for `ttlExtend` (epoch ms). @default Date.now */
   now?: () => number;
   onProgress?: (progress: RestoreProgress) => void;
@@ -170,6 +176,7 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     ? Math.floor((options.now ?? Date.now)() / 1000) + options.ttlExtend.seconds
     : undefined;
   const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
+  const restoredAt = new Date((options.now ?? Date.now)()).toISOString();
   let expired = 0;
   const byTable = new Map<string, SdkItem[]>();
   for (const { entry, table, objectKey } of latest.values()) {
@@ -187,6 +194,7 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     if (expiry !== undefined && Number(expiry) <= nowSeconds) expired++;
     if (options.ttlExtend && newExpiry !== undefined)
       item[options.ttlExtend.attribute] = { N: String(newExpiry) };
+    if (options.marker ?? true) item[RESTORE_MARKER_ATTRIBUTE] = { S: restoredAt };
     const items = byTable.get(table);
     if (items) items.push(item);
     else byTable.set(table, [item]);

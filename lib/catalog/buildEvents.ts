@@ -10,6 +10,7 @@ import type { Classification, EntityKind, Layout } from '../layout/types.js';
 import type { Change } from '../stream/types.js';
 import { changeDetailType } from './detailTypes.js';
 import { eventIdFor } from './eventId.js';
+import { isRestoredInsert } from './restoreMarker.js';
 import { statusTransition } from './statusTransition.js';
 import {
   DETAIL_VERSION,
@@ -125,7 +126,8 @@ export function buildEvents(
     if (classification.sourceEntity) detail.sourceEntity = classification.sourceEntity;
     return detail;
   };
-  const changeType = changeDetailType(classification.entity, change.op, change.expired);
+  const restored = isRestoredInsert(change);
+  const changeType = changeDetailType(classification.entity, change.op, change.expired, restored);
   const transition = statusTransition(change, classification);
   const changeDetail = detailFor(changeType);
   if (transition) changeDetail.transition = transition;
@@ -134,7 +136,7 @@ export function buildEvents(
       ? { kind: 'change', source, detailType: changeType, detail: changeDetail, noise }
       : { kind: 'change', source, detailType: changeType, detail: changeDetail },
   ];
-  if (!noise) {
+  if (!noise && !restored) {
     const semantic = [
       ...conversationStarted(change, classification, layout),
       ...statusEvents(classification, transition),

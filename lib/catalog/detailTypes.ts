@@ -32,11 +32,12 @@ export type SemanticDetailType =
 /** Every detail-type in the catalog, as a type consumers can switch on. */
 export type MemoryDetailType = `${(typeof ENTITY_LABELS)[EntityKind]} ${ChangeVerb}` | SemanticDetailType;
 
-/** The change verbs: insert (or snapshot read), modify, user delete, TTL expiry. */
-export type ChangeVerb = 'Created' | 'Updated' | 'Deleted' | 'Expired';
+/** The change verbs: insert (or snapshot read), modify, user delete, TTL expiry, restore. */
+export type ChangeVerb = 'Created' | 'Updated' | 'Deleted' | 'Expired' | 'Restored';
 
-/** The verb of a change. */
-export function changeVerb(op: ChangeOp, expired: boolean): ChangeVerb {
+/** The verb of a change; `restored`: an insert carrying the restore marker (see restoreMarker.ts). */
+export function changeVerb(op: ChangeOp, expired: boolean, restored = false): ChangeVerb {
+  if (op === 'insert' && restored) return 'Restored';
   // A snapshot read reports an item's existence like an insert; `detail.op` tells them apart.
   if (op === 'insert' || op === 'read') return 'Created';
   if (op === 'modify') return 'Updated';
@@ -44,8 +45,13 @@ export function changeVerb(op: ChangeOp, expired: boolean): ChangeVerb {
 }
 
 /** The detail-type of a change event, e.g. `Turn Created`. */
-export function changeDetailType(entity: EntityKind, op: ChangeOp, expired: boolean): string {
-  return `${ENTITY_LABELS[entity]} ${changeVerb(op, expired)}`;
+export function changeDetailType(
+  entity: EntityKind,
+  op: ChangeOp,
+  expired: boolean,
+  restored = false,
+): string {
+  return `${ENTITY_LABELS[entity]} ${changeVerb(op, expired, restored)}`;
 }
 
 /** A catalog entry. */
@@ -65,6 +71,8 @@ const VERB_TEXT: Record<ChangeVerb, string> = {
   Updated: 'was modified (MODIFY) in more than bookkeeping attributes.',
   Deleted: 'was deleted by a writer (REMOVE).',
   Expired: "was deleted by DynamoDB's TTL process (REMOVE by dynamodb.amazonaws.com).",
+  Restored:
+    'was written back by `memory-cdc restore` (an INSERT whose item carries the restore marker attribute `memory_cdc_restored_at`); no semantic events follow it.',
 };
 
 /** Semantic events and when they fire. */
@@ -113,7 +121,7 @@ export const SEMANTIC_DETAIL_TYPES: readonly (DetailTypeInfo & { detailType: Sem
 /** The whole catalog, change events first, in a stable order. */
 export const DETAIL_TYPES: readonly DetailTypeInfo[] = [
   ...ENTITY_KINDS.flatMap((entity) =>
-    (['Created', 'Updated', 'Deleted', 'Expired'] as const).map((verb) => ({
+    (['Created', 'Updated', 'Deleted', 'Expired', 'Restored'] as const).map((verb) => ({
       detailType: `${ENTITY_LABELS[entity]} ${verb}` as MemoryDetailType,
       kind: 'change' as const,
       entity,
