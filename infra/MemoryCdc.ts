@@ -29,6 +29,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as s3vectors from 'aws-cdk-lib/aws-s3vectors';
 import { Construct } from 'constructs';
+import { resolveLayout } from '../lib/layout/resolveLayout.js';
 import type { MemoryEventFilter } from '../lib/subscriptions/memoryEventPattern.js';
 import type { Subscription } from '../lib/subscriptions/subscriptionsFile.js';
 import { ArchiveTable } from './ArchiveTable.js';
@@ -39,6 +40,7 @@ import { MemoryCdcMonitoring } from './MemoryCdcMonitoring.js';
 import type { ConsumerName, MemoryCdcProps, OnMemoryEventOptions } from './MemoryCdcProps.js';
 import { MemoryCdcStorage, ON_FAILURE_METRICS_FILTER } from './MemoryCdcStorage.js';
 import { MemoryCdcSubscriptions } from './MemoryCdcSubscriptions.js';
+import { MemoryCdcTableCheck } from './MemoryCdcTableCheck.js';
 import { MemoryCdcVectorIndex } from './MemoryCdcVectorIndex.js';
 import { PreSplitLogicalIds } from './PreSplitLogicalIds.js';
 import { resolveMemoryCdcProps } from './resolveMemoryCdcProps.js';
@@ -61,6 +63,8 @@ export class MemoryCdc extends Construct {
   readonly bus: MemoryCdcBus;
   /** The archive / claim-check / dead-letter bucket. */
   readonly storage: MemoryCdcStorage;
+  /** The deploy-time check of the table (stream view type, stream ARN, TTL attribute). */
+  readonly tableCheck: MemoryCdcTableCheck;
   /** The vector bucket and index. */
   readonly vectors: MemoryCdcVectorIndex;
   /** The three consumers. */
@@ -132,6 +136,16 @@ export class MemoryCdc extends Construct {
     this.vectorBucket = this.vectors.vectorBucket;
     this.vectorIndex = this.vectors.vectorIndex;
 
+    // Checked on every deploy before the mappings exist: a wrong stream or TTL fails the deploy.
+    this.tableCheck = new MemoryCdcTableCheck(this, 'TableCheck', {
+      table: this.table,
+      tableName: config.tableName,
+      streamArn: config.tableStreamArn,
+      ttlAttribute: resolveLayout(config.layout).ttlAttribute,
+      runtime: config.runtime,
+      logRetention: config.logRetention,
+    });
+
     this.consumers = new MemoryCdcConsumers(this, 'Consumers', {
       table: this.table,
       bus: this.bus,
@@ -142,6 +156,7 @@ export class MemoryCdc extends Construct {
       ...(props.code ? { code: props.code } : {}),
     });
     preSplit.keep(this.consumers);
+    this.consumers.node.addDependency(this.tableCheck);
     this.router = this.consumers.router;
     this.archiver = this.consumers.archiver;
     this.vectorSync = this.consumers.vectorSync;

@@ -248,7 +248,8 @@ describe('the vector sync worker', () => {
 
 describe('all functions', () => {
   it('run on arm64 with the Node.js 22 runtime', () => {
-    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    const consumers = new Set((['router', 'archiver', 'vectorSync'] as const).map(functionId));
+    const functions = resourcesOf(template, 'AWS::Lambda::Function').filter(([id]) => consumers.has(id));
     expect(functions).toHaveLength(3);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Architectures: ['arm64'], Runtime: 'nodejs22.x' });
@@ -450,6 +451,39 @@ describe('the S3 on-failure destination', () => {
         { Name: 'FilterId', Value: 'OnFailureRecords' },
       ],
     });
+  });
+});
+
+describe('the deploy-time table check', () => {
+  it('is a custom resource given the table, the stream ARN the mappings read and the layout TTL attribute', () => {
+    template.hasResourceProperties('Custom::MemoryCdcTableCheck', {
+      TableName: TABLE_NAME,
+      StreamArn: STREAM_ARN,
+      TtlAttribute: 'expires_at',
+    });
+  });
+
+  it('runs before any event source mapping is created', () => {
+    const check = idOf(cdc.tableCheck.resource);
+    const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(3);
+    for (const [id] of mappings) {
+      expect((template.toJSON().Resources[id].DependsOn ?? []) as string[]).toContain(check);
+    }
+  });
+
+  it('may only describe the table', () => {
+    const role = cdc.tableCheck.function.role!;
+    const policy = resourcesOf(template, 'AWS::IAM::Policy').find(([, p]) =>
+      JSON.stringify(p.Properties.Roles).includes(idOf(role)),
+    )!;
+    const statements = (policy[1].Properties.PolicyDocument as { Statement: { Action: unknown }[] })
+      .Statement;
+    expect(statements.map((s) => s.Action)).toContainEqual([
+      'dynamodb:DescribeTable',
+      'dynamodb:DescribeTimeToLive',
+    ]);
+    expect(JSON.stringify(statements)).not.toMatch(/dynamodb:(Get|Put|Scan|Query|Update|Delete)/);
   });
 });
 

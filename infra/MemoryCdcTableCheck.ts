@@ -1,0 +1,104 @@
+/**
+ * The deploy-time check of the memory table: a custom resource, run on every deploy before the
+ * event source mappings are created, that calls DescribeTable and DescribeTimeToLive and fails the
+ * deploy with a message naming each problem: no stream, a stream not on NEW_AND_OLD_IMAGES, a
+ * stream ARN that is not the table's current stream, TTL not on the layout's attribute. (A wrong
+ * view type would otherwise only show at run time, as dead letters and the RecordsMissingImages
+ * alarm.) The check's code is `lib/tableCheck/tableCheckSource.ts`, deployed inline.
+ */
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { TABLE_CHECK_SOURCE, type TableCheckProperties } from '../lib/tableCheck/tableCheckSource.js';
+
+/** Properties of {@link MemoryCdcTableCheck}. */
+export interface MemoryCdcTableCheckProps {
+  /** The memory table. */
+  readonly table: dynamodb.ITable;
+  /** Its name. */
+  readonly tableName: string;
+  /** The stream ARN the event source mappings read. */
+  readonly streamArn: string;
+  /**
+   * The layout's TTL attribute.
+   * @default no TTL check
+   */
+  readonly ttlAttribute?: string;
+  /** Runtime of the check function (the consumers'). */
+  readonly runtime: lambda.Runtime;
+  /** How long the check's logs are kept. */
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** The custom resource that checks the table on every deploy. */
+export class MemoryCdcTableCheck extends Construct {
+  /** The custom resource; resources that need a checked table depend on it. */
+  readonly resource: CustomResource;
+  /** The function running the check. */
+  readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: MemoryCdcTableCheckProps) {
+    super(scope, id);
+    const logGroup = (name: string) =>
+      new logs.LogGroup(this, name, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const role = (name: string, description: string) =>
+      new iam.Role(this, name, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+
+    const checkLogs = logGroup('CheckLogs');
+    const checkRole = role('CheckRole', 'Execution role of the memory-cdc table check (DescribeTable only)');
+    checkLogs.grantWrite(checkRole);
+    iam.Grant.addToPrincipal({
+      grantee: checkRole,
+      actions: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'],
+      resourceArns: [props.table.tableArn],
+    });
+    this.function = new lambda.Function(this, 'Check', {
+      description: `memory-cdc deploy-time check of table ${props.tableName}: stream view type, stream ARN, TTL`,
+      runtime: props.runtime,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(TABLE_CHECK_SOURCE),
+      timeout: Duration.seconds(30),
+      role: checkRole,
+      logGroup: checkLogs,
+    });
+
+    const providerLogs = logGroup('ProviderLogs');
+    const providerRole = role('ProviderRole', 'Execution role of the memory-cdc table check provider');
+    providerLogs.grantWrite(providerRole);
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.function,
+      frameworkOnEventRole: providerRole,
+      logGroup: providerLogs,
+    });
+    const properties: TableCheckProperties = {
+      TableName: props.tableName,
+      StreamArn: props.streamArn,
+      TtlAttribute: props.ttlAttribute ?? '',
+    };
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::MemoryCdcTableCheck',
+      properties,
+    });
+
+    const stack = Stack.of(this);
+    const checkArn = stack.resolve(this.function.functionArn) as { 'Fn::GetAtt': [string, string] };
+    Validations.of(providerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${checkArn['Fn::GetAtt'][0]}.Arn>:*]`,
+      reason:
+        "The CDK provider framework invokes the check function's versions and aliases (lambda:InvokeFunction on its ARN:*).",
+    });
+    for (const fn of [this.function, provider.node.findChild('framework-onEvent')]) {
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'The check runs at deploy time only, on the runtime the consumers use (the provider framework picks its own); moving the runtime follows the consumers.',
+      });
+    }
+  }
+}
