@@ -29,6 +29,8 @@ describe('restore from archives of both line formats', () => {
       reader: new LocalArchiveStore(source),
       client: dynamo.client(),
       targetTable: table,
+      // One clock for both restores: the restore marker each item gets holds the restore time.
+      now: () => Date.parse('2026-12-07T10:00:00.000Z'),
     });
     const items = (await dynamo.client().send(new ScanCommand({ TableName: table }))).Items ?? [];
     items.sort((a, b) => `${a.pk?.S}|${a.sk?.S}`.localeCompare(`${b.pk?.S}|${b.sk?.S}`));
