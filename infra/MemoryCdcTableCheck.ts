@@ -57,7 +57,7 @@ export class MemoryCdcTableCheck extends Construct {
       resourceArns: [props.table.tableArn],
     });
     this.function = new lambda.Function(this, 'Check', {
-      description: `memory-cdc deploy-time check of table ${props.tableName}: stream view type, stream ARN, TTL`,
+      description: `Deploy-time check of table ${props.tableName} for memory-cdc: stream view type, stream ARN, TTL`,
       runtime: props.runtime,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',

@@ -33,10 +33,12 @@ describe('the endpoint option', () => {
     expect(result.err).toMatch(/--endpoint is an alias of --endpoint-url/);
   });
 
-  it('is the same flag on every command that talks to DynamoDB, --endpoint-url in the help', () => {
-    const program = new Command('memory-cdc');
-    registerCommands(program, { out: () => {}, err: () => {}, exitCode: 0, cwd: process.cwd() });
+  it('is the same flag on every command that talks to DynamoDB, --endpoint-url in the help', async () => {
     for (const name of ['tail', 'capture', 'backfill', 'restore']) {
+      const program = new Command('memory-cdc');
+      await registerCommands(program, { out: () => {}, err: () => {}, exitCode: 0, cwd: process.cwd() }, [
+        name,
+      ]);
       const command = program.commands.find((c) => c.name() === name)!;
       const flags = command.options.map((o) => o.long);
       expect(flags, name).toContain('--endpoint-url');

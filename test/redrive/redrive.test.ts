@@ -117,8 +117,7 @@ describe('memory-cdc redrive', () => {
       DEAD_LETTER_BUCKET: DLQ,
       POWERTOOLS_METRICS_DISABLED: 'true',
     };
-    Object.assign(process.env, env);
-    const { createRouterHandler } = await import('../../functions/router.js');
+    const { createRouterHandler } = await import('../../lib/delivery/createRouterHandler.js');
     const handler = createRouterHandler(loadRouterConfig(env), {
       clients: {
         eventBridge: bus.client({ endpoint: proxy.url, maxAttempts: 1 }),
