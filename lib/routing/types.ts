@@ -127,7 +127,7 @@ export interface SinkRoute {
 export interface RoutingConfig {
   /** Change and semantic events for rule subscribers. @default all entities but noise */
   eventbridge: SinkRoute;
-  /** The ordered change log: one record per change. @default every entity except rate_limit */
+  /** The ordered change log: one record per change. @default every entity, noise included */
   kinesis: SinkRoute;
   /** TTL expiries with the full old image. @default all entities */
   archive: SinkRoute;
