@@ -98,7 +98,7 @@ describe('backfill', () => {
 
   it('fails with exit 2 on a missing table, bad numbers, and items no layout fits', async () => {
     const missing = await backfill('--table', 'nope', '--checkpoint', 'd.json');
-    expect([missing.code, missing.err]).toEqual([2, 'memory-cdc backfill: table nope not found\n']);
+    expect([missing.code, missing.err]).toEqual([2, 'memory-cdc backfill: table nope does not exist\n']);
     expect((await backfill('--table', 'memories', '--rate', 'fast')).err).toContain(
       '--rate must be a positive number',
     );

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, LayoutError, MemoryCdcError } from '../../errors.js';
 import { createBackfillProgress } from '../../live/backfill/BackfillProgress.js';
 import { createDeliverySinks, selectDeliverySinks } from '../../live/backfill/createDeliverySinks.js';
 import { runBackfill } from '../../live/backfill/runBackfill.js';
@@ -18,6 +17,7 @@ import type { Sink } from '../../sinks/types.js';
 import type { StreamRecord } from '../../stream/types.js';
 import { addEndpointOption } from '../endpointOption.js';
 import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Flags of `memory-cdc backfill`. */
@@ -198,13 +198,5 @@ export const registerBackfill: RegisterCommand = (program: Command, ctx: CliCont
     )
     .option('--progress <seconds>', 'without a terminal, print progress this often (0: never)', '10')
     .option('--no-progress', 'no progress bar or lines')
-    .action(async (flags: BackfillFlags) => {
-      try {
-        await runBackfillCommand(flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc backfill: ${error.message}\n`);
-        ctx.exitCode = error instanceof ConfigError || error instanceof LayoutError ? 2 : 1;
-      }
-    });
+    .action((flags: BackfillFlags) => runCommand(ctx, 'backfill', () => runBackfillCommand(flags, ctx)));
 };

@@ -8,6 +8,7 @@ import { abortOnInterrupt, parsePositiveInteger, parsePositiveNumber } from '../
 import { formatOutputLine } from '../../replay/formatOutput.js';
 import type { RoutingConfig } from '../../routing/types.js';
 import { readJsonArgument } from '../readJsonArgument.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Flags of `memory-cdc dev`. */
@@ -135,13 +136,5 @@ export const registerDev: RegisterCommand = (program: Command, ctx: CliContext) 
     .option('--out-dir <dir>', 'folder for the local sinks', '.memory-cdc/dev')
     .option('--routing <file>', 'JSON routing configuration (which entities go to which sink)')
     .option('--duration <seconds>', 'stop after this long (default: run until Ctrl-C)')
-    .action(async (flags: DevFlags) => {
-      try {
-        await runDevCommand(flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc dev: ${error.message}\n`);
-        ctx.exitCode = error instanceof ConfigError ? 2 : 1;
-      }
-    });
+    .action((flags: DevFlags) => runCommand(ctx, 'dev', () => runDevCommand(flags, ctx)));
 };

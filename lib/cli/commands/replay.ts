@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { MemoryCdcError } from '../../errors.js';
 import { findFixtureFiles } from '../../replay/findFixtureFiles.js';
 import { formatOutputLine } from '../../replay/formatOutput.js';
 import { formatReplayError, formatSummary } from '../../replay/formatSummary.js';
@@ -7,6 +6,7 @@ import { replay } from '../../replay/replay.js';
 import type { ReplaySummary } from '../../replay/types.js';
 import { LocalArchiveSink } from '../../sinks/archive/LocalArchiveSink.js';
 import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /**
@@ -95,13 +95,7 @@ export const registerReplay: RegisterCommand = (program: Command, ctx: CliContex
     .option('--routing <file>', 'JSON routing configuration (which entities go to which sink)')
     .option('--archive-dir <dir>', 'folder the local archive sink writes to', '.memory-cdc/archive')
     .option('--no-archive', 'do not write the local archive')
-    .action(async (files: string[], flags: ReplayFlags) => {
-      try {
-        await runReplay(files, flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc replay: ${error.message}\n`);
-        ctx.exitCode = 2;
-      }
-    });
+    .action((files: string[], flags: ReplayFlags) =>
+      runCommand(ctx, 'replay', () => runReplay(files, flags, ctx)),
+    );
 };

@@ -10,7 +10,7 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, TableNotFoundError } from '../../errors.js';
 import { type BackoffOptions, type RetryNotice, resolveBackoff, retrying } from '../../retry/backoff.js';
 import type { StreamRecord } from '../../stream/types.js';
 import { BackfillError } from '../errors.js';
@@ -141,7 +141,7 @@ async function describeSource(options: BackfillOptions, backoff: ReturnType<type
       },
     };
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) throw new ConfigError(`table ${options.table} not found`);
+    if (error instanceof ResourceNotFoundException) throw new TableNotFoundError(options.table);
     throw new BackfillError(`DescribeTable ${options.table} failed: ${(error as Error).message}`, undefined, {
       cause: error,
     });
@@ -227,8 +227,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
         );
       } catch (error) {
         if (signal.aborted) return;
-        if (error instanceof ResourceNotFoundException)
-          throw new ConfigError(`table ${options.table} not found`);
+        if (error instanceof ResourceNotFoundException) throw new TableNotFoundError(options.table);
         throw new BackfillError(`Scan failed: ${(error as Error).message}`, segment, { cause: error });
       }
       const items = page.Items ?? [];
