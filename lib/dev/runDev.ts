@@ -13,7 +13,7 @@ import { S3DeadLetterStore } from '../delivery/S3DeadLetterStore.js';
 import type { DeadLetterStore } from '../delivery/types.js';
 import type { Layout } from '../layout/types.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
-import type { RoutedOutput, RoutingConfig, SinkName } from '../routing/types.js';
+import type { PartialRouting, RoutedOutput, SinkName } from '../routing/types.js';
 import type { ArchiveSink } from '../sinks/archive/ArchiveSink.js';
 import { LocalArchiveSink } from '../sinks/archive/LocalArchiveSink.js';
 import { S3ArchiveSink } from '../sinks/archive/S3ArchiveSink.js';
@@ -52,7 +52,7 @@ export interface DevOptions {
   emulators?: boolean;
   /** Folder for the local sinks' files (absolute). */
   outDir: string;
-  routing?: Partial<RoutingConfig>;
+  routing?: PartialRouting;
   /** Stops everything dev started. */
   signal: AbortSignal;
   /** Called with every output a sink accepted (for `--json`). */

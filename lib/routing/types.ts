@@ -134,3 +134,9 @@ export interface RoutingConfig {
   /** Turn text/embedding changes. @default turn */
   vector: SinkRoute;
 }
+
+/**
+ * A routing file as written (`--routing`, `MEMORY_CDC_ROUTING`): any sink and any field may be left
+ * out; the defaults fill in, sink by sink (`resolveRouting`).
+ */
+export type PartialRouting = Partial<Record<keyof RoutingConfig, Partial<SinkRoute>>>;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createBackfillProgress } from '../../live/backfill/BackfillProgress.js';
 import { createDeliverySinks, selectDeliverySinks } from '../../live/backfill/createDeliverySinks.js';
-import { runBackfill } from '../../live/backfill/runBackfill.js';
+import { LAYOUT_SAMPLE_ITEMS, runBackfill } from '../../live/backfill/runBackfill.js';
 import {
   abortOnInterrupt,
   parsePositiveInteger,
@@ -91,6 +91,8 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
   });
   let report: LiveReport | undefined;
   let sourceArn = '';
+  let sampled: StreamRecord[] | undefined;
+  let sampleNote = '';
   const reportFor = (records: StreamRecord[]): LiveReport => {
     report ??= LiveReport.forFirstRecords(
       {
@@ -99,9 +101,12 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
         routing,
         onOutput: flags.json ? (_output, line) => ctx.out(`${line}\n`) : undefined,
       },
-      records,
-      'items',
+      sampled ?? records,
+      sampleNote || 'the first items',
     );
+    if (!given && sampled) {
+      ctx.err(`backfill: layout ${report.pipeline.layout.name}, detected from ${sampleNote}\n`);
+    }
     return report;
   };
   try {
@@ -117,6 +122,21 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
       checkpointPath,
       restart: flags.restart,
       signal: controller.signal,
+      // Without --layout, detect it from a sample of the table, not from whichever page comes first.
+      ...(given
+        ? {}
+        : {
+            sample: {
+              items: LAYOUT_SAMPLE_ITEMS,
+              onSample: ({ records, wholeTable }) => {
+                sampled = records;
+                sampleNote = wholeTable
+                  ? `all ${records.length} item(s) of the table`
+                  : `a sample of the first ${records.length} items scanned`;
+                if (records.length > 0) reportFor(records); // A LayoutError now, before any page is scanned.
+              },
+            },
+          }),
       onStart: (info) => {
         sourceArn = info.sourceArn;
         if (info.resumed)

@@ -6,8 +6,7 @@ import { ConfigError, MemoryCdcError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
 import { abortOnInterrupt, parsePositiveInteger, parsePositiveNumber } from '../../live/cliSupport.js';
 import { formatOutputLine } from '../../replay/formatOutput.js';
-import type { RoutingConfig } from '../../routing/types.js';
-import { readJsonArgument } from '../readJsonArgument.js';
+import { readRoutingFlag } from '../readPipelineFlags.js';
 import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
@@ -59,9 +58,7 @@ async function runDevCommand(flags: DevFlags, ctx: CliContext): Promise<void> {
   }
   const port = parsePositiveInteger('--port', flags.port)!;
   const durationSeconds = parsePositiveNumber('--duration', flags.duration);
-  const routing = flags.routing
-    ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
-    : undefined;
+  const routing = flags.routing ? readRoutingFlag(flags.routing, ctx.cwd) : undefined;
   const controller = new AbortController();
   const stopInterrupt = abortOnInterrupt(controller, () =>
     ctx.err('\ndev: stopping (DynamoDB Local, sinks, seeder)\n'),

@@ -13,7 +13,6 @@ import { ConfigError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
 import { findFixtureFiles } from '../../replay/findFixtureFiles.js';
 import { replay } from '../../replay/replay.js';
-import type { RoutingConfig } from '../../routing/types.js';
 import { LocalVectorSink } from '../../sinks/vector/LocalVectorSink.js';
 import {
   BedrockTitanEmbedder,
@@ -24,7 +23,7 @@ import { DEFAULT_LOCAL_INDEX_DIR, LanceDbIndex } from '../../vector/backends/Lan
 import { EmbedderNotConfiguredError } from '../../vector/errors.js';
 import { parseEmbedding } from '../../vector/parseEmbedding.js';
 import type { Embedder } from '../../vector/types.js';
-import { readJsonArgument } from '../readJsonArgument.js';
+import { readRoutingFlag } from '../readPipelineFlags.js';
 import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
@@ -41,6 +40,7 @@ interface SyncFlags extends EmbedderFlags {
   index: string;
   layout?: string;
   routing?: string;
+  json?: boolean;
 }
 
 interface QueryFlags extends EmbedderFlags {
@@ -111,9 +111,7 @@ function addEmbedderOptions(command: Command): Command {
 async function runSync(files: string[], flags: SyncFlags, ctx: CliContext): Promise<void> {
   const directory = resolve(ctx.cwd, flags.index);
   const layout = flags.layout ? resolveLayout(flags.layout, ctx.cwd) : undefined;
-  const routing = flags.routing
-    ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
-    : undefined;
+  const routing = flags.routing ? readRoutingFlag(flags.routing, ctx.cwd) : undefined;
   const probe = await LanceDbIndex.open({ directory });
   const dimension = probe.dimension;
   await probe.close();
@@ -153,6 +151,19 @@ async function runSync(files: string[], flags: SyncFlags, ctx: CliContext): Prom
   }
   await index.close();
   const s = sink.worker.stats;
+  if (summary.failed > 0 || errors.length > 0) ctx.exitCode = 1;
+  if (flags.json) {
+    const result = {
+      records: summary.records,
+      files: summary.files.length,
+      vectorOperations: summary.bySink.vector,
+      ...s,
+      index: { directory, vectors: live, dimension: index.dimension ?? null, tombstones },
+      notIndexedWithoutEmbedder: withoutEmbedder,
+    };
+    ctx.out(`${JSON.stringify(result)}\n`);
+    return;
+  }
   const lines = [
     `memory-cdc vectors sync: ${summary.records} record(s) from ${summary.files.length} file(s), ${summary.bySink.vector} vector operation(s)`,
     `  upserted ${s.upserted} (${s.itemEmbeddings} from item embeddings, ${s.embeddingCalls} embedded${embedder ? ` by ${embedder.modelId}` : ''})`,
@@ -165,7 +176,6 @@ async function runSync(files: string[], flags: SyncFlags, ctx: CliContext): Prom
     );
   }
   ctx.out(`${lines.join('\n')}\n`);
-  if (summary.failed > 0 || errors.length > 0) ctx.exitCode = 1;
 }
 
 /** Reads `--vector FILE`: a JSON list of numbers, JSON base64 text, or raw float32 little-endian bytes. */
@@ -275,7 +285,8 @@ export const registerVectors: RegisterCommand = (program: Command, ctx: CliConte
         '--layout <layout>',
         'agent-memory | mastra | path to a layout JSON file (default: detected per file)',
       )
-      .option('--routing <file>', 'JSON routing configuration (its `vector` route picks the entities)'),
+      .option('--routing <file>', 'JSON routing configuration (its `vector` route picks the entities)')
+      .option('--json', 'print the summary as one JSON object'),
   ).action((files: string[], flags: SyncFlags) =>
     runCommand(ctx, 'vectors sync', () => runSync(files, flags, ctx)),
   );

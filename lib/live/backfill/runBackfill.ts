@@ -21,6 +21,17 @@ import { type BackfillSource, syntheticInsertRecord } from './syntheticInsertRec
 /** Most scan segments a backfill accepts. */
 export const MAX_SEGMENTS = 10_000;
 
+/** Items the layout detection samples before a backfill without `--layout` (as many as replay looks at). */
+export const LAYOUT_SAMPLE_ITEMS = 200;
+
+/** The items read ahead of the scan by {@link BackfillOptions.sample}. */
+export interface BackfillSample {
+  /** The first items of a plain (unsegmented) Scan, as synthetic INSERT records. */
+  records: StreamRecord[];
+  /** True when the sample is the whole table (the Scan ended before the sample size). */
+  wholeTable: boolean;
+}
+
 /** Options for {@link runBackfill}. */
 export interface BackfillOptions {
   /** A DynamoDB client; give it `maxAttempts: 1` (the backfill retries with back-off itself). */
@@ -50,6 +61,13 @@ export interface BackfillOptions {
    * resolves; a throw stops the backfill and the page is emitted again on resume.
    */
   onRecords(records: StreamRecord[], segment: number): Promise<void>;
+  /**
+   * Reads up to `items` items with a plain Scan before the backfill starts and hands them over, e.g.
+   * to detect the layout from a meaningful sample rather than from whichever page arrives first.
+   * Nothing is checkpointed or emitted for them; the backfill proper scans them again. Called after
+   * `onStart`, and not at all when the checkpoint says the backfill is complete.
+   */
+  sample?: { items: number; onSample(sample: BackfillSample): void };
   /** Called once the table is described (before the first page). */
   onStart?(info: BackfillStart): void;
   /** Called after each checkpointed page. */
@@ -148,6 +166,43 @@ async function describeSource(options: BackfillOptions, backoff: ReturnType<type
   }
 }
 
+/** Reads the first `items` items of the table (a plain Scan, page by page) as synthetic inserts. */
+async function sampleItems(
+  options: BackfillOptions,
+  source: BackfillSource,
+  items: number,
+  backoff: ReturnType<typeof resolveBackoff>,
+): Promise<BackfillSample> {
+  const records: StreamRecord[] = [];
+  const seconds = Math.floor((options.now ?? Date.now)() / 1000);
+  let startKey: ScanCommandOutput['LastEvaluatedKey'];
+  do {
+    let page: ScanCommandOutput;
+    try {
+      page = await retrying(
+        () =>
+          options.client.send(
+            new ScanCommand({
+              TableName: options.table,
+              Limit: Math.min(1000, items - records.length),
+              ExclusiveStartKey: startKey,
+            }),
+            { abortSignal: options.signal },
+          ),
+        { backoff, signal: options.signal },
+      );
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) throw new TableNotFoundError(options.table);
+      throw new BackfillError(`Scan for the layout sample failed: ${(error as Error).message}`, undefined, {
+        cause: error,
+      });
+    }
+    for (const item of page.Items ?? []) records.push(syntheticInsertRecord(source, item, seconds));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && records.length < items);
+  return { records, wholeTable: !startKey };
+}
+
 /**
  * Scans the table in parallel segments and hands each page to `onRecords` as synthetic INSERT
  * records, at most `rate` records a second, checkpointing every page so a stopped backfill resumes
@@ -198,6 +253,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     resumed: checkpoint.resumed,
   });
   if (checkpoint.complete) return result;
+  if (options.sample)
+    options.sample.onSample(await sampleItems(options, source, options.sample.items, backoff));
 
   const limiter = new RateLimiter(rate, options.timer);
   // A failing segment stops the others; the caller's signal stops everything.
