@@ -5,6 +5,7 @@ import { formatReplayError, formatSummary } from '../../replay/formatSummary.js'
 import { replay } from '../../replay/replay.js';
 import type { ReplaySummary } from '../../replay/types.js';
 import { LocalArchiveSink } from '../../sinks/archive/LocalArchiveSink.js';
+import { assertInputPaths } from '../assertInputPaths.js';
 import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
 import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
@@ -36,6 +37,7 @@ interface ReplayFlags extends PipelineFlags {
 
 async function runReplay(files: string[], flags: ReplayFlags, ctx: CliContext): Promise<void> {
   const { layout, routing, rules } = readPipelineFlags(flags, ctx.cwd);
+  await assertInputPaths(files, ctx.cwd, 'fixture file or folder');
   const archive = flags.archive
     ? new LocalArchiveSink({ cwd: ctx.cwd, folder: flags.archiveDir })
     : undefined;

@@ -23,6 +23,7 @@ import { DEFAULT_LOCAL_INDEX_DIR, LanceDbIndex } from '../../vector/backends/Lan
 import { EmbedderNotConfiguredError } from '../../vector/errors.js';
 import { parseEmbedding } from '../../vector/parseEmbedding.js';
 import type { Embedder } from '../../vector/types.js';
+import { assertInputPaths } from '../assertInputPaths.js';
 import { readRoutingFlag } from '../readPipelineFlags.js';
 import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
@@ -112,6 +113,7 @@ async function runSync(files: string[], flags: SyncFlags, ctx: CliContext): Prom
   const directory = resolve(ctx.cwd, flags.index);
   const layout = flags.layout ? resolveLayout(flags.layout, ctx.cwd) : undefined;
   const routing = flags.routing ? readRoutingFlag(flags.routing, ctx.cwd) : undefined;
+  await assertInputPaths(files, ctx.cwd, 'fixture file or folder');
   const probe = await LanceDbIndex.open({ directory });
   const dimension = probe.dimension;
   await probe.close();
