@@ -5,8 +5,8 @@
  * variables among them in the order it reports their problems.
  */
 import { DEFAULT_RETRY_POLICY } from '../delivery/retryPolicy.js';
-import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './createAwsClient.js';
 import { routingSchema } from '../routing/routingSchema.js';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './createAwsClient.js';
 import type { EnvironmentGroup } from './types.js';
 
 /** JSON Schema of an S3 general purpose bucket name. */

@@ -164,6 +164,17 @@ const COMMANDS: Record<string, CommandCase> = {
       `memory-cdc rules: --out ${abs('exists.json')} already exists (pass --force to overwrite)`,
     ],
   },
+  estimate: {
+    minimal: ['--changes', 'turn=1'],
+    missing: [
+      ['estimate'],
+      'memory-cdc estimate: give the workload: --changes turn=50,run=5,… , --workload FILE or --from CAPTURE',
+    ],
+    badFile: [
+      ['estimate', '--from', 'missing.json'],
+      `memory-cdc estimate: no such --from file: missing.json (relative paths are from ${cwd})`,
+    ],
+  },
   'routing show': {
     minimal: [],
     missing: [['routing', 'show', '--out'], "error: option '--out <file>' argument missing"],
