@@ -8,7 +8,6 @@ import { createAwsClient } from '../../config/createAwsClient.js';
 import { ConfigError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
 import { ENTITY_KINDS, type EntityKind } from '../../layout/types.js';
-import { assertInputPaths } from '../assertInputPaths.js';
 import { addEndpointOption } from '../endpointOption.js';
 import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
@@ -163,7 +162,6 @@ async function progressBar(): Promise<{ update(progress: RestoreProgress): void;
 }
 
 async function runRestore(source: string, flags: RestoreFlags, ctx: CliContext): Promise<void> {
-  if (!source.startsWith('s3://')) await assertInputPaths([source], ctx.cwd, 'archive folder');
   const filter = filterOf(flags);
   const ttlExtend = ttlExtendOf(flags, ctx);
   const region = flags.region;
