@@ -250,6 +250,21 @@ describe('every command follows the conventions', () => {
     });
   }
 
+  it('checks the hidden --endpoint alias as it checks --endpoint-url', async () => {
+    for (const name of ['tail', 'capture', 'backfill', 'restore']) {
+      const result = await run(
+        ...name.split(' '),
+        ...COMMANDS[name]!.minimal,
+        '--endpoint',
+        'localhost:8000',
+      );
+      expect([result.code, result.first]).toEqual([
+        2,
+        `memory-cdc ${name}: --endpoint: expected a URL with scheme and host such as http://localhost:8000 (given "localhost:8000"; did you mean http://localhost:8000?)`,
+      ]);
+    }
+  });
+
   it('lists the endpoint flags the README documents, and only on commands that call AWS', async () => {
     const withEndpoints: Record<string, string[]> = {};
     for (const name of Object.keys(COMMANDS)) {
