@@ -105,6 +105,15 @@ const COMMANDS: Record<string, CommandCase> = {
       `memory-cdc fixtures: --out ${abs('exists.json')} already exists (pass --force to overwrite)`,
     ],
   },
+  'layout show': {
+    minimal: ['agent-memory'],
+    missing: [['layout', 'show'], "error: missing required argument 'preset'"],
+    // Takes no file: a preset that does not exist is its bad input.
+    badFile: [
+      ['layout', 'show', 'nope'],
+      'memory-cdc layout show: unknown preset "nope" (presets: agent-memory, mastra)',
+    ],
+  },
   tail: {
     minimal: ['--table', 't'],
     missing: [['tail'], 'memory-cdc tail: --table (or --stream-arn) is required'],
