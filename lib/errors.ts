@@ -33,6 +33,35 @@ export class LayoutError extends MemoryCdcError {}
 /** Configuration (environment variables, CLI options or a config file) is invalid. */
 export class ConfigError extends MemoryCdcError {}
 
+/**
+ * A command would overwrite a file that exists, and `--force` was not given. A ConfigError: the
+ * command line must change (another path, or `--force`).
+ */
+export class FileExistsError extends ConfigError {
+  /** The file that exists. */
+  readonly path: string;
+  constructor(option: string, path: string) {
+    super(`${option} ${path} already exists (pass --force to overwrite)`);
+    this.path = path;
+  }
+}
+
+/** The table named on the command line or in configuration does not exist (where the client looked). */
+export class TableNotFoundError extends ConfigError {
+  readonly table: string;
+  constructor(table: string, where?: string) {
+    super(`table ${table} does not exist${where ? ` (${where})` : ''}`);
+    this.table = table;
+  }
+}
+
+/** The user interrupted the command (Ctrl-C, SIGINT or SIGTERM); the CLI exits 130. */
+export class InterruptedError extends MemoryCdcError {
+  constructor(message = 'interrupted') {
+    super(message);
+  }
+}
+
 /** A fixture file is not JSON or not a DynamoDB Streams event. */
 export class FixtureError extends MemoryCdcError {
   readonly file: string;

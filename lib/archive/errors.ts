@@ -2,7 +2,7 @@
  * Errors of the TTL archive: reading archive objects and restoring them. Writing failures are
  * reported per output by the archive sinks (see `lib/sinks/archive`), never thrown past them.
  */
-import { MemoryCdcError } from '../errors.js';
+import { ConfigError, MemoryCdcError } from '../errors.js';
 
 /** An archive object is not gzip JSON Lines of archive entries (corrupt, truncated, or not ours). */
 export class ArchiveFormatError extends MemoryCdcError {
@@ -30,8 +30,9 @@ export class RestoreError extends MemoryCdcError {
 /**
  * Restore refused to write items whose TTL already passed: DynamoDB's TTL would delete them again
  * within minutes. Give them a new expiry (`ttlExtend`) or write them as they are (`keepExpired`).
+ * A ConfigError: the command line must change (exit 2).
  */
-export class ExpiredItemsError extends MemoryCdcError {
+export class ExpiredItemsError extends ConfigError {
   /** Matching items whose expiry is in the past. */
   readonly expired: number;
   constructor(expired: number, total: number, attribute: string) {
@@ -44,8 +45,11 @@ export class ExpiredItemsError extends MemoryCdcError {
   }
 }
 
-/** The archive source holds no archive objects at all: a mistyped path or prefix, or the wrong bucket. */
-export class ArchiveNotFoundError extends MemoryCdcError {
+/**
+ * The archive source holds no archive objects at all: a mistyped path or prefix, or the wrong bucket.
+ * A ConfigError: the command line must change (exit 2).
+ */
+export class ArchiveNotFoundError extends ConfigError {
   readonly location: string;
   constructor(location: string) {
     super(

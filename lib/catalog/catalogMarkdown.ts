@@ -102,7 +102,8 @@ naming the attribute's path; it is never guessed at.
 
 ## Noise
 
-Not published to EventBridge by default (still in the Kinesis change log unless routing says otherwise):
+Not published to EventBridge by default, but every one is in the Kinesis change log (the ordered log of
+every change; a routing file can narrow it, see the README's "Routing file"):
 every change of a \`rate_limit\` counter, and a MODIFY that changes only bookkeeping attributes (for the
 agent-memory layout: ${agentMemoryLayout.bookkeeping.map((b) => `\`${b}\``).join(', ')}; each layout lists its own).
 

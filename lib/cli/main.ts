@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../packageRoot.js';
 import { registerCommands } from './commands/index.js';
+import { EXIT_CODES } from './exitCodes.js';
+import { reportError } from './runCommand.js';
 import type { CliContext } from './types.js';
+import { validateEndpointOptions } from './validateEndpointOptions.js';
 
 /**
  * Builds the `memory-cdc` program for one run; tests call this with their own context. Only the
@@ -14,10 +17,11 @@ export async function createProgram(context: CliContext, argv: readonly string[]
     .exitOverride()
     .configureOutput({ writeOut: (s) => context.out(s), writeErr: (s) => context.err(s) });
   await registerCommands(program, context, argv.slice(2));
+  validateEndpointOptions(program);
   return program;
 }
 
-/** Runs the CLI and resolves to the exit code. */
+/** Runs the CLI and resolves to the exit code (see lib/cli/exitCodes.ts). */
 export async function main(argv: string[], context?: Partial<CliContext>): Promise<number> {
   const ctx: CliContext = {
     out: (s) => process.stdout.write(s),
@@ -30,8 +34,8 @@ export async function main(argv: string[], context?: Partial<CliContext>): Promi
     await (await createProgram(ctx, argv)).parseAsync(argv);
     return ctx.exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : Math.max(ctx.exitCode, 2);
-    ctx.err(`memory-cdc: ${error instanceof Error ? error.message : String(error)}\n`);
-    return Math.max(ctx.exitCode, 1);
+    // Commander has printed its own message (unknown flag, missing value, --help).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
+    return reportError(ctx, '', error);
   }
 }

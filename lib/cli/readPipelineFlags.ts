@@ -4,7 +4,8 @@ import type { Layout } from '../layout/types.js';
 import { compileRules } from '../patterns/compileRules.js';
 import { parseJsonExact } from '../patterns/ExactNumber.js';
 import type { ReplayRules } from '../replay/types.js';
-import type { RoutingConfig } from '../routing/types.js';
+import { parseRouting } from '../routing/routingSchema.js';
+import type { PartialRouting } from '../routing/types.js';
 import {
   isSubscriptionsDocument,
   parseSubscriptions,
@@ -28,7 +29,7 @@ export interface PipelineFlags {
 /** What {@link readPipelineFlags} read; a flag not given is undefined. */
 export interface PipelineSettings {
   layout?: Layout;
-  routing?: Partial<RoutingConfig>;
+  routing?: PartialRouting;
   rules?: ReplayRules;
 }
 
@@ -54,8 +55,15 @@ export function readPipelineFlags(flags: PipelineFlags, cwd: string): PipelineSe
       : (value as Record<string, unknown>);
     rules = { matcher: compileRules(named), ruleNames: Object.keys(named) };
   }
-  const routing = flags.routing
-    ? (readJsonArgument('--routing', flags.routing, cwd) as Partial<RoutingConfig>)
-    : undefined;
+  const routing = flags.routing ? readRoutingFlag(flags.routing, cwd) : undefined;
   return { layout, routing, rules };
+}
+
+/**
+ * Reads and validates `--routing FILE|JSON` (the format `memory-cdc routing show` prints).
+ * @throws ConfigError naming the file and each problem
+ */
+export function readRoutingFlag(value: string, cwd: string): PartialRouting {
+  const origin = /^\s*[{[]/.test(value) ? '--routing (inline JSON)' : `--routing ${value}`;
+  return parseRouting(readJsonArgument('--routing', value, cwd), origin);
 }

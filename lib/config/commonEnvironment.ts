@@ -5,21 +5,12 @@
  * variables among them in the order it reports their problems.
  */
 import { DEFAULT_RETRY_POLICY } from '../delivery/retryPolicy.js';
+import { routingSchema } from '../routing/routingSchema.js';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './createAwsClient.js';
 import type { EnvironmentGroup } from './types.js';
 
 /** JSON Schema of an S3 general purpose bucket name. */
 export const bucketNameSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' } as const;
-
-const sinkRouteSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    enabled: { type: 'boolean' },
-    entities: { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' } }] },
-    includeNoise: { type: 'boolean' },
-  },
-} as const;
 
 /** Layout, routing, logs and metrics. */
 export const commonEnv = {
@@ -32,17 +23,7 @@ export const commonEnv = {
   },
   properties: {
     layout: { type: 'string', minLength: 1 },
-    routing: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        eventbridge: sinkRouteSchema,
-        kinesis: sinkRouteSchema,
-        archive: sinkRouteSchema,
-        vector: sinkRouteSchema,
-      },
-      default: {},
-    },
+    routing: { ...routingSchema, default: {} },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     logContents: { type: 'boolean', default: false },
     metricsNamespace: { type: 'string', minLength: 1, maxLength: 255, default: 'MemoryCdc' },

@@ -13,7 +13,7 @@ import { S3DeadLetterStore } from '../delivery/S3DeadLetterStore.js';
 import type { DeadLetterStore } from '../delivery/types.js';
 import type { Layout } from '../layout/types.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
-import type { RoutedOutput, RoutingConfig, SinkName } from '../routing/types.js';
+import type { PartialRouting, RoutedOutput, SinkName } from '../routing/types.js';
 import type { ArchiveSink } from '../sinks/archive/ArchiveSink.js';
 import { LocalArchiveSink } from '../sinks/archive/LocalArchiveSink.js';
 import { S3ArchiveSink } from '../sinks/archive/S3ArchiveSink.js';
@@ -52,11 +52,16 @@ export interface DevOptions {
   emulators?: boolean;
   /** Folder for the local sinks' files (absolute). */
   outDir: string;
-  routing?: Partial<RoutingConfig>;
+  routing?: PartialRouting;
   /** Stops everything dev started. */
   signal: AbortSignal;
   /** Called with every output a sink accepted (for `--json`). */
   onOutput?(output: RoutedOutput): void;
+  /**
+   * Called as each start-up step begins (`starting DynamoDB Local on port 8000`, `creating table …`),
+   * so a caller can say what is happening during the seconds DynamoDB Local takes to start.
+   */
+  onStep?(step: string): void;
   /** Called once everything is up, with where things are. */
   onReady?(info: DevInfo): void;
   /** Called every `viewIntervalMs` (and once at the end) with the counters. */
@@ -137,6 +142,7 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   };
   try {
+    options.onStep?.(`starting DynamoDB Local (Java) on port ${options.port ?? 8000}`);
     const ddb: DynamoDbLocal = await startDynamoDbLocal({ port: options.port ?? 8000, signal });
     cleanup.push(() => ddb.stop());
     const config = { endpoint: ddb.endpoint, region: ddb.region, credentials: ddb.credentials };
@@ -146,8 +152,10 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
       dynamodb.destroy();
       streams.destroy();
     });
+    options.onStep?.(`creating table ${tableName} (layout ${layout.name}) with a NEW_AND_OLD_IMAGES stream`);
     const table = await createMemoryTable(dynamodb, { tableName, layout, signal });
 
+    if (options.emulators) options.onStep?.('starting kinesalite and s3rver');
     const emulators: Emulators | undefined = options.emulators
       ? await startEmulators({
           streamName: CHANGE_LOG_STREAM,

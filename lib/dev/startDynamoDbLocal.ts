@@ -212,7 +212,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     region,
     credentials,
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 2000 }),
+    // A probe that times out is a "not yet", not a warning printed over the caller's screen.
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 1000,
+      requestTimeout: 2000,
+      throwOnRequestTimeout: true,
+    }),
   });
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   try {

@@ -15,7 +15,7 @@ import { formatOutputLine } from '../replay/formatOutput.js';
 import { formatSummary } from '../replay/formatSummary.js';
 import { type CountedRecord, SummaryCounter } from '../replay/SummaryCounter.js';
 import type { ReplayRules, ReplaySummary } from '../replay/types.js';
-import type { RoutedOutput, RoutingConfig } from '../routing/types.js';
+import type { PartialRouting, RoutedOutput } from '../routing/types.js';
 import type { StreamRecord } from '../stream/types.js';
 
 /** Options for {@link LiveReport}. */
@@ -25,7 +25,7 @@ export interface LiveReportOptions {
   layout: Layout;
   /** How the layout was chosen (`given`, `detected: …`), as replay reports it. */
   layoutReason: string;
-  routing?: Partial<RoutingConfig>;
+  routing?: PartialRouting;
   /** Rules to test EventBridge outputs against (`--rules`), as replay does. */
   rules?: ReplayRules;
   /** Called with each routed output and its `--json` line (replay's format, no newline). */
@@ -41,16 +41,16 @@ export class LiveReport {
 
   /**
    * A report whose layout is the one given (`--layout`), else the one the first records fit.
-   * @param what what the records are called in the error (`records`, `items`)
+   * @param what what the records are called in the error (`the first records`, `a sample of 200 items`)
    * @throws LayoutError when no layout was given and none fits
    */
   static forFirstRecords(
     options: Omit<LiveReportOptions, 'layout' | 'layoutReason'> & { layout?: Layout },
     records: readonly StreamRecord[],
-    what = 'records',
+    what = 'the first records',
   ): LiveReport {
     const { layout, reason } = chooseLayout(options.layout, records);
-    if (!layout) throw new LayoutError(`cannot choose a layout from the first ${what}: ${reason}`);
+    if (!layout) throw new LayoutError(`cannot choose a layout from ${what}: ${reason}`);
     return new LiveReport({ ...options, layout, layoutReason: reason });
   }
 

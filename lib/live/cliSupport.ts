@@ -2,10 +2,12 @@
  * Plumbing the live commands (`tail`, `capture`, `backfill`) share: option parsing, finding the
  * stream, Ctrl-C, and the periodic progress line.
  */
+import { DescribeTableCommand, ResourceNotFoundException as TableNotFound } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb-streams';
-import { ConfigError } from '../errors.js';
-import { findLatestStreamArn } from './describeStream.js';
+import { ConfigError, TableNotFoundError } from '../errors.js';
+import { createDynamoDbClient } from './createClients.js';
+import { findLatestStreamArn, NoStreamError } from './describeStream.js';
 import { StreamReadError } from './errors.js';
 import type { StartPosition } from './types.js';
 
@@ -43,13 +45,42 @@ export function parsePositiveNumber(option: string, value: string | undefined): 
   return n;
 }
 
+/** Where a client looks, for messages: `at http://localhost:8000` or `in eu-west-1`. */
+function whereOf(flags: { region?: string; endpoint?: string }): string | undefined {
+  if (flags.endpoint) return `at ${flags.endpoint}`;
+  const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  return region ? `in ${region}` : undefined;
+}
+
+/**
+ * Tells a missing table from one without a stream when ListStreams listed none (DynamoDB Local
+ * lists nothing for a table that does not exist, where AWS answers ResourceNotFoundException).
+ */
+async function noStreamOrNoTable(
+  noStream: NoStreamError,
+  flags: { table?: string; region?: string; endpoint?: string },
+  signal?: AbortSignal,
+): Promise<never> {
+  const client = createDynamoDbClient({ region: flags.region, endpoint: flags.endpoint });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: noStream.table }), { abortSignal: signal });
+  } catch (error) {
+    if (error instanceof TableNotFound) throw new TableNotFoundError(noStream.table, whereOf(flags));
+    // No permission to describe tables (a stream-reader role): the stream message still holds.
+  } finally {
+    client.destroy();
+  }
+  throw noStream;
+}
+
 /**
  * The stream to read: `--stream-arn` as given, else the table's newest stream.
- * @throws ConfigError when neither is given, the table does not exist or has no stream
+ * @throws ConfigError when neither is given; TableNotFoundError when the table does not exist;
+ *   NoStreamError when it has no stream
  */
 export async function resolveStreamArn(
   client: DynamoDBStreamsClient,
-  flags: { table?: string; streamArn?: string },
+  flags: { table?: string; streamArn?: string; region?: string; endpoint?: string },
   signal?: AbortSignal,
 ): Promise<string> {
   if (flags.streamArn) return flags.streamArn;
@@ -57,7 +88,8 @@ export async function resolveStreamArn(
   try {
     return await findLatestStreamArn(client, flags.table, { signal });
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) throw new ConfigError(`table ${flags.table} not found`);
+    if (error instanceof ResourceNotFoundException) throw new TableNotFoundError(flags.table, whereOf(flags));
+    if (error instanceof NoStreamError) return noStreamOrNoTable(error, flags, signal);
     if (error instanceof ConfigError) throw error;
     throw new StreamReadError(
       `ListStreams for table ${flags.table} failed: ${(error as Error).message}`,
@@ -69,24 +101,8 @@ export async function resolveStreamArn(
   }
 }
 
-/**
- * Aborts the controller on the first Ctrl-C (or SIGTERM) so the command stops cleanly and still
- * writes its summary or file; a second Ctrl-C kills the process as usual. Returns the disposer.
- */
-export function abortOnInterrupt(controller: AbortController, onInterrupt?: () => void): () => void {
-  const handler = () => {
-    dispose();
-    onInterrupt?.();
-    controller.abort();
-  };
-  const dispose = () => {
-    process.removeListener('SIGINT', handler);
-    process.removeListener('SIGTERM', handler);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return dispose;
-}
+/** Ctrl-C handling lives with the CLI's exit codes (an interrupted command exits 130). */
+export { abortOnInterrupt } from '../cli/interrupts.js';
 
 /** Calls `report` every `intervalMs` until the disposer is called (the timer never holds the process). */
 export function every(intervalMs: number, report: () => void): () => void {

@@ -10,6 +10,17 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { ConfigError } from '../errors.js';
 
+/** The table exists (or could not be described) but has no stream to read. */
+export class NoStreamError extends ConfigError {
+  readonly table: string;
+  constructor(table: string, note = '') {
+    super(
+      `table ${table} has no stream: enable one (StreamSpecification, view type NEW_AND_OLD_IMAGES) or pass --stream-arn${note}`,
+    );
+    this.table = table;
+  }
+}
+
 /** A stream and all of its shards. */
 export interface StreamDescription {
   streamArn: string;
@@ -57,7 +68,7 @@ export async function describeStream(
 /**
  * Finds the newest stream of a table (`ListStreams`, all pages). A table that had its stream
  * turned off and on again has several; the newest is the one being written to.
- * @throws ConfigError when the table has no stream
+ * @throws NoStreamError when the table has no stream (or, where ListStreams does not say, does not exist)
  */
 export async function findLatestStreamArn(
   client: DynamoDBStreamsClient,
@@ -78,10 +89,6 @@ export async function findLatestStreamArn(
     }
     exclusiveStart = page.LastEvaluatedStreamArn;
   } while (exclusiveStart);
-  if (!newest) {
-    throw new ConfigError(
-      `table ${tableName} has no stream: enable one (StreamSpecification, view type NEW_AND_OLD_IMAGES) or pass --stream-arn`,
-    );
-  }
+  if (!newest) throw new NoStreamError(tableName);
   return newest.arn;
 }

@@ -4,7 +4,7 @@
  */
 import type { MemoryEvent } from '../catalog/types.js';
 import type { Classification, Layout } from '../layout/types.js';
-import type { RoutedOutput, RoutingConfig } from '../routing/types.js';
+import type { PartialRouting, RoutedOutput, RoutingConfig } from '../routing/types.js';
 import type { Change, StreamRecord } from '../stream/types.js';
 
 /** Options for {@link createPipeline}. */
@@ -12,7 +12,7 @@ export interface PipelineOptions {
   /** How the table stores its entities. */
   layout: Layout;
   /** Which entities go to which sink. @default DEFAULT_ROUTING */
-  routing?: Partial<RoutingConfig>;
+  routing?: PartialRouting;
   /** EventBridge `source`. @default 'memory-cdc' */
   source?: string;
 }

@@ -1,6 +1,6 @@
 /** Types of local replay and of the summary replay and the live commands print. */
 import type { EntityKind, Layout } from '../layout/types.js';
-import type { RoutedOutput, RoutingConfig, SinkName } from '../routing/types.js';
+import type { PartialRouting, RoutedOutput, SinkName } from '../routing/types.js';
 import type { Sink } from '../sinks/types.js';
 
 /** Matches EventBridge events against a set of named rules (see lib/patterns). */
@@ -21,7 +21,7 @@ export interface ReplayOptions {
   files: readonly string[];
   /** Layout for every file; when absent it is detected per file. */
   layout?: Layout;
-  routing?: Partial<RoutingConfig>;
+  routing?: PartialRouting;
   /** Rules to test EventBridge outputs against; `ruleNames` lists them all (zero counts show). */
   rules?: ReplayRules;
   /** Embedded sinks; outputs for a sink not given are only counted. */

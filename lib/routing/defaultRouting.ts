@@ -1,19 +1,16 @@
 import type { EntityKind } from '../layout/types.js';
-import { ENTITY_KINDS } from '../layout/types.js';
 import type { RoutingConfig, SinkRoute } from './types.js';
 
 /**
- * Defaults: EventBridge gets every entity's events except noise; Kinesis keeps a change log of every
- * entity except rate-limit counters (their bumps dwarf everything else and nobody replays them);
- * the archive takes every TTL expiry; the vector index follows turns.
+ * Defaults: EventBridge gets every entity's events except noise (rate-limit counter bumps and
+ * bookkeeping-only modifies, which would drown rule subscribers); Kinesis is the ordered log of every
+ * change, noise and rate-limit counters included, so a consumer can rebuild any item from it (turn
+ * counters off with `{"kinesis": {"entities": [...]}}` in a routing file); the archive takes every TTL
+ * expiry; the vector index follows turns. `memory-cdc routing show` prints these as a routing file.
  */
 export const DEFAULT_ROUTING: RoutingConfig = {
   eventbridge: { enabled: true, entities: 'all', includeNoise: false },
-  kinesis: {
-    enabled: true,
-    entities: ENTITY_KINDS.filter((e): e is Exclude<EntityKind, 'rate_limit'> => e !== 'rate_limit'),
-    includeNoise: true,
-  },
+  kinesis: { enabled: true, entities: 'all', includeNoise: true },
   archive: { enabled: true, entities: 'all', includeNoise: true },
   vector: { enabled: true, entities: ['turn'], includeNoise: true },
 };

@@ -127,10 +127,16 @@ export interface SinkRoute {
 export interface RoutingConfig {
   /** Change and semantic events for rule subscribers. @default all entities but noise */
   eventbridge: SinkRoute;
-  /** The ordered change log: one record per change. @default every entity except rate_limit */
+  /** The ordered change log: one record per change. @default every entity, noise included */
   kinesis: SinkRoute;
   /** TTL expiries with the full old image. @default all entities */
   archive: SinkRoute;
   /** Turn text/embedding changes. @default turn */
   vector: SinkRoute;
 }
+
+/**
+ * A routing file as written (`--routing`, `MEMORY_CDC_ROUTING`): any sink and any field may be left
+ * out; the defaults fill in, sink by sink (`resolveRouting`).
+ */
+export type PartialRouting = Partial<Record<keyof RoutingConfig, Partial<SinkRoute>>>;

@@ -154,10 +154,12 @@ describe('memory-cdc replay', () => {
     expect(run.code).toBe(1);
   });
 
-  it('reports a missing file on stderr, naming it', async () => {
+  it('refuses a file that does not exist before replaying anything, naming it, with exit 2', async () => {
     const run = await replay('--no-archive', 'no-such-file.json');
-    expect(run.err).toMatch(/no-such-file\.json: cannot read: ENOENT/);
-    expect(run.code).toBe(1);
+    expect(run.err).toMatch(
+      /^memory-cdc replay: no such fixture file or folder: no-such-file\.json \(relative paths are from /,
+    );
+    expect([run.code, run.out]).toEqual([2, '']);
   });
 
   it('counts the errors in its summary without printing them twice', async () => {

@@ -131,9 +131,17 @@ export function scriptedSession(now: number): ScriptedWrite[] {
       eventBridge: ['Run Updated', 'Run Failed'],
       kinesis: 'Run Updated',
     },
-    // Rate-limit counters are noise everywhere by default.
-    { write: { op: 'put', item: { ...counter, count: 1, limit: 100_000 } }, eventBridge: [], kinesis: null },
-    { write: { op: 'update', key: counter, set: { count: 2 } }, eventBridge: [], kinesis: null },
+    // Rate-limit counters are noise: off EventBridge by default, but in the change log like every change.
+    {
+      write: { op: 'put', item: { ...counter, count: 1, limit: 100_000 } },
+      eventBridge: [],
+      kinesis: 'Rate Limit Counter Created',
+    },
+    {
+      write: { op: 'update', key: counter, set: { count: 2 } },
+      eventBridge: [],
+      kinesis: 'Rate Limit Counter Updated',
+    },
     {
       write: {
         op: 'put',

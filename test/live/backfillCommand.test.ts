@@ -80,6 +80,33 @@ describe('backfill', () => {
     expect(run.err).toContain('40 item(s) emitted by this run');
   });
 
+  it('detects the layout from a sample of the table, not from the first page, and says how many items it used', async () => {
+    await dynamo.table('big', [
+      ...Array.from({ length: 250 }, (_, i) => item(i)),
+      // One item no preset fits: detection must not hinge on which page arrives first.
+      { pk: 'SYSTEM#migrations', sk: 'v12' },
+    ]);
+    const run = await backfill(
+      '--table',
+      'big',
+      '--segments',
+      '4',
+      '--page-size',
+      '2',
+      '--checkpoint',
+      'big.json',
+    );
+    expect(run.code).toBe(0);
+    expect(run.err).toMatch(
+      /^backfill: layout agent-memory, detected from a sample of the first 200 items scanned$/m,
+    );
+    const small = await backfill('--table', 'memories', '--page-size', '2', '--checkpoint', 'small.json');
+    expect(small.err).toMatch(
+      /^backfill: layout agent-memory, detected from all 40 item\(s\) of the table$/m,
+    );
+    expect(small.out).toContain('40 of 40 partition keys fit the agent-memory templates');
+  });
+
   it('says the backfill is already complete on a second run, and scans again with --restart', async () => {
     await backfill('--table', 'memories', '--checkpoint', 'c.json');
     const again = await backfill('--table', 'memories', '--checkpoint', 'c.json');
@@ -98,7 +125,7 @@ describe('backfill', () => {
 
   it('fails with exit 2 on a missing table, bad numbers, and items no layout fits', async () => {
     const missing = await backfill('--table', 'nope', '--checkpoint', 'd.json');
-    expect([missing.code, missing.err]).toEqual([2, 'memory-cdc backfill: table nope not found\n']);
+    expect([missing.code, missing.err]).toEqual([2, 'memory-cdc backfill: table nope does not exist\n']);
     expect((await backfill('--table', 'memories', '--rate', 'fast')).err).toContain(
       '--rate must be a positive number',
     );

@@ -6,6 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateTableCommand,
   DeleteItemCommand,
   DynamoDBClient,
   PutItemCommand,
@@ -149,5 +150,35 @@ describe('against DynamoDB Local', () => {
     expect(run.code).toBe(0);
     expect(run.err).toContain('backfill: 1 item(s) emitted by this run, 1 in all; complete');
     expect(run.out).toMatch(/Changes by entity\n {2}conversation {2}1/);
+  });
+
+  it('says a table does not exist, and that an existing table has no stream, telling the two apart', async () => {
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'no-stream',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const missing = await runCli([registerTail], ['tail', '--table', 'nope', ...endpoint()]);
+    expect([missing.code, missing.err]).toEqual([
+      2,
+      `memory-cdc tail: table nope does not exist (at ${ddb.endpoint})\n`,
+    ]);
+    const out = join(dir, 'never.json');
+    const captured = await runCli(
+      [registerCapture],
+      ['capture', '--table', 'nope', '--out', out, ...endpoint()],
+    );
+    expect([captured.code, captured.err.split('\n')[0]]).toEqual([
+      2,
+      `memory-cdc capture: table nope does not exist (at ${ddb.endpoint})`,
+    ]);
+    const streamless = await runCli([registerTail], ['tail', '--table', 'no-stream', ...endpoint()]);
+    expect([streamless.code, streamless.err.split('\n')[0]]).toEqual([
+      2,
+      'memory-cdc tail: table no-stream has no stream: enable one (StreamSpecification, view type NEW_AND_OLD_IMAGES) or pass --stream-arn',
+    ]);
   });
 });

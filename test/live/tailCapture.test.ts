@@ -155,14 +155,14 @@ describe('tail', () => {
     expect(ids).toEqual(new Set([records[10]!.eventID, records[11]!.eventID]));
   });
 
-  it('stops cleanly on Ctrl-C, prints the summary and removes its signal handler', async () => {
+  it('stops cleanly on Ctrl-C, prints the summary, removes its signal handler and exits 130', async () => {
     sim.addShard('s1').put('s1', ...records.slice(0, 3));
     const before = process.listenerCount('SIGINT');
     const done = tail('--table', 'agent-memory', '--from', 'trim-horizon');
     await waitFor(() => sim.callsOf('GetRecords').length > 2);
     process.emit('SIGINT');
     const tailed = await done;
-    expect(tailed.code).toBe(0);
+    expect(tailed.code).toBe(130);
     expect(tailed.err).toContain('stopping');
     expect(tailed.out).toContain('memory-cdc tail: 3 record(s), 3 replayed, 0 failed');
     expect(process.listenerCount('SIGINT')).toBe(before);
@@ -211,7 +211,10 @@ describe('tail', () => {
   it('fails with exit 2 on bad options, a missing table and records no layout fits', async () => {
     expect((await tail()).err).toContain('--table (or --stream-arn) is required');
     const missing = await tail('--table', 'nope');
-    expect([missing.code, missing.err]).toEqual([2, 'memory-cdc tail: table nope not found\n']);
+    expect([missing.code, missing.err]).toEqual([
+      2,
+      `memory-cdc tail: table nope does not exist (at ${sim.endpoint})\n`,
+    ]);
     expect((await tail('--table', 'agent-memory', '--from', 'yesterday')).err).toContain(
       '--from must be latest or trim-horizon',
     );
@@ -285,14 +288,14 @@ describe('capture', () => {
     expect(replayed.out).toContain(`${records.length} record(s), ${records.length} replayed, 0 failed`);
   });
 
-  it('writes what it captured when stopped with Ctrl-C', async () => {
+  it('writes what it captured when stopped with Ctrl-C, and exits 130', async () => {
     sim.addShard('s1').put('s1', ...records.slice(0, 4));
     const out = join(dir, 'partial.json');
     const done = capture('--table', 'agent-memory', '--from', 'trim-horizon', '--out', out);
     await waitFor(() => sim.callsOf('GetRecords').length > 2);
     process.emit('SIGINT');
     const captured = await done;
-    expect(captured.code).toBe(0);
+    expect(captured.code).toBe(130);
     expect((JSON.parse(await readFile(out, 'utf8')) as { Records: unknown[] }).Records).toHaveLength(4);
   });
 

@@ -19,10 +19,14 @@ describe('default routing', () => {
     ]);
   });
 
-  it('keeps rate-limit counter bumps off EventBridge and off Kinesis', () => {
+  it('keeps rate-limit counter bumps off EventBridge but puts every one in the Kinesis change log', () => {
     const sim = agentMemoryTable();
-    sim.put({ ...WINDOW, count: 1 });
-    expect(processAgentMemory(sim.update(WINDOW, { count: 2 })).outputs).toEqual([]);
+    const created = sim.put({ ...WINDOW, count: 1 });
+    const bumped = sim.update(WINDOW, { count: 2 });
+    expect([created, bumped].flatMap((record) => sinks(processAgentMemory(record).outputs))).toEqual([
+      ['kinesis', 'Rate Limit Counter Created'],
+      ['kinesis', 'Rate Limit Counter Updated'],
+    ]);
   });
 
   it('keeps bookkeeping-only modifies off EventBridge but puts them on Kinesis', () => {
@@ -62,7 +66,10 @@ describe('default routing', () => {
   it('archives an expired rate-limit counter although its events are noise', () => {
     const sim = agentMemoryTable();
     sim.put({ ...WINDOW, count: 1 });
-    expect(sinks(processAgentMemory(sim.expire(WINDOW)).outputs)).toEqual([['archive', undefined]]);
+    expect(sinks(processAgentMemory(sim.expire(WINDOW)).outputs)).toEqual([
+      ['kinesis', 'Rate Limit Counter Expired'],
+      ['archive', undefined],
+    ]);
   });
 
   it('sends unknown items to EventBridge and Kinesis', () => {
@@ -107,7 +114,10 @@ describe('configured routing', () => {
     const { outputs } = processAgentMemory(record, {
       routing: { eventbridge: { enabled: true, entities: 'all', includeNoise: true } },
     });
-    expect(sinks(outputs)).toEqual([['eventbridge', 'Rate Limit Counter Updated']]);
+    expect(sinks(outputs)).toEqual([
+      ['eventbridge', 'Rate Limit Counter Updated'],
+      ['kinesis', 'Rate Limit Counter Updated'],
+    ]);
   });
 
   it('sends nothing to a disabled sink', () => {

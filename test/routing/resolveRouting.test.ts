@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ENTITY_KINDS } from '../../lib/layout/types.js';
 import { DEFAULT_ROUTING, resolveRouting, routeAccepts } from '../../lib/routing/defaultRouting.js';
 
 describe('resolveRouting', () => {
@@ -11,8 +10,8 @@ describe('resolveRouting', () => {
     expect(DEFAULT_ROUTING.eventbridge).toEqual({ enabled: true, entities: 'all', includeNoise: false });
   });
 
-  it('defaults to every entity but rate-limit counters on Kinesis', () => {
-    expect(DEFAULT_ROUTING.kinesis.entities).toEqual(ENTITY_KINDS.filter((e) => e !== 'rate_limit'));
+  it('defaults to every change of every entity on Kinesis, rate-limit counters and noise included', () => {
+    expect(DEFAULT_ROUTING.kinesis).toEqual({ enabled: true, entities: 'all', includeNoise: true });
   });
 
   it('defaults to turns for the vector index', () => {

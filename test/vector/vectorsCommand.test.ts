@@ -171,8 +171,10 @@ describe('memory-cdc vectors', () => {
     );
     expect(query.err).toBe('');
     expect(query.out).toMatch(/^memory-cdc vectors query: \d match\(es\) for user /);
-    const first = query.out.split('\n')[1]!;
-    expect(first).toMatch(/^ {2}1\. 0\.0000 /);
+    const [summary, header, first] = query.out.split('\n');
+    expect(summary).toContain('nearest first (cosine distance: lower is closer');
+    expect(header).toMatch(/^ {2}# {2}distance {2}time/);
+    expect(first).toMatch(/^ {2}1\. {3}0\.0000 /);
     expect(bedrock.embedded).toContain(turn.text);
     expect(expectedEmbedding(turn.text!, 1024)).toHaveLength(1024);
   });
@@ -191,8 +193,9 @@ describe('memory-cdc vectors', () => {
       '--dimensions',
       '256',
     );
-    expect(run.code).toBe(1);
-    expect(run.err).toContain('256 dimensions, the index expects 8');
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('256 dimensions, the index at');
+    expect(run.err).toContain('expects 8');
   });
 
   test('query --text without an embedder says how to configure one and never fakes a vector', async () => {
@@ -212,8 +215,8 @@ describe('memory-cdc vectors', () => {
     await vectors(cwd, 'sync', AGENT_MEMORY);
     writeFileSync(join(cwd, 'v.json'), JSON.stringify([1, 2, 3]));
     const wrong = await vectors(cwd, 'query', '--user', 'u-42', '--vector', 'v.json');
-    expect(wrong.code).toBe(1);
-    expect(wrong.err).toContain('3 dimensions, the index expects 8');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('the query vector has 3 dimensions, the index expects 8');
     const both = await vectors(cwd, 'query', '--user', 'u-42', '--vector', 'v.json', '--text', 'x');
     expect(both.err).toContain('exactly one of --vector');
     const bad = await vectors(cwd, 'query', '--user', 'u-42', '--vector', 'v.json', '-k', '500');

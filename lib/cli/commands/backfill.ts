@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, LayoutError, MemoryCdcError } from '../../errors.js';
 import { createBackfillProgress } from '../../live/backfill/BackfillProgress.js';
 import { createDeliverySinks, selectDeliverySinks } from '../../live/backfill/createDeliverySinks.js';
-import { runBackfill } from '../../live/backfill/runBackfill.js';
+import { LAYOUT_SAMPLE_ITEMS, runBackfill } from '../../live/backfill/runBackfill.js';
 import {
   abortOnInterrupt,
   parsePositiveInteger,
@@ -18,6 +17,7 @@ import type { Sink } from '../../sinks/types.js';
 import type { StreamRecord } from '../../stream/types.js';
 import { addEndpointOption } from '../endpointOption.js';
 import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Flags of `memory-cdc backfill`. */
@@ -91,6 +91,8 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
   });
   let report: LiveReport | undefined;
   let sourceArn = '';
+  let sampled: StreamRecord[] | undefined;
+  let sampleNote = '';
   const reportFor = (records: StreamRecord[]): LiveReport => {
     report ??= LiveReport.forFirstRecords(
       {
@@ -99,9 +101,12 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
         routing,
         onOutput: flags.json ? (_output, line) => ctx.out(`${line}\n`) : undefined,
       },
-      records,
-      'items',
+      sampled ?? records,
+      sampleNote || 'the first items',
     );
+    if (!given && sampled) {
+      ctx.err(`backfill: layout ${report.pipeline.layout.name}, detected from ${sampleNote}\n`);
+    }
     return report;
   };
   try {
@@ -117,6 +122,21 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
       checkpointPath,
       restart: flags.restart,
       signal: controller.signal,
+      // Without --layout, detect it from a sample of the table, not from whichever page comes first.
+      ...(given
+        ? {}
+        : {
+            sample: {
+              items: LAYOUT_SAMPLE_ITEMS,
+              onSample: ({ records, wholeTable }) => {
+                sampled = records;
+                sampleNote = wholeTable
+                  ? `all ${records.length} item(s) of the table`
+                  : `a sample of the first ${records.length} items scanned`;
+                if (records.length > 0) reportFor(records); // A LayoutError now, before any page is scanned.
+              },
+            },
+          }),
       onStart: (info) => {
         sourceArn = info.sourceArn;
         if (info.resumed)
@@ -198,13 +218,5 @@ export const registerBackfill: RegisterCommand = (program: Command, ctx: CliCont
     )
     .option('--progress <seconds>', 'without a terminal, print progress this often (0: never)', '10')
     .option('--no-progress', 'no progress bar or lines')
-    .action(async (flags: BackfillFlags) => {
-      try {
-        await runBackfillCommand(flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc backfill: ${error.message}\n`);
-        ctx.exitCode = error instanceof ConfigError || error instanceof LayoutError ? 2 : 1;
-      }
-    });
+    .action((flags: BackfillFlags) => runCommand(ctx, 'backfill', () => runBackfillCommand(flags, ctx)));
 };

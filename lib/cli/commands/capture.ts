@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { ConfigError, MemoryCdcError } from '../../errors.js';
 import { parseAttributeList, Redactor } from '../../live/redactRecord.js';
 import { parseStreamFlags, type StreamFlags, StreamSession } from '../../live/StreamSession.js';
-import { assertWritable, writeCaptureFile } from '../../live/writeCaptureFile.js';
+import { writeCaptureFile } from '../../live/writeCaptureFile.js';
 import type { StreamRecord } from '../../stream/types.js';
 import { addEndpointOption } from '../endpointOption.js';
+import { assertWritable } from '../outputFile.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Flags of `memory-cdc capture`. */
@@ -23,7 +25,7 @@ async function runCapture(flags: CaptureFlags, ctx: CliContext): Promise<void> {
     throw new ConfigError('--redact needs attribute names: --redact text,content');
   const redactor = new Redactor(redacted);
   const out = resolve(ctx.cwd, flags.out);
-  await assertWritable(out, flags.force ?? false);
+  await assertWritable(out, { option: '--out', force: flags.force });
 
   const session = new StreamSession({
     command: 'capture',
@@ -46,7 +48,7 @@ async function runCapture(flags: CaptureFlags, ctx: CliContext): Promise<void> {
     if (captured.length === 0) {
       throw failure ?? new MemoryCdcError(`no records captured; ${flags.out} not written`);
     }
-    await writeCaptureFile(out, captured);
+    await writeCaptureFile(out, captured, flags.force ?? false);
     const note = redacted.length ? ` (redacted: ${redacted.join(', ')})` : '';
     ctx.err(`capture: wrote ${captured.length} record(s) to ${flags.out}${note}\n`);
     if (failure) throw failure;
@@ -82,13 +84,5 @@ export const registerCapture: RegisterCommand = (program: Command, ctx: CliConte
     .option('--progress <seconds>', 'print progress to stderr this often (0: never)', '10')
     .option('--no-progress', 'no progress lines')
     .option('--verbose', 'also report shard transitions (opened, ended, skipped)')
-    .action(async (flags: CaptureFlags) => {
-      try {
-        await runCapture(flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc capture: ${error.message}\n`);
-        ctx.exitCode = error instanceof ConfigError ? 2 : 1;
-      }
-    });
+    .action((flags: CaptureFlags) => runCommand(ctx, 'capture', () => runCapture(flags, ctx)));
 };

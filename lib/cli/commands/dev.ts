@@ -6,8 +6,8 @@ import { ConfigError, MemoryCdcError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
 import { abortOnInterrupt, parsePositiveInteger, parsePositiveNumber } from '../../live/cliSupport.js';
 import { formatOutputLine } from '../../replay/formatOutput.js';
-import type { RoutingConfig } from '../../routing/types.js';
-import { readJsonArgument } from '../readJsonArgument.js';
+import { readRoutingFlag } from '../readPipelineFlags.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Flags of `memory-cdc dev`. */
@@ -58,18 +58,38 @@ async function runDevCommand(flags: DevFlags, ctx: CliContext): Promise<void> {
   }
   const port = parsePositiveInteger('--port', flags.port)!;
   const durationSeconds = parsePositiveNumber('--duration', flags.duration);
-  const routing = flags.routing
-    ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
-    : undefined;
+  const routing = flags.routing ? readRoutingFlag(flags.routing, ctx.cwd) : undefined;
   const controller = new AbortController();
   const stopInterrupt = abortOnInterrupt(controller, () =>
     ctx.err('\ndev: stopping (DynamoDB Local, sinks, seeder)\n'),
   );
-  const timer = durationSeconds ? setTimeout(() => controller.abort(), durationSeconds * 1000) : undefined;
+  // --duration counts from the moment everything is up, not from the Java start.
+  let timer: NodeJS.Timeout | undefined;
   // Redraw in place on a terminal; otherwise (a log, CI, or --json on the same screen) print every 10 s.
   const redraw = !flags.json && process.stderr.isTTY === true;
   let drawn = 0;
   let lastPrinted = 0;
+  /** Writes a line above the live view (the view is drawn again below it on its next tick). */
+  const notice = (line: string) => {
+    ctx.err(`${redraw && drawn ? `\x1b[${drawn}F\x1b[J` : ''}${line}\n`);
+    drawn = 0;
+  };
+  // Start-up takes seconds (Java): say what is happening, and that it still is.
+  const started = Date.now();
+  let step: { text: string; since: number } | undefined;
+  const ticker = setInterval(() => {
+    if (!step) return;
+    const seconds = Math.round((Date.now() - step.since) / 1000);
+    const hint = step.text.startsWith('starting DynamoDB Local')
+      ? " (Java's first start can take 20-30 s on a busy machine)"
+      : '';
+    ctx.err(`dev: still ${step.text}, ${seconds} s${hint}\n`);
+  }, 5000);
+  ticker.unref();
+  // The SDK prints some warnings with console.warn; on the live view's screen they would tear the
+  // redraw, so they are written as lines above it instead.
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => notice(`dev: warning: ${args.map(String).join(' ')}`);
   try {
     const { snapshot, info } = await runDev({
       layout,
@@ -82,7 +102,16 @@ async function runDevCommand(flags: DevFlags, ctx: CliContext): Promise<void> {
       ...(routing ? { routing } : {}),
       signal: controller.signal,
       ...(flags.json ? { onOutput: (output) => ctx.out(`${formatOutputLine(output)}\n`) } : {}),
-      onReady: (ready) => ctx.err(describeReady(ready)),
+      onStep: (text) => {
+        step = { text, since: Date.now() };
+        ctx.err(`dev: ${text}...\n`);
+      },
+      onReady: (ready) => {
+        step = undefined;
+        clearInterval(ticker);
+        if (durationSeconds) timer = setTimeout(() => controller.abort(), durationSeconds * 1000);
+        ctx.err(`dev: ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n${describeReady(ready)}`);
+      },
       onView: (s, ready) => {
         if (redraw) {
           // Lines cut to the terminal's width: a wrapped line would throw the redraw off by one.
@@ -107,6 +136,8 @@ async function runDevCommand(flags: DevFlags, ctx: CliContext): Promise<void> {
     if (!controller.signal.aborted || error instanceof MemoryCdcError) throw error;
     ctx.err('dev: stopped\n');
   } finally {
+    clearInterval(ticker);
+    console.warn = consoleWarn;
     if (timer) clearTimeout(timer);
     stopInterrupt();
   }
@@ -134,14 +165,6 @@ export const registerDev: RegisterCommand = (program: Command, ctx: CliContext) 
     .option('--json', 'print one JSON line per delivered output on stdout (the live view stays on stderr)')
     .option('--out-dir <dir>', 'folder for the local sinks', '.memory-cdc/dev')
     .option('--routing <file>', 'JSON routing configuration (which entities go to which sink)')
-    .option('--duration <seconds>', 'stop after this long (default: run until Ctrl-C)')
-    .action(async (flags: DevFlags) => {
-      try {
-        await runDevCommand(flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc dev: ${error.message}\n`);
-        ctx.exitCode = error instanceof ConfigError ? 2 : 1;
-      }
-    });
+    .option('--duration <seconds>', 'stop this long after start-up (default: run until Ctrl-C)')
+    .action((flags: DevFlags) => runCommand(ctx, 'dev', () => runDevCommand(flags, ctx)));
 };

@@ -1,5 +1,6 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, MemoryCdcError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { estimateCost, WORKLOAD_DEFAULTS } from '../../estimate/estimateCost.js';
 import { formatEstimate } from '../../estimate/formatEstimate.js';
 import { measureTrafficShape } from '../../estimate/measureTrafficShape.js';
@@ -18,8 +19,10 @@ import { createPipeline } from '../../pipeline/createPipeline.js';
 import { chooseLayout } from '../../replay/chooseLayout.js';
 import { loadFixtureFile } from '../../replay/loadFixtureFile.js';
 import type { StreamRecord } from '../../stream/types.js';
+import { assertInputPaths } from '../assertInputPaths.js';
 import { readJsonArgument } from '../readJsonArgument.js';
 import { readPipelineFlags } from '../readPipelineFlags.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 interface EstimateFlags {
@@ -72,7 +75,8 @@ async function runEstimate(flags: EstimateFlags, ctx: CliContext): Promise<void>
   let measured: Partial<Workload> = {};
   let layout = settings.layout;
   if (flags.from) {
-    sample = await loadFixtureFile(flags.from);
+    await assertInputPaths([flags.from], ctx.cwd, '--from file');
+    sample = await loadFixtureFile(resolve(ctx.cwd, flags.from));
     if (!layout) {
       const chosen = chooseLayout(undefined, sample);
       layout = chosen.layout ?? agentMemoryLayout;
@@ -159,13 +163,5 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx: CliCont
     .option('--layout <layout>', 'agent-memory | mastra | layout JSON file (for --from)')
     .option('--routing <file>', 'JSON routing configuration (what reaches each sink)')
     .option('--json', 'print the estimate as JSON')
-    .action(async (flags: EstimateFlags) => {
-      try {
-        await runEstimate(flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc estimate: ${error.message}\n`);
-        ctx.exitCode = 2;
-      }
-    });
+    .action((flags: EstimateFlags) => runCommand(ctx, 'estimate', () => runEstimate(flags, ctx)));
 };

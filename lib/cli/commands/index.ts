@@ -83,6 +83,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'Estimate the monthly AWS cost and the first quota to bind for a workload',
     load: async () => (await import('./estimate.js')).registerEstimate,
   },
+  {
+    name: 'routing',
+    summary: 'Routing files: which entities each sink (eventbridge, kinesis, archive, vector) receives',
+    load: async () => (await import('./routing.js')).registerRouting,
+  },
 ];
 
 /** The command an argument list names (`memory-cdc help X` names X), if any. */

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { ConfigError } from '../../errors.js';
 import { PRESET_LAYOUTS } from '../../layout/resolveLayout.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /**
@@ -25,15 +27,15 @@ export const registerLayout: RegisterCommand = (program: Command, ctx: CliContex
       'Print a preset layout as JSON: save it, edit key names and templates, pass it with --layout FILE',
     )
     .argument('<preset>', `one of: ${Object.keys(PRESET_LAYOUTS).join(', ')}`)
-    .action((name: string) => {
-      const json = presetLayoutJson(name);
-      if (!json) {
-        ctx.err(
-          `memory-cdc layout show: unknown preset ${JSON.stringify(name)} (presets: ${Object.keys(PRESET_LAYOUTS).join(', ')})\n`,
-        );
-        ctx.exitCode = 2;
-        return;
-      }
-      ctx.out(json);
-    });
+    .action((name: string) =>
+      runCommand(ctx, 'layout show', () => {
+        const json = presetLayoutJson(name);
+        if (!json) {
+          throw new ConfigError(
+            `unknown preset ${JSON.stringify(name)} (presets: ${Object.keys(PRESET_LAYOUTS).join(', ')})`,
+          );
+        }
+        ctx.out(json);
+      }),
+    );
 };

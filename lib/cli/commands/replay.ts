@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { MemoryCdcError } from '../../errors.js';
 import { findFixtureFiles } from '../../replay/findFixtureFiles.js';
 import { formatOutputLine } from '../../replay/formatOutput.js';
 import { formatReplayError, formatSummary } from '../../replay/formatSummary.js';
 import { replay } from '../../replay/replay.js';
 import type { ReplaySummary } from '../../replay/types.js';
 import { LocalArchiveSink } from '../../sinks/archive/LocalArchiveSink.js';
+import { assertInputPaths } from '../assertInputPaths.js';
 import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /**
@@ -36,6 +37,7 @@ interface ReplayFlags extends PipelineFlags {
 
 async function runReplay(files: string[], flags: ReplayFlags, ctx: CliContext): Promise<void> {
   const { layout, routing, rules } = readPipelineFlags(flags, ctx.cwd);
+  await assertInputPaths(files, ctx.cwd, 'fixture file or folder');
   const archive = flags.archive
     ? new LocalArchiveSink({ cwd: ctx.cwd, folder: flags.archiveDir })
     : undefined;
@@ -95,13 +97,7 @@ export const registerReplay: RegisterCommand = (program: Command, ctx: CliContex
     .option('--routing <file>', 'JSON routing configuration (which entities go to which sink)')
     .option('--archive-dir <dir>', 'folder the local archive sink writes to', '.memory-cdc/archive')
     .option('--no-archive', 'do not write the local archive')
-    .action(async (files: string[], flags: ReplayFlags) => {
-      try {
-        await runReplay(files, flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc replay: ${error.message}\n`);
-        ctx.exitCode = 2;
-      }
-    });
+    .action((files: string[], flags: ReplayFlags) =>
+      runCommand(ctx, 'replay', () => runReplay(files, flags, ctx)),
+    );
 };

@@ -1,15 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
-import { ArchiveNotFoundError, ExpiredItemsError } from '../../archive/errors.js';
 import { openArchiveReader } from '../../archive/openArchiveReader.js';
 import { restoreArchive } from '../../archive/restoreArchive.js';
 import type { RestoreFilter, RestoreProgress, RestoreSummary } from '../../archive/types.js';
 import { createAwsClient } from '../../config/createAwsClient.js';
-import { ConfigError, MemoryCdcError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
 import { ENTITY_KINDS, type EntityKind } from '../../layout/types.js';
 import { addEndpointOption } from '../endpointOption.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 interface RestoreFlags {
@@ -231,17 +231,7 @@ export const registerRestore: RegisterCommand = (program: Command, ctx: CliConte
     .option('--no-progress', 'never show a progress bar')
     .option('--json', 'print the summary as one JSON object');
   addEndpointOption(command, 'DynamoDB endpoint (DynamoDB Local, dynalite); --endpoint is an alias');
-  command.action(async (source: string, flags: RestoreFlags) => {
-    try {
-      await runRestore(source, flags, ctx);
-    } catch (error) {
-      if (!(error instanceof MemoryCdcError)) throw error;
-      ctx.err(`memory-cdc restore: ${error.message}\n`);
-      const usage =
-        error instanceof ConfigError ||
-        error instanceof ArchiveNotFoundError ||
-        error instanceof ExpiredItemsError;
-      ctx.exitCode = usage ? 2 : 1;
-    }
-  });
+  command.action((source: string, flags: RestoreFlags) =>
+    runCommand(ctx, 'restore', () => runRestore(source, flags, ctx)),
+  );
 };

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -13,13 +13,15 @@ import {
   memoryRulesFromTemplates,
   type StackTemplate,
 } from '../../../infra/memoryRules.js';
-import { MemoryCdcError } from '../../errors.js';
+import { assertWritable, writeOutputFile } from '../outputFile.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 interface RulesFlags {
   app?: string;
   context: string[];
   out?: string;
+  force?: boolean;
 }
 
 async function loadTemplates(flags: RulesFlags, ctx: CliContext): Promise<StackTemplate[]> {
@@ -38,6 +40,8 @@ async function loadTemplates(flags: RulesFlags, ctx: CliContext): Promise<StackT
 }
 
 async function runRules(flags: RulesFlags, ctx: CliContext): Promise<void> {
+  const out = flags.out ? resolve(ctx.cwd, flags.out) : undefined;
+  if (out) await assertWritable(out, { option: '--out', force: flags.force });
   const templates = await loadTemplates(flags, ctx);
   const { rules, skipped } = memoryRulesFromTemplates(templates);
   for (const { rule, reason } of skipped) ctx.err(`memory-cdc rules: skipped ${rule}: ${reason}\n`);
@@ -45,8 +49,8 @@ async function runRules(flags: RulesFlags, ctx: CliContext): Promise<void> {
     ctx.err(`memory-cdc rules: no rules on the memory bus in ${templates.length} stack(s)\n`);
   }
   const text = `${JSON.stringify(rules, null, 2)}\n`;
-  if (flags.out) {
-    writeFileSync(resolve(ctx.cwd, flags.out), text);
+  if (out) {
+    await writeOutputFile(out, text, { option: '--out', force: flags.force });
     ctx.err(`memory-cdc rules: wrote ${Object.keys(rules).length} rule(s) to ${flags.out}\n`);
   } else {
     ctx.out(text);
@@ -87,13 +91,6 @@ export const registerRules: RegisterCommand = (program: Command, ctx: CliContext
       [] as string[],
     )
     .option('--out <file>', 'write the rules file here instead of standard output')
-    .action(async (flags: RulesFlags) => {
-      try {
-        await runRules(flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc rules: ${error.message}\n`);
-        ctx.exitCode = 2;
-      }
-    });
+    .option('--force', 'overwrite --out if it exists')
+    .action((flags: RulesFlags) => runCommand(ctx, 'rules', () => runRules(flags, ctx)));
 };

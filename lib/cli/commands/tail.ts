@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { ConfigError, LayoutError, MemoryCdcError } from '../../errors.js';
 import { formatLiveRecord } from '../../live/formatLiveRecord.js';
 import { LiveReport, type LiveReportOptions } from '../../live/LiveReport.js';
 import { parseStreamFlags, type StreamFlags, StreamSession } from '../../live/StreamSession.js';
-import { InvalidPatternError } from '../../patterns/InvalidPatternError.js';
 import { addEndpointOption } from '../endpointOption.js';
 import { type PipelineFlags, readPipelineFlags } from '../readPipelineFlags.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Flags of `memory-cdc tail`. */
@@ -83,17 +82,5 @@ export const registerTail: RegisterCommand = (program: Command, ctx: CliContext)
     .option('--progress <seconds>', 'print records/s and lag to stderr this often (0: never)', '10')
     .option('--no-progress', 'no progress lines')
     .option('--verbose', 'also report shard transitions (opened, ended, skipped)')
-    .action(async (flags: TailFlags) => {
-      try {
-        await runTail(flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc tail: ${error.message}\n`);
-        const usage =
-          error instanceof ConfigError ||
-          error instanceof LayoutError ||
-          error instanceof InvalidPatternError;
-        ctx.exitCode = usage ? 2 : 1;
-      }
-    });
+    .action((flags: TailFlags) => runCommand(ctx, 'tail', () => runTail(flags, ctx)));
 };

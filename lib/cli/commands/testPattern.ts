@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { MemoryCdcError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { compilePattern } from '../../patterns/compilePattern.js';
 import { parseJsonExact } from '../../patterns/ExactNumber.js';
 import { InvalidPatternError } from '../../patterns/InvalidPatternError.js';
 import { type EventInput, eventFromInput } from '../../replay/eventFromInput.js';
 import { readJsonArgument } from '../readJsonArgument.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Fields TestEventPattern requires in the event (it rejects the call without them). */
@@ -13,40 +14,26 @@ const TEST_EVENT_PATTERN_FIELDS = ['id', 'account', 'source', 'time', 'region', 
 interface TestPatternFlags {
   pattern: string;
   event: string;
+  json?: boolean;
 }
 
 function runTestPattern(flags: TestPatternFlags, ctx: CliContext): void {
-  let pattern: unknown;
-  let event: unknown;
-  try {
-    // Numbers are kept exact: [9007199254740993] never matches 9007199254740992.
-    pattern = readJsonArgument('--pattern', flags.pattern, ctx.cwd, parseJsonExact);
-    event = readJsonArgument('--event', flags.event, ctx.cwd, parseJsonExact);
-  } catch (error) {
-    if (!(error instanceof MemoryCdcError)) throw error;
-    ctx.err(`memory-cdc test-pattern: ${error.message}\n`);
-    ctx.exitCode = 2;
-    return;
-  }
-
+  // Numbers are kept exact: [9007199254740993] never matches 9007199254740992.
+  const pattern = readJsonArgument('--pattern', flags.pattern, ctx.cwd, parseJsonExact);
+  let event = readJsonArgument('--event', flags.event, ctx.cwd, parseJsonExact);
   let compiled: ReturnType<typeof compilePattern>;
   try {
     compiled = compilePattern(pattern);
   } catch (error) {
     if (!(error instanceof InvalidPatternError)) throw error;
-    ctx.err(`memory-cdc test-pattern: invalid pattern: ${error.message}\n`);
-    ctx.exitCode = 2;
-    return;
+    throw new ConfigError(`invalid pattern: ${error.message}`, { cause: error });
   }
-
   let input: EventInput;
   try {
     input = eventFromInput(event);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    ctx.err(`memory-cdc test-pattern: --event: ${error.message}\n`);
-    ctx.exitCode = 2;
-    return;
+    throw new ConfigError(`--event: ${error.message}`);
   }
   if (input.converted) ctx.err(`note: --event is ${input.converted}\n`);
   event = input.event;
@@ -58,7 +45,7 @@ function runTestPattern(flags: TestPatternFlags, ctx: CliContext): void {
   }
 
   const matched = compiled.matches(event);
-  ctx.out(matched ? 'match\n' : 'no match\n');
+  ctx.out(flags.json ? `${JSON.stringify({ match: matched })}\n` : matched ? 'match\n' : 'no match\n');
   ctx.exitCode = matched ? 0 : 1;
 }
 
@@ -84,5 +71,6 @@ export const registerTestPattern: RegisterCommand = (program: Command, ctx: CliC
       '--event <file|json>',
       'the EventBridge event, a PutEvents entry or a line of replay --json output: a JSON file, or inline JSON',
     )
-    .action((flags: TestPatternFlags) => runTestPattern(flags, ctx));
+    .option('--json', 'print {"match": true|false} instead of match / no match')
+    .action((flags: TestPatternFlags) => runCommand(ctx, 'test-pattern', () => runTestPattern(flags, ctx)));
 };

@@ -9,11 +9,10 @@ import { resolve } from 'node:path';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type Command, InvalidArgumentError } from 'commander';
-import { ConfigError, MemoryCdcError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
 import { findFixtureFiles } from '../../replay/findFixtureFiles.js';
 import { replay } from '../../replay/replay.js';
-import type { RoutingConfig } from '../../routing/types.js';
 import { LocalVectorSink } from '../../sinks/vector/LocalVectorSink.js';
 import {
   BedrockTitanEmbedder,
@@ -21,10 +20,12 @@ import {
   TITAN_V2_DIMENSIONS,
 } from '../../vector/BedrockTitanEmbedder.js';
 import { DEFAULT_LOCAL_INDEX_DIR, LanceDbIndex } from '../../vector/backends/LanceDbIndex.js';
-import { DimensionMismatchError, EmbedderNotConfiguredError } from '../../vector/errors.js';
+import { EmbedderNotConfiguredError } from '../../vector/errors.js';
 import { parseEmbedding } from '../../vector/parseEmbedding.js';
 import type { Embedder } from '../../vector/types.js';
-import { readJsonArgument } from '../readJsonArgument.js';
+import { assertInputPaths } from '../assertInputPaths.js';
+import { readRoutingFlag } from '../readPipelineFlags.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 /** Embedder flags shared by both subcommands. */
@@ -40,6 +41,7 @@ interface SyncFlags extends EmbedderFlags {
   index: string;
   layout?: string;
   routing?: string;
+  json?: boolean;
 }
 
 interface QueryFlags extends EmbedderFlags {
@@ -110,13 +112,17 @@ function addEmbedderOptions(command: Command): Command {
 async function runSync(files: string[], flags: SyncFlags, ctx: CliContext): Promise<void> {
   const directory = resolve(ctx.cwd, flags.index);
   const layout = flags.layout ? resolveLayout(flags.layout, ctx.cwd) : undefined;
-  const routing = flags.routing
-    ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
-    : undefined;
+  const routing = flags.routing ? readRoutingFlag(flags.routing, ctx.cwd) : undefined;
+  await assertInputPaths(files, ctx.cwd, 'fixture file or folder');
   const probe = await LanceDbIndex.open({ directory });
   const dimension = probe.dimension;
   await probe.close();
   const embedder = embedderFrom(flags, dimension);
+  if (embedder && dimension !== undefined && embedder.dimensions !== dimension) {
+    throw new ConfigError(
+      `--dimensions ${embedder.dimensions}: ${embedder.modelId}'s embedding has ${embedder.dimensions} dimensions, the index at ${directory} expects ${dimension}`,
+    );
+  }
   let withoutEmbedder = 0;
   const sink = await LocalVectorSink.open({
     directory,
@@ -147,6 +153,19 @@ async function runSync(files: string[], flags: SyncFlags, ctx: CliContext): Prom
   }
   await index.close();
   const s = sink.worker.stats;
+  if (summary.failed > 0 || errors.length > 0) ctx.exitCode = 1;
+  if (flags.json) {
+    const result = {
+      records: summary.records,
+      files: summary.files.length,
+      vectorOperations: summary.bySink.vector,
+      ...s,
+      index: { directory, vectors: live, dimension: index.dimension ?? null, tombstones },
+      notIndexedWithoutEmbedder: withoutEmbedder,
+    };
+    ctx.out(`${JSON.stringify(result)}\n`);
+    return;
+  }
   const lines = [
     `memory-cdc vectors sync: ${summary.records} record(s) from ${summary.files.length} file(s), ${summary.bySink.vector} vector operation(s)`,
     `  upserted ${s.upserted} (${s.itemEmbeddings} from item embeddings, ${s.embeddingCalls} embedded${embedder ? ` by ${embedder.modelId}` : ''})`,
@@ -159,7 +178,6 @@ async function runSync(files: string[], flags: SyncFlags, ctx: CliContext): Prom
     );
   }
   ctx.out(`${lines.join('\n')}\n`);
-  if (summary.failed > 0 || errors.length > 0) ctx.exitCode = 1;
 }
 
 /** Reads `--vector FILE`: a JSON list of numbers, JSON base64 text, or raw float32 little-endian bytes. */
@@ -202,6 +220,11 @@ async function runQuery(flags: QueryFlags, ctx: CliContext): Promise<void> {
     let vector: Float32Array;
     if (flags.vector !== undefined) {
       vector = readVectorFile(resolve(ctx.cwd, flags.vector));
+      if (vector.length !== index.dimension) {
+        throw new ConfigError(
+          `--vector ${flags.vector}: the query vector has ${vector.length} dimensions, the index expects ${index.dimension}`,
+        );
+      }
     } else {
       const embedder = embedderFrom(flags, index.dimension);
       if (!embedder) {
@@ -210,10 +233,8 @@ async function runQuery(flags: QueryFlags, ctx: CliContext): Promise<void> {
         );
       }
       if (embedder.dimensions !== index.dimension) {
-        throw new DimensionMismatchError(
-          index.dimension,
-          embedder.dimensions,
-          `${embedder.modelId}'s embedding`,
+        throw new ConfigError(
+          `--dimensions ${embedder.dimensions}: ${embedder.modelId}'s embedding has ${embedder.dimensions} dimensions, the index expects ${index.dimension}`,
         );
       }
       const [result] = await embedder.embed([flags.text!]);
@@ -231,28 +252,20 @@ async function runQuery(flags: QueryFlags, ctx: CliContext): Promise<void> {
       return;
     }
     const scope = `user ${flags.user}${flags.conversation !== undefined ? `, conversation ${flags.conversation}` : ''}`;
-    ctx.out(`memory-cdc vectors query: ${matches.length} match(es) for ${scope}\n`);
+    ctx.out(
+      `memory-cdc vectors query: ${matches.length} match(es) for ${scope}, nearest first (cosine distance: lower is closer, 0 is the same direction)\n`,
+    );
+    if (matches.length > 0) ctx.out(`  #  distance  ${'time'.padEnd(24)}  conversation  role      text\n`);
     matches.forEach((m, i) => {
       const when = new Date(m.metadata.timestamp).toISOString();
       const text = (m.text ?? '').replace(/\s+/g, ' ');
       const shown = text.length > 100 ? `${text.slice(0, 99)}…` : text;
       ctx.out(
-        `${String(i + 1).padStart(3)}. ${m.distance.toFixed(4)}  ${when}  ${m.metadata.conversationId ?? '-'}  ${(m.metadata.role ?? '-').padEnd(9)} ${shown}\n`,
+        `${String(i + 1).padStart(3)}. ${m.distance.toFixed(4).padStart(8)}  ${when}  ${m.metadata.conversationId ?? '-'}  ${(m.metadata.role ?? '-').padEnd(9)} ${shown}\n`,
       );
     });
   } finally {
     await index.close();
-  }
-}
-
-/** Reports a known error as `memory-cdc vectors <sub>: …` with exit code 2 (usage) or 1 (other). */
-async function guarded(sub: string, ctx: CliContext, run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    if (!(error instanceof MemoryCdcError)) throw error;
-    ctx.err(`memory-cdc vectors ${sub}: ${error.message}\n`);
-    ctx.exitCode = error instanceof ConfigError ? 2 : 1;
   }
 }
 
@@ -274,8 +287,11 @@ export const registerVectors: RegisterCommand = (program: Command, ctx: CliConte
         '--layout <layout>',
         'agent-memory | mastra | path to a layout JSON file (default: detected per file)',
       )
-      .option('--routing <file>', 'JSON routing configuration (its `vector` route picks the entities)'),
-  ).action((files: string[], flags: SyncFlags) => guarded('sync', ctx, () => runSync(files, flags, ctx)));
+      .option('--routing <file>', 'JSON routing configuration (its `vector` route picks the entities)')
+      .option('--json', 'print the summary as one JSON object'),
+  ).action((files: string[], flags: SyncFlags) =>
+    runCommand(ctx, 'vectors sync', () => runSync(files, flags, ctx)),
+  );
 
   addEmbedderOptions(
     vectors
@@ -287,6 +303,9 @@ export const registerVectors: RegisterCommand = (program: Command, ctx: CliConte
       .option('--text <text>', 'query text (needs --embedder)')
       .option('-k, --k <n>', 'number of matches (1-100)', positiveInteger(100), 5)
       .option('--index <dir>', 'local index directory', DEFAULT_LOCAL_INDEX_DIR)
-      .option('--json', 'one JSON object per match'),
-  ).action((flags: QueryFlags) => guarded('query', ctx, () => runQuery(flags, ctx)));
+      .option(
+        '--json',
+        'one JSON object per match ({"key", "distance", "metadata", "text"}; lower distance is closer)',
+      ),
+  ).action((flags: QueryFlags) => runCommand(ctx, 'vectors query', () => runQuery(flags, ctx)));
 };

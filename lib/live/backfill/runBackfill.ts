@@ -10,7 +10,7 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, TableNotFoundError } from '../../errors.js';
 import { type BackoffOptions, type RetryNotice, resolveBackoff, retrying } from '../../retry/backoff.js';
 import type { StreamRecord } from '../../stream/types.js';
 import { BackfillError } from '../errors.js';
@@ -20,6 +20,17 @@ import { type BackfillSource, syntheticInsertRecord } from './syntheticInsertRec
 
 /** Most scan segments a backfill accepts. */
 export const MAX_SEGMENTS = 10_000;
+
+/** Items the layout detection samples before a backfill without `--layout` (as many as replay looks at). */
+export const LAYOUT_SAMPLE_ITEMS = 200;
+
+/** The items read ahead of the scan by {@link BackfillOptions.sample}. */
+export interface BackfillSample {
+  /** The first items of a plain (unsegmented) Scan, as synthetic INSERT records. */
+  records: StreamRecord[];
+  /** True when the sample is the whole table (the Scan ended before the sample size). */
+  wholeTable: boolean;
+}
 
 /** Options for {@link runBackfill}. */
 export interface BackfillOptions {
@@ -50,6 +61,13 @@ export interface BackfillOptions {
    * resolves; a throw stops the backfill and the page is emitted again on resume.
    */
   onRecords(records: StreamRecord[], segment: number): Promise<void>;
+  /**
+   * Reads up to `items` items with a plain Scan before the backfill starts and hands them over, e.g.
+   * to detect the layout from a meaningful sample rather than from whichever page arrives first.
+   * Nothing is checkpointed or emitted for them; the backfill proper scans them again. Called after
+   * `onStart`, and not at all when the checkpoint says the backfill is complete.
+   */
+  sample?: { items: number; onSample(sample: BackfillSample): void };
   /** Called once the table is described (before the first page). */
   onStart?(info: BackfillStart): void;
   /** Called after each checkpointed page. */
@@ -141,11 +159,48 @@ async function describeSource(options: BackfillOptions, backoff: ReturnType<type
       },
     };
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) throw new ConfigError(`table ${options.table} not found`);
+    if (error instanceof ResourceNotFoundException) throw new TableNotFoundError(options.table);
     throw new BackfillError(`DescribeTable ${options.table} failed: ${(error as Error).message}`, undefined, {
       cause: error,
     });
   }
+}
+
+/** Reads the first `items` items of the table (a plain Scan, page by page) as synthetic inserts. */
+async function sampleItems(
+  options: BackfillOptions,
+  source: BackfillSource,
+  items: number,
+  backoff: ReturnType<typeof resolveBackoff>,
+): Promise<BackfillSample> {
+  const records: StreamRecord[] = [];
+  const seconds = Math.floor((options.now ?? Date.now)() / 1000);
+  let startKey: ScanCommandOutput['LastEvaluatedKey'];
+  do {
+    let page: ScanCommandOutput;
+    try {
+      page = await retrying(
+        () =>
+          options.client.send(
+            new ScanCommand({
+              TableName: options.table,
+              Limit: Math.min(1000, items - records.length),
+              ExclusiveStartKey: startKey,
+            }),
+            { abortSignal: options.signal },
+          ),
+        { backoff, signal: options.signal },
+      );
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) throw new TableNotFoundError(options.table);
+      throw new BackfillError(`Scan for the layout sample failed: ${(error as Error).message}`, undefined, {
+        cause: error,
+      });
+    }
+    for (const item of page.Items ?? []) records.push(syntheticInsertRecord(source, item, seconds));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && records.length < items);
+  return { records, wholeTable: !startKey };
 }
 
 /**
@@ -198,6 +253,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     resumed: checkpoint.resumed,
   });
   if (checkpoint.complete) return result;
+  if (options.sample)
+    options.sample.onSample(await sampleItems(options, source, options.sample.items, backoff));
 
   const limiter = new RateLimiter(rate, options.timer);
   // A failing segment stops the others; the caller's signal stops everything.
@@ -227,8 +284,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
         );
       } catch (error) {
         if (signal.aborted) return;
-        if (error instanceof ResourceNotFoundException)
-          throw new ConfigError(`table ${options.table} not found`);
+        if (error instanceof ResourceNotFoundException) throw new TableNotFoundError(options.table);
         throw new BackfillError(`Scan failed: ${(error as Error).message}`, segment, { cause: error });
       }
       const items = page.Items ?? [];
