@@ -1,6 +1,7 @@
 import { buildEvents } from '../catalog/buildEvents.js';
 import { EVENT_SOURCE } from '../catalog/types.js';
 import { classifyItem } from '../layout/classifyItem.js';
+import { gunzipAttributes } from '../layout/gunzipAttributes.js';
 import { resolveRouting } from '../routing/defaultRouting.js';
 import { routeEvents } from '../routing/routeEvents.js';
 import { decodeRecord } from '../stream/decodeRecord.js';
@@ -35,11 +36,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     layout,
     routing,
     process(record: StreamRecord): ProcessedRecord {
-      const change = decodeRecord(record);
+      const decoded = decodeRecord(record);
       // DynamoDB Local only: a REMOVE of an item whose TTL had passed is the dev expiry sweeper's.
-      if (change.op === 'remove' && !change.expired && layout.ttlAttribute !== undefined) {
-        change.expired = isTtlExpiry(record, change.position.region, layout.ttlAttribute);
+      if (decoded.op === 'remove' && !decoded.expired && layout.ttlAttribute !== undefined) {
+        decoded.expired = isTtlExpiry(record, decoded.position.region, layout.ttlAttribute);
       }
+      const change = gunzipAttributes(decoded, layout);
       const classification = classifyItem(layout, change.after ?? change.before ?? change.keys);
       const events = buildEvents(change, classification, layout, buildOptions);
       const outputs = routeEvents(change, events, routing, layout);
