@@ -25,6 +25,7 @@ const sinkRouteSchema = {
 export const commonEnv = {
   variables: {
     MEMORY_CDC_LAYOUT: { field: 'layout', type: 'string' },
+    MEMORY_CDC_TABLE_LAYOUTS: { field: 'tableLayouts', type: 'json' },
     MEMORY_CDC_ROUTING: { field: 'routing', type: 'json' },
     LOG_LEVEL: { field: 'logLevel', type: 'string' },
     MEMORY_CDC_LOG_CONTENTS: { field: 'logContents', type: 'boolean' },
@@ -32,6 +33,11 @@ export const commonEnv = {
   },
   properties: {
     layout: { type: 'string', minLength: 1 },
+    tableLayouts: {
+      type: 'object',
+      additionalProperties: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object' }] },
+      default: {},
+    },
     routing: {
       type: 'object',
       additionalProperties: false,
