@@ -37,6 +37,7 @@ export const layoutSchema = {
     partitionKey: { type: 'string', minLength: 1 },
     sortKey: { type: 'string', minLength: 1 },
     ttlAttribute: { type: 'string', minLength: 1 },
+    keyTypes: { type: 'object', additionalProperties: { enum: ['S', 'N', 'B'] } },
     discriminator: {
       oneOf: [
         { type: 'string', minLength: 1 },

@@ -26,7 +26,9 @@ export function parseTableLayouts(value: unknown, cwd = process.cwd()): TableLay
   const layouts = new Map<string, Layout>();
   if (value === undefined || value === null) return layouts;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new LayoutError(`table layouts must be an object of table name -> layout (given ${JSON.stringify(value)})`);
+    throw new LayoutError(
+      `table layouts must be an object of table name -> layout (given ${JSON.stringify(value)})`,
+    );
   }
   for (const [table, spec] of Object.entries(value)) {
     try {

@@ -110,6 +110,11 @@ export interface Layout {
   partitionKey: string;
   /** Sort key attribute name, when the table has one. */
   sortKey?: string;
+  /**
+   * DynamoDB types of the key attributes, for the tables memory-cdc creates itself (`dev`, the
+   * end-to-end tests); a deployed stack never creates the table. @default `S` for each key
+   */
+  keyTypes?: Partial<Record<string, 'S' | 'N' | 'B'>>;
   /** TTL attribute name (epoch seconds). */
   ttlAttribute?: string;
   /**

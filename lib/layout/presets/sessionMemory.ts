@@ -51,6 +51,7 @@ export const sessionTurnsLayout: Layout = {
     'Conversation turns of the two-table session-memory design: PK session_id, SK turn_number (or timestamp), TTL on ttl.',
   partitionKey: 'session_id',
   sortKey: 'turn_number',
+  keyTypes: { turn_number: 'N' },
   ttlAttribute: 'ttl',
   gunzip: ['compressed_history', 'CompressedHistory'],
   entities: [
