@@ -1,8 +1,10 @@
 /**
- * The two-table session-memory design end to end on DynamoDB Local: both tables, as published
- * (session state keyed SessionID/Timestamp, turns keyed session_id/turn_number), behind ONE router and
- * archiver configured with MEMORY_CDC_TABLE_LAYOUTS — no layout file — and the change log of both
- * tables through the real vector-sync handler into an S3 Vectors endpoint.
+ * The published designs end to end on DynamoDB Local, three tables behind ONE router and archiver and
+ * no layout file: the two tables of the session-memory design as published (session state keyed
+ * SessionID/Timestamp, turns keyed session_id/turn_number; MEMORY_CDC_TABLE_LAYOUTS names their presets)
+ * and an agent-memory table written literally (pk = user_id, sk = conversation_id#timestamp or
+ * run_id#step; the default layout) — and the change log of all three through the real vector-sync
+ * handler into an S3 Vectors endpoint.
  */
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
@@ -23,6 +25,7 @@ import { BUCKETS, type Harness, type Pump, startHarness, waitFor } from './harne
 
 const STATE = 'e2e-session-state';
 const TURNS = 'e2e-conversation-turns';
+const LITERAL = 'e2e-agent-memory-literal';
 const TABLE_LAYOUTS = JSON.stringify({ [STATE]: 'session-state', [TURNS]: 'session-turns' });
 const DIMENSIONS = 256;
 const SESSION = 'sess-e2e';
@@ -33,6 +36,7 @@ let vectors: S3VectorsEndpoint;
 let bedrock: BedrockEndpoint;
 let state: MemoryTable;
 let turns: MemoryTable;
+let literal: MemoryTable;
 const pumps: Pump[] = [];
 
 const turnVector = (n: number) => fixtureVector(300 + n, DIMENSIONS);
@@ -72,6 +76,26 @@ const TURN_WRITES: SeedWrite[] = [
   { op: 'delete', key: { session_id: SESSION, turn_number: 3 } },
 ];
 
+const literalVector = (n: number) => fixtureVector(400 + n, DIMENSIONS);
+const LITERAL_WRITES: SeedWrite[] = [
+  { op: 'put', item: { pk: 'u-e2e', sk: 'c-lit', entity_type: 'conversation', title: 'Porto' } },
+  ...[1, 2].map(
+    (seq): SeedWrite => ({
+      op: 'put',
+      item: {
+        pk: 'u-e2e',
+        sk: `c-lit#2026-11-21T11:0${seq}:00.000Z`,
+        role: seq === 1 ? 'user' : 'assistant',
+        text: seq === 1 ? 'Which museum first?' : 'Serralves, then the Soares dos Reis.',
+        seq,
+        embedding: embeddingBytes(literalVector(seq)),
+      },
+    }),
+  ),
+  { op: 'put', item: { pk: 'u-e2e', sk: 'r-lit#1', status: 'running' } },
+  { op: 'update', key: { pk: 'u-e2e', sk: 'r-lit#1' }, set: { status: 'completed' } },
+];
+
 async function settled(pump: Pump, count: number): Promise<void> {
   await waitFor(
     `${count} records routed`,
@@ -91,21 +115,27 @@ beforeAll(async () => {
     startS3VectorsEndpoint(),
     startBedrockEndpoint(),
   ]);
-  [state, turns] = await Promise.all([
+  [state, turns, literal] = await Promise.all([
     h.createTable(STATE, sessionStateLayout),
     h.createTable(TURNS, sessionTurnsLayout),
+    h.createTable(LITERAL),
   ]);
-  pumps.push(h.pump(state), h.pump(turns));
+  pumps.push(h.pump(state), h.pump(turns), h.pump(literal));
   await h.write(STATE, STATE_WRITES, ['SessionID', 'Timestamp']);
   await h.write(TURNS, TURN_WRITES, ['session_id', 'turn_number']);
-  await Promise.all([settled(pumps[0]!, STATE_WRITES.length), settled(pumps[1]!, TURN_WRITES.length)]);
+  await h.write(LITERAL, LITERAL_WRITES);
+  await Promise.all([
+    settled(pumps[0]!, STATE_WRITES.length),
+    settled(pumps[1]!, TURN_WRITES.length),
+    settled(pumps[2]!, LITERAL_WRITES.length),
+  ]);
 }, 180_000);
 
 afterAll(async () => {
   await Promise.all([h?.close(), vectors?.close(), bedrock?.close()]);
 });
 
-describe('the session-memory design on DynamoDB Local, both tables behind one stack', () => {
+describe('the published designs on DynamoDB Local, three tables behind one stack', () => {
   it('publishes each table with its own layout, with no layout file', () => {
     const stateEvents = h.events(STATE).map((e) => `${e.detail.layout} ${e.detailType}`);
     const turnEvents = h.events(TURNS).map((e) => `${e.detail.layout} ${e.detailType}`);
@@ -120,6 +150,22 @@ describe('the session-memory design on DynamoDB Local, both tables behind one st
         'session-turns Turn Deleted',
       ].sort(),
     );
+  });
+
+  it('reads the literal agent-memory table with the default layout: turns and run steps by their sort keys', () => {
+    const events = h.events(LITERAL).map((e) => `${e.detail.layout} ${e.detail.entity} ${e.detailType}`);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'agent-memory conversation Conversation Created',
+        'agent-memory turn Turn Created',
+        'agent-memory turn Conversation Started',
+        'agent-memory run_step Run Step Created',
+        'agent-memory run_step Run Step Completed',
+      ]),
+    );
+    expect(events.filter((e) => e.includes('unknown'))).toEqual([]);
+    const turn = h.events(LITERAL).find((e) => e.detailType === 'Turn Created')!;
+    expect(turn.detail.ids).toMatchObject({ userId: 'u-e2e', conversationId: 'c-lit' });
   });
 
   it('reads identifiers from the attributes the design names', () => {
@@ -145,7 +191,7 @@ describe('the session-memory design on DynamoDB Local, both tables behind one st
     );
   });
 
-  it("syncs the turns to the vector index from the change log, with each turn's own binary embedding", async () => {
+  it("syncs every table's turns to the vector index from the change log, with each turn's own binary embedding", async () => {
     vectors.createIndex({
       vectorBucketName: 'memory-vectors',
       indexName: 'session-turns',
@@ -183,7 +229,11 @@ describe('the session-memory design on DynamoDB Local, both tables behind one st
       },
       logger: pino({ level: 'silent' }),
     });
-    const log = [...(await h.changeLog(STATE)), ...(await h.changeLog(TURNS))];
+    const log = [
+      ...(await h.changeLog(STATE)),
+      ...(await h.changeLog(TURNS)),
+      ...(await h.changeLog(LITERAL)),
+    ];
     const event = {
       Records: log.map((r, i) => kinesisRecord(String(1000 + i), r.partitionKey, JSON.stringify(r.detail))),
     };
@@ -196,9 +246,11 @@ describe('the session-memory design on DynamoDB Local, both tables behind one st
       expect.arrayContaining([
         [SESSION, turnVector(1)],
         [SESSION, turnVector(22)],
+        ['c-lit', literalVector(1)],
+        ['c-lit', literalVector(2)],
       ]),
     );
-    expect(live).toHaveLength(2);
+    expect(live).toHaveLength(4);
     expect(bedrock.calls).toBe(0);
   });
 });
