@@ -10,6 +10,7 @@ import { TableSimulator } from '../../lib/fixtures/TableSimulator.js';
 import { detectLayout } from '../../lib/layout/detectLayout.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import { mastraLayout } from '../../lib/layout/presets/mastra.js';
+import { sessionTurnsLayout } from '../../lib/layout/presets/sessionMemory.js';
 import type { Layout } from '../../lib/layout/types.js';
 import { createPipeline } from '../../lib/pipeline/createPipeline.js';
 
@@ -130,5 +131,9 @@ describe('seedWrites', () => {
     expect(() => storiesFor(mastraLayout, 'literal')).toThrow(
       /--keys literal is a form of the agent-memory layout/,
     );
+  });
+
+  it('says a preset without seed stories has none, rather than calling it custom', () => {
+    expect(() => storiesFor(sessionTurnsLayout)).toThrow(/layout "session-turns" has no seed stories/);
   });
 });

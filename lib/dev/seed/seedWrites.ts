@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import { seededRandom } from '../../fixtures/seededRandom.js';
+import { PRESET_LAYOUTS } from '../../layout/resolveLayout.js';
 import type { Layout } from '../../layout/types.js';
 import { AGENT_MEMORY_STORIES } from './agentMemoryStories.js';
 import { LITERAL_AGENT_MEMORY_STORIES } from './literalKeyStories.js';
@@ -37,8 +38,9 @@ export function storiesFor(layout: Layout, keys: SeedKeyForm = 'prefixed'): Seed
   if (layout.name === 'agent-memory')
     return keys === 'literal' ? LITERAL_AGENT_MEMORY_STORIES : AGENT_MEMORY_STORIES;
   if (layout.name === 'mastra') return MASTRA_STORIES;
+  const kind = Object.hasOwn(PRESET_LAYOUTS, layout.name) ? 'has no seed stories' : 'is custom';
   throw new ConfigError(
-    `--seed writes agent-memory or mastra items; layout ${JSON.stringify(layout.name)} is custom (write your own items, or seed 0)`,
+    `--seed writes agent-memory or mastra items; layout ${JSON.stringify(layout.name)} ${kind} (write your own items, or seed 0)`,
   );
 }
 
