@@ -17,6 +17,7 @@ import { embeddingBytes, fixtureVector } from '../../lib/fixtures/embeddingBytes
 import { gzipHistory } from '../../lib/fixtures/scenarios/sessionMemoryScenario.js';
 import { sessionStateLayout, sessionTurnsLayout } from '../../lib/layout/presets/sessionMemory.js';
 import { S3_VECTORS_NON_FILTERABLE_METADATA_KEYS } from '../../lib/vector/backends/S3VectorsIndex.js';
+import { createVectorSyncHandler } from '../../lib/vector/createVectorSyncHandler.js';
 import { loadVectorSyncConfig } from '../../lib/vector/vectorSyncConfig.js';
 import { type S3VectorsEndpoint, startS3VectorsEndpoint } from '../support/s3VectorsEndpoint.js';
 import { type BedrockEndpoint, startBedrockEndpoint } from '../vector/support/bedrockEndpoint.js';
@@ -207,8 +208,6 @@ describe('the published designs on DynamoDB Local, three tables behind one stack
       EMBEDDING_DIMENSIONS: String(DIMENSIONS),
       LOG_LEVEL: 'silent',
     };
-    Object.assign(process.env, env);
-    const { createVectorSyncHandler } = await import('../../functions/vector-sync.js');
     const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
     const handler = createVectorSyncHandler(loadVectorSyncConfig(env), {
       clients: {
