@@ -50,6 +50,7 @@ export type {
   ConsumerName,
   MemoryCdcFunctionCode,
   MemoryCdcProps,
+  MemoryCdcTableProps,
   OnMemoryEventOptions,
   StreamConsumerOptions,
 } from './MemoryCdcProps.js';
@@ -57,8 +58,10 @@ export { toCdkEventPattern } from './MemoryCdcSubscriptions.js';
 
 /** Change-data-capture beside an existing memory table. */
 export class MemoryCdc extends Construct {
-  /** The memory table (given, or imported from `tableName` and `tableStreamArn`). */
+  /** The memory table (given, or imported from `tableName` and `tableStreamArn`; the first of `tables`). */
   readonly table: dynamodb.ITable;
+  /** Every memory table the stack reads (one, unless `tables` lists several). */
+  readonly tables: readonly dynamodb.ITable[];
   /** The bus and the change log. */
   readonly bus: MemoryCdcBus;
   /** The archive / claim-check / dead-letter bucket. */
@@ -103,6 +106,7 @@ export class MemoryCdc extends Construct {
     const config = resolveMemoryCdcProps(this, props);
     const preSplit = new PreSplitLogicalIds();
     this.table = config.table;
+    this.tables = config.tables.map((t) => t.table);
 
     this.bus = new MemoryCdcBus(this, 'Bus', {
       tableName: config.tableName,
@@ -147,7 +151,7 @@ export class MemoryCdc extends Construct {
     });
 
     this.consumers = new MemoryCdcConsumers(this, 'Consumers', {
-      table: this.table,
+      tables: this.tables,
       bus: this.bus,
       storage: this.storage,
       vectors: this.vectors,
@@ -280,17 +284,21 @@ export class MemoryCdc extends Construct {
   /** DynamoDB Streams serves at most two readers per shard: refuse a third mapping on the stream. */
   private validateStreamReaders(): string[] {
     const stack = Stack.of(this);
-    const streamArn = stack.resolve(this.table.tableStreamArn);
-    const readers = stack.node
+    const mappings = stack.node
       .findAll()
-      .filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping)
-      .filter((m) => JSON.stringify(stack.resolve(m.eventSourceArn)) === JSON.stringify(streamArn));
-    if (readers.length <= 2) return [];
-    return [
-      `DynamoDB stream ${String(streamArn)} has ${readers.length} event source mappings (${readers
-        .map((r) => r.node.path)
-        .join(', ')}); DynamoDB Streams allows at most 2 readers per shard. ` +
-        'Consume the Kinesis change log (MemoryCdc.changeLog) or subscribe to the event bus instead.',
-    ];
+      .filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping);
+    return this.tables.flatMap((table) => {
+      const streamArn = stack.resolve(table.tableStreamArn);
+      const readers = mappings.filter(
+        (m) => JSON.stringify(stack.resolve(m.eventSourceArn)) === JSON.stringify(streamArn),
+      );
+      if (readers.length <= 2) return [];
+      return [
+        `DynamoDB stream ${String(streamArn)} has ${readers.length} event source mappings (${readers
+          .map((r) => r.node.path)
+          .join(', ')}); DynamoDB Streams allows at most 2 readers per shard. ` +
+          'Consume the Kinesis change log (MemoryCdc.changeLog) or subscribe to the event bus instead.',
+      ];
+    });
   }
 }

@@ -35,8 +35,8 @@ export const METRICS_SERVICE: Readonly<Record<ConsumerName, string>> = {
 
 /** Properties of {@link MemoryCdcConsumers}. */
 export interface MemoryCdcConsumersProps {
-  /** The memory table, with its stream. */
-  readonly table: dynamodb.ITable;
+  /** The memory tables, with their streams: the router and the archiver read each one. */
+  readonly tables: readonly dynamodb.ITable[];
   /** Where the router publishes. */
   readonly bus: MemoryCdcBus;
   /** Archive, claim checks and dead letters. */
@@ -73,6 +73,7 @@ export class MemoryCdcConsumers extends Construct {
     const { config, bus, storage, vectors } = props;
     const common: Record<string, string> = {
       MEMORY_CDC_LAYOUT: config.layout,
+      ...(config.tableLayouts ? { MEMORY_CDC_TABLE_LAYOUTS: config.tableLayouts } : {}),
       LOG_LEVEL: config.logLevel,
       DEAD_LETTER_BUCKET: storage.bucket.bucketName,
       POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
@@ -152,30 +153,33 @@ export class MemoryCdcConsumers extends Construct {
     });
 
     // Event source mappings, each with a bounded retry policy; a batch Lambda gives up on is stored
-    // whole (the invocation record with its records) under aws/lambda/ of the bucket.
+    // whole (the invocation record with its records) under aws/lambda/ of the bucket. One mapping per
+    // table for the router and the archiver: each table's stream keeps its two readers.
     const onFailure = new S3OnFailureRecords(storage);
-    this.router.addEventSource(
-      new sources.DynamoEventSource(props.table, {
-        ...mappingOptions(config.router),
-        onFailure,
-      }),
-    );
-    this.archiver.addEventSource(
-      new sources.DynamoEventSource(props.table, {
-        ...mappingOptions(config.archiver),
-        onFailure,
-        // Only TTL deletions: REMOVE records written by DynamoDB's own TTL service.
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual('REMOVE'),
-            userIdentity: {
-              type: lambda.FilterRule.isEqual('Service'),
-              principalId: lambda.FilterRule.isEqual('dynamodb.amazonaws.com'),
-            },
-          }),
-        ],
-      }),
-    );
+    for (const table of props.tables) {
+      this.router.addEventSource(
+        new sources.DynamoEventSource(table, {
+          ...mappingOptions(config.router),
+          onFailure,
+        }),
+      );
+      this.archiver.addEventSource(
+        new sources.DynamoEventSource(table, {
+          ...mappingOptions(config.archiver),
+          onFailure,
+          // Only TTL deletions: REMOVE records written by DynamoDB's own TTL service.
+          filters: [
+            lambda.FilterCriteria.filter({
+              eventName: lambda.FilterRule.isEqual('REMOVE'),
+              userIdentity: {
+                type: lambda.FilterRule.isEqual('Service'),
+                principalId: lambda.FilterRule.isEqual('dynamodb.amazonaws.com'),
+              },
+            }),
+          ],
+        }),
+      );
+    }
     this.vectorSync.addEventSource(
       new sources.KinesisEventSource(bus.changeLog, {
         ...mappingOptions(config.vectorSync),

@@ -87,9 +87,48 @@ export interface MemoryCdcFunctionCode {
 }
 
 /**
+ * One memory table of a {@link MemoryCdc} beside several (`MemoryCdcProps.tables`): the session-memory
+ * design keeps session state and conversation turns in two tables, each with its own layout. Name the
+ * table by `table`, or by `tableName` with `tableStreamArn`.
+ *
+ * @example
+ * ```ts
+ * new MemoryCdc(this, 'MemoryCdc', {
+ *   tables: [
+ *     { table: sessions, layout: 'session-state' },
+ *     { table: turns, layout: 'session-turns', ttlAttribute: 'expires_at' },
+ *   ],
+ * });
+ * ```
+ */
+export interface MemoryCdcTableProps {
+  /**
+   * The table, with its stream (`NEW_AND_OLD_IMAGES`).
+   * @default the table named by `tableName` and `tableStreamArn`
+   */
+  readonly table?: dynamodb.ITable;
+  /** Name of the table, when `table` is not given. @default the name of `table` */
+  readonly tableName?: string;
+  /** ARN of its stream, when `table` is not given. @default the stream ARN of `table` */
+  readonly tableStreamArn?: string;
+  /**
+   * How this table stores its entities: a preset name (`agent-memory`, `mastra`, `session-state`,
+   * `session-turns`) or a custom layout.
+   * @default 'agent-memory'
+   */
+  readonly layout?: string | Layout;
+  /**
+   * The table's TTL attribute (epoch seconds), when it differs from the layout's (restores set it).
+   * @default the layout's `ttlAttribute`
+   */
+  readonly ttlAttribute?: string;
+}
+
+/**
  * Properties of {@link MemoryCdc}. Name the memory table in one of two ways: `table` (an `ITable`,
  * e.g. `Table.fromTableAttributes(this, 'Memory', { tableName, tableStreamArn })` or a `Table` of
  * the same app), or `tableName` with `tableStreamArn`. Giving both forms, or neither, is an error.
+ * Beside several tables, list them in `tables` instead, each with its layout.
  */
 export interface MemoryCdcProps {
   /**
@@ -113,11 +152,19 @@ export interface MemoryCdcProps {
    */
   readonly tableStreamArn?: string;
   /**
-   * How the table stores its entities: a preset name or a custom layout (passed to the functions
-   * as inline JSON; `MEMORY_CDC_LAYOUT`).
+   * How the table stores its entities: a preset name (`agent-memory`, `mastra`, `session-state`,
+   * `session-turns`) or a custom layout (passed to the functions as inline JSON; `MEMORY_CDC_LAYOUT`).
    * @default 'agent-memory'
    */
-  readonly layout?: 'agent-memory' | 'mastra' | Layout;
+  readonly layout?: string | Layout;
+  /**
+   * Several memory tables behind one stack, each with its layout and TTL attribute (instead of
+   * `table`/`tableName`/`tableStreamArn`/`layout`). One router and one archiver read every table's
+   * stream; events, change-log partition keys, vector keys and archive paths carry the table name.
+   * The first table names the stack's resources (bus, Glue database) as a single table would.
+   * @default the single table of `table` or `tableName`
+   */
+  readonly tables?: readonly MemoryCdcTableProps[];
   /**
    * Overrides of the default routing (which entities go to which sink; `MEMORY_CDC_ROUTING`).
    * @default the built-in routing

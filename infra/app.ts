@@ -1,8 +1,10 @@
 /**
  * The CDK app: `npx cdk synth|deploy -c tableName=<table> -c streamArn=<stream ARN>` (cdk.json runs
- * it with tsx). Optional context: stackName, eventBusName (an existing bus), layout (agent-memory,
- * mastra or a layout JSON file), embeddingDimensions, bedrockModelId, alarmTopicArn, subscriptions (a
- * subscriptions file: one rule per entry, see lib/subscriptions/subscriptionsFile.ts).
+ * it with tsx). Optional context: stackName, eventBusName (an existing bus), layout (a preset name —
+ * agent-memory, mastra, session-state, session-turns — or a layout JSON file), embeddingDimensions,
+ * bedrockModelId, alarmTopicArn, subscriptions (a subscriptions file: one rule per entry, see
+ * lib/subscriptions/subscriptionsFile.ts). Beside several tables: `-c 'tables=[{"tableName":…,
+ * "streamArn":…,"layout":…,"ttlAttribute":…}, …]'` instead of tableName, streamArn and layout.
  *
  * The stack deploys to the account and region of the stream ARN — where the table is — so synth
  * needs no credentials and no lookups.
@@ -24,9 +26,19 @@ try {
   const context = readAppContext((key) => app.node.tryGetContext(key));
   const stack = new MemoryCdcStack(app, context.stackName, {
     env: { account: context.account, region: context.region },
-    description: `memory-cdc beside DynamoDB table ${context.tableName}`,
-    tableName: context.tableName,
-    tableStreamArn: context.streamArn,
+    description: context.tables
+      ? `memory-cdc beside DynamoDB tables ${context.tables.map((t) => t.tableName).join(', ')}`
+      : `memory-cdc beside DynamoDB table ${context.tableName}`,
+    ...(context.tables
+      ? {
+          tables: context.tables.map((t) => ({
+            tableName: t.tableName,
+            tableStreamArn: t.streamArn,
+            ...(t.layout ? { layout: t.layout } : {}),
+            ...(t.ttlAttribute ? { ttlAttribute: t.ttlAttribute } : {}),
+          })),
+        }
+      : { tableName: context.tableName, tableStreamArn: context.streamArn }),
     ...(context.eventBusName ? { existingEventBusName: context.eventBusName } : {}),
     ...(context.layout ? { layout: context.layout } : {}),
     ...(context.embeddingDimensions ? { embeddingDimensions: context.embeddingDimensions } : {}),

@@ -11,6 +11,7 @@ import { readSubscriptionsFile, type Subscription } from '../lib/subscriptions/s
 export const APP_CONTEXT_KEYS = [
   'tableName',
   'streamArn',
+  'tables',
   'stackName',
   'eventBusName',
   'layout',
@@ -20,16 +21,29 @@ export const APP_CONTEXT_KEYS = [
   'subscriptions',
 ] as const;
 
-/** What the app builds its stack from. */
-export interface AppContext {
+/** One table of a stack beside several (context `tables`). */
+export interface AppContextTable {
   tableName: string;
   streamArn: string;
+  /** A preset name, or the layout read from a file. @default 'agent-memory' */
+  layout?: string | Layout;
+  /** @default the layout's TTL attribute */
+  ttlAttribute?: string;
+}
+
+/** What the app builds its stack from. */
+export interface AppContext {
+  /** The table (the first of `tables` when several are given). */
+  tableName: string;
+  streamArn: string;
+  /** Several tables, each with its layout (context `tables`); absent for a single table. */
+  tables?: AppContextTable[];
   /** Account and region of the table, read from the stream ARN: the stack deploys there. */
   account: string;
   region: string;
   stackName: string;
   eventBusName?: string;
-  layout?: 'agent-memory' | 'mastra' | Layout;
+  layout?: string | Layout;
   embeddingDimensions?: number;
   bedrockModelId?: string;
   alarmTopicArn?: string;
@@ -51,8 +65,9 @@ const HOW_TO =
  * @throws ConfigError naming the missing or invalid key and its value
  */
 export function readAppContext(get: (key: string) => unknown, cwd = process.cwd()): AppContext {
-  const tableName = text(get, 'tableName');
-  const streamArn = text(get, 'streamArn');
+  const tables = readTables(get, cwd);
+  const tableName = tables ? tables[0]!.tableName : text(get, 'tableName');
+  const streamArn = tables ? tables[0]!.streamArn : text(get, 'streamArn');
   if (tableName === undefined || streamArn === undefined) {
     const missing = [tableName === undefined && 'tableName', streamArn === undefined && 'streamArn'].filter(
       Boolean,
@@ -72,9 +87,20 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
     );
   }
 
+  if (tables) {
+    for (const [i, t] of tables.entries()) {
+      const other = STREAM_ARN.exec(t.streamArn)!;
+      if (other[1] !== region || other[2] !== account) {
+        throw new ConfigError(
+          `context tables[${i}].streamArn is in ${other[2]}/${other[1]}, not in ${account}/${region} like tables[0]: one stack deploys to one account and region`,
+        );
+      }
+    }
+  }
   const context: AppContext = {
     tableName,
     streamArn,
+    ...(tables ? { tables } : {}),
     account,
     region,
     stackName: text(get, 'stackName') ?? `MemoryCdc-${tableName.replace(/[^A-Za-z0-9-]/g, '-')}`,
@@ -89,15 +115,11 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
 
   const layout = text(get, 'layout');
   if (layout !== undefined) {
-    if (layout === 'agent-memory' || layout === 'mastra') context.layout = layout;
-    else if (PRESET_LAYOUTS[layout]) context.layout = PRESET_LAYOUTS[layout];
-    else {
-      try {
-        context.layout = resolveLayout(layout, cwd);
-      } catch (error) {
-        throw new ConfigError(`context layout: ${(error as Error).message}`, { cause: error });
-      }
-    }
+    if (tables)
+      throw new ConfigError(
+        'context layout and tables cannot be combined: give each table its layout in tables',
+      );
+    context.layout = layoutOf(layout, 'layout', cwd);
   }
   const dimensions = text(get, 'embeddingDimensions');
   if (dimensions !== undefined) {
@@ -123,11 +145,80 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
   return context;
 }
 
+/** A preset name as it is, or the layout a file (or inline JSON) holds. */
+function layoutOf(spec: string, key: string, cwd: string): string | Layout {
+  if (Object.hasOwn(PRESET_LAYOUTS, spec)) return spec;
+  try {
+    return resolveLayout(spec, cwd);
+  } catch (error) {
+    throw new ConfigError(`context ${key}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const TABLES_HOW_TO =
+  'context tables must be a JSON list of {"tableName", "streamArn", "layout"?, "ttlAttribute"?}, e.g. ' +
+  `-c 'tables=[{"tableName":"sessions","streamArn":"arn:aws:dynamodb:…","layout":"session-state"}]'`;
+
+/**
+ * Context `tables` (a JSON list, or a list in cdk.json): several tables behind one stack.
+ * @throws ConfigError naming the entry and the key that is wrong
+ */
+function readTables(get: (key: string) => unknown, cwd: string): AppContextTable[] | undefined {
+  let value = get('tables');
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (error) {
+      throw new ConfigError(`${TABLES_HOW_TO} (given ${value}: ${(error as Error).message})`);
+    }
+  }
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new ConfigError(`${TABLES_HOW_TO} (given ${JSON.stringify(value)})`);
+  }
+  for (const single of ['tableName', 'streamArn']) {
+    if (text(get, single) !== undefined) {
+      throw new ConfigError(`context ${single} and tables cannot be combined: list every table in tables`);
+    }
+  }
+  return value.map((entry: unknown, i: number) => {
+    const where = `tables[${i}]`;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new ConfigError(
+        `context ${where} must be an object (given ${JSON.stringify(entry)}). ${TABLES_HOW_TO}`,
+      );
+    }
+    const field = (key: string) => text((k) => (entry as Record<string, unknown>)[k], key, `${where}.`);
+    const tableName = field('tableName');
+    const streamArn = field('streamArn');
+    if (tableName === undefined || streamArn === undefined) {
+      throw new ConfigError(`context ${where} needs tableName and streamArn. ${TABLES_HOW_TO}`);
+    }
+    const match = STREAM_ARN.exec(streamArn);
+    if (!match) {
+      throw new ConfigError(
+        `context ${where}.streamArn must look like arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label> (given ${streamArn})`,
+      );
+    }
+    if (match[3] !== tableName) {
+      throw new ConfigError(
+        `context ${where}.streamArn is the stream of table ${match[3]}, not of tableName ${tableName}`,
+      );
+    }
+    const table: AppContextTable = { tableName, streamArn };
+    const layout = field('layout');
+    if (layout !== undefined) table.layout = layoutOf(layout, `${where}.layout`, cwd);
+    const ttlAttribute = field('ttlAttribute');
+    if (ttlAttribute !== undefined) table.ttlAttribute = ttlAttribute;
+    return table;
+  });
+}
+
 /** A context value as text; numbers and booleans from cdk.json are accepted too. */
-function text(get: (key: string) => unknown, key: string): string | undefined {
+function text(get: (key: string) => unknown, key: string, where = ''): string | undefined {
   const value = get(key);
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new ConfigError(`context ${key} must be a string (given ${JSON.stringify(value)})`);
+  throw new ConfigError(`context ${where}${key} must be a string (given ${JSON.stringify(value)})`);
 }

@@ -14,6 +14,7 @@ export {
   MemoryCdc,
   type MemoryCdcFunctionCode,
   type MemoryCdcProps,
+  type MemoryCdcTableProps,
   type OnMemoryEventOptions,
   type StreamConsumerOptions,
   toCdkEventPattern,

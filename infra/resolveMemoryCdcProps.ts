@@ -3,12 +3,14 @@
  * that name the prop, the bad value and the valid range.
  */
 import { join } from 'node:path';
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../lib/errors.js';
+import { PRESET_LAYOUTS } from '../lib/layout/resolveLayout.js';
+import type { Layout } from '../lib/layout/types.js';
 import { PACKAGE_ROOT } from './MemoryCdcFunction.js';
 import type { MemoryCdcProps, StreamConsumerOptions } from './MemoryCdcProps.js';
 
@@ -33,6 +35,11 @@ export interface ResolvedProps {
   tableName: string;
   /** Its stream ARN. */
   tableStreamArn: string;
+  /** Every table of the stack, the first being `table`. */
+  tables: ResolvedTable[];
+  /** `MEMORY_CDC_TABLE_LAYOUTS` (JSON of table name -> layout) when the stack serves several tables. */
+  tableLayouts: string | undefined;
+  /** The first table's layout (`MEMORY_CDC_LAYOUT`). */
   layout: string;
   routing: string | undefined;
   changeLogRetention: Duration;
@@ -61,25 +68,21 @@ export interface ResolvedProps {
 
 /**
  * Applies defaults and validates every prop, naming the bad value and the valid range. Imports the
- * table (as construct `Table` of `scope`) when it is named by `tableName` and `tableStreamArn`.
+ * table (as construct `Table` of `scope`; `Table1`, `Table2`… for further entries of `tables`) when it
+ * is named by `tableName` and `tableStreamArn`.
  * @throws ConfigError
  */
 export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): ResolvedProps {
-  const { table, tableName, tableStreamArn } = resolveTable(scope, props);
-
-  const layout = props.layout ?? 'agent-memory';
-  let layoutValue: string;
-  if (typeof layout === 'string') {
-    if (layout !== 'agent-memory' && layout !== 'mastra')
-      fail('layout', layout, "must be 'agent-memory', 'mastra' or a layout object");
-    layoutValue = layout;
-  } else if (layout !== null && typeof layout === 'object' && Array.isArray(layout.entities)) {
-    layoutValue = JSON.stringify(layout);
-  } else {
-    fail('layout', layout, "must be 'agent-memory', 'mastra' or a layout object with entities");
-  }
+  const tables = resolveTables(scope, props);
+  const { table, tableName, tableStreamArn, layout: layoutValue } = tables[0]!;
+  // Several tables: every function reads each record or change-log detail with its table's layout.
+  const tableLayouts =
+    tables.length > 1
+      ? Stack.of(scope).toJsonString(Object.fromEntries(tables.map((t) => [t.tableName, t.layout])))
+      : undefined;
   const routing = props.routing === undefined ? undefined : JSON.stringify(props.routing);
-  const configBytes = Buffer.byteLength(layoutValue) + Buffer.byteLength(routing ?? '');
+  const configBytes =
+    Buffer.byteLength(layoutValue) + Buffer.byteLength(routing ?? '') + Buffer.byteLength(tableLayouts ?? '');
   if (configBytes > ENV_LIMIT_BYTES / 2) {
     fail(
       'layout',
@@ -201,6 +204,8 @@ export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): 
     table,
     tableName,
     tableStreamArn,
+    tables,
+    tableLayouts,
     layout: layoutValue,
     routing,
     changeLogRetention,
@@ -269,23 +274,44 @@ function consumer(
   return resolved;
 }
 
+/** One table of the stack, resolved. */
+export interface ResolvedTable {
+  table: dynamodb.ITable;
+  /** Its name (a token for a table of the same app). */
+  tableName: string;
+  tableStreamArn: string;
+  /** `MEMORY_CDC_LAYOUT` text: a preset name or inline JSON. */
+  layout: string;
+}
+
+/** What names a table: the single-table props, or one entry of `tables`. */
+interface TableNaming {
+  table?: dynamodb.ITable | undefined;
+  tableName?: string | undefined;
+  tableStreamArn?: string | undefined;
+}
+
 /**
  * The table and its stream, from exactly one of the two forms: `table`, or `tableName` with
- * `tableStreamArn`.
+ * `tableStreamArn`. `prefix` names where the props sit (`''`, or `tables[1].`) in error messages;
+ * `id` is the construct id an imported table gets.
  */
 function resolveTable(
   scope: Construct,
-  props: MemoryCdcProps,
+  props: TableNaming,
+  prefix = '',
+  id = 'Table',
 ): { table: dynamodb.ITable; tableName: string; tableStreamArn: string } {
+  const p = (name: string) => `${prefix}${name}`;
   const named = props.tableName !== undefined || props.tableStreamArn !== undefined;
   if (props.table !== undefined) {
     if (named) {
       const given = [
-        props.tableName !== undefined && 'tableName',
-        props.tableStreamArn !== undefined && 'tableStreamArn',
+        props.tableName !== undefined && p('tableName'),
+        props.tableStreamArn !== undefined && p('tableStreamArn'),
       ].filter(Boolean);
       fail(
-        'table',
+        p('table'),
         props.table.node.path,
         `must not be combined with ${given.join(' and ')}: name the table either by table, or by tableName and tableStreamArn`,
       );
@@ -293,37 +319,117 @@ function resolveTable(
     const streamArn = props.table.tableStreamArn;
     if (streamArn === undefined) {
       fail(
-        'table',
+        p('table'),
         props.table.node.path,
         'must have a stream ARN: import it with Table.fromTableAttributes(scope, id, { tableName, tableStreamArn }), ' +
           'or create it with stream: StreamViewType.NEW_AND_OLD_IMAGES',
       );
     }
-    checkNames(props.table.tableName, streamArn, 'table');
+    checkNames(props.table.tableName, streamArn, 'table', prefix);
     return { table: props.table, tableName: props.table.tableName, tableStreamArn: streamArn };
   }
   if (props.tableName === undefined || props.tableStreamArn === undefined) {
     if (!named) {
       fail(
-        'table',
+        p('table'),
         undefined,
         'or tableName and tableStreamArn must be given: the memory table and its stream',
       );
     }
-    const missing = props.tableName === undefined ? 'tableName' : 'tableStreamArn';
+    const missing = props.tableName === undefined ? p('tableName') : p('tableStreamArn');
     fail(missing, undefined, 'must be given too: tableName and tableStreamArn name the table together');
   }
-  checkNames(props.tableName, props.tableStreamArn, 'tableStreamArn');
-  const table = dynamodb.Table.fromTableAttributes(scope, 'Table', {
+  checkNames(props.tableName, props.tableStreamArn, 'tableStreamArn', prefix);
+  const table = dynamodb.Table.fromTableAttributes(scope, id, {
     tableName: props.tableName,
     tableStreamArn: props.tableStreamArn,
   });
   return { table, tableName: props.tableName, tableStreamArn: props.tableStreamArn };
 }
 
+/**
+ * The layout prop as the functions read it (`MEMORY_CDC_LAYOUT`): a preset name, or inline JSON of a
+ * layout object; with `ttlAttribute`, the layout with that TTL attribute.
+ */
+function resolveLayoutProp(
+  prop: string,
+  layout: MemoryCdcProps['layout'],
+  ttlAttribute: string | undefined,
+  ttlProp: string,
+): string {
+  const value = layout ?? 'agent-memory';
+  let object: Layout;
+  if (typeof value === 'string') {
+    const preset = Object.hasOwn(PRESET_LAYOUTS, value) ? PRESET_LAYOUTS[value] : undefined;
+    if (!preset) fail(prop, value, `must be ${PRESETS} or a layout object`);
+    if (ttlAttribute === undefined || ttlAttribute === preset.ttlAttribute) return value;
+    object = preset;
+  } else if (value !== null && typeof value === 'object' && Array.isArray(value.entities)) {
+    object = value;
+  } else {
+    fail(prop, value, `must be ${PRESETS} or a layout object with entities`);
+  }
+  if (ttlAttribute !== undefined) {
+    if (!/^.{1,255}$/.test(ttlAttribute))
+      fail(ttlProp, ttlAttribute, 'must be an attribute name of 1-255 characters');
+    object = { ...object, ttlAttribute };
+  }
+  return JSON.stringify(object);
+}
+
+const PRESETS = Object.keys(PRESET_LAYOUTS)
+  .map((name) => `'${name}'`)
+  .join(', ');
+
+/**
+ * The tables of the stack: `tables`, or the single table of `table`/`tableName`/`layout`. The first
+ * table names the stack's resources (bus, Glue database) as a single table does.
+ */
+function resolveTables(scope: Construct, props: MemoryCdcProps): ResolvedTable[] {
+  if (props.tables === undefined) {
+    return [
+      { ...resolveTable(scope, props), layout: resolveLayoutProp('layout', props.layout, undefined, '') },
+    ];
+  }
+  const single = (['table', 'tableName', 'tableStreamArn', 'layout'] as const).filter(
+    (k) => props[k] !== undefined,
+  );
+  if (single.length > 0) {
+    fail(
+      'tables',
+      `tables and ${single.join(', ')}`,
+      'must not be combined with table, tableName, tableStreamArn or layout: give each table its own entry',
+    );
+  }
+  if (!Array.isArray(props.tables) || props.tables.length === 0) {
+    fail('tables', props.tables, 'must list at least one table');
+  }
+  const resolved = props.tables.map((entry, i) => {
+    const prefix = `tables[${i}].`;
+    return {
+      ...resolveTable(scope, entry, prefix, i === 0 ? 'Table' : `Table${i}`),
+      layout: resolveLayoutProp(`${prefix}layout`, entry.layout, entry.ttlAttribute, `${prefix}ttlAttribute`),
+    };
+  });
+  const seen = new Map<string, number>();
+  resolved.forEach((t, i) => {
+    if (Token.isUnresolved(t.tableName)) return;
+    const first = seen.get(t.tableName);
+    if (first !== undefined) fail(`tables[${i}]`, t.tableName, `names the same table as tables[${first}]`);
+    seen.set(t.tableName, i);
+  });
+  return resolved;
+}
+
 /** The table name's characters, the stream ARN's shape, and that the stream is the named table's. */
-function checkNames(tableName: string, tableStreamArn: string, streamProp: 'table' | 'tableStreamArn'): void {
-  const nameProp = streamProp === 'table' ? 'table' : 'tableName';
+function checkNames(
+  tableName: string,
+  tableStreamArn: string,
+  streamProp: 'table' | 'tableStreamArn',
+  prefix = '',
+): void {
+  const nameProp = `${prefix}${streamProp === 'table' ? 'table' : 'tableName'}`;
+  const streamName = `${prefix}${streamProp}`;
   if (!Token.isUnresolved(tableName) && !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
     fail(nameProp, tableName, 'must be 3-255 characters of A-Z, a-z, 0-9, _ . -');
   }
@@ -331,13 +437,13 @@ function checkNames(tableName: string, tableStreamArn: string, streamProp: 'tabl
   const match = STREAM_ARN.exec(tableStreamArn);
   if (!match) {
     fail(
-      streamProp,
+      streamName,
       tableStreamArn,
       `${streamProp === 'table' ? 'has a stream ARN that ' : ''}must look like arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`,
     );
   }
   if (!Token.isUnresolved(tableName) && match[4] !== tableName) {
-    fail(streamProp, tableStreamArn, `is the stream of table ${match[4]}, not of ${nameProp} ${tableName}`);
+    fail(streamName, tableStreamArn, `is the stream of table ${match[4]}, not of ${nameProp} ${tableName}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { catalogMarkdown } from '../lib/catalog/catalogMarkdown.js';
 import { catalogSchemas } from '../lib/catalog/eventSchemas.js';
 import { layoutMarkdown } from '../lib/layout/layoutMarkdown.js';
 import { agentMemoryLayout } from '../lib/layout/presets/agentMemory.js';
+import { sessionStateLayout, sessionTurnsLayout } from '../lib/layout/presets/sessionMemory.js';
 
 const root = join(import.meta.dirname, '..');
 const schemaDir = join(root, 'catalog/schemas');
@@ -17,5 +18,7 @@ for (const [file, schema] of Object.entries(schemas)) {
 mkdirSync(join(root, 'docs'), { recursive: true });
 writeFileSync(join(root, 'docs/events.md'), catalogMarkdown());
 mkdirSync(join(root, 'docs/layouts'), { recursive: true });
-writeFileSync(join(root, 'docs/layouts/agent-memory.md'), layoutMarkdown(agentMemoryLayout));
+for (const layout of [agentMemoryLayout, sessionStateLayout, sessionTurnsLayout]) {
+  writeFileSync(join(root, `docs/layouts/${layout.name}.md`), layoutMarkdown(layout));
+}
 console.log(`${Object.keys(schemas).length} schemas, docs/events.md`);

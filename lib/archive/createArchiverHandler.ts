@@ -9,6 +9,7 @@ import { createAwsClient } from '../config/createAwsClient.js';
 import { S3DeadLetterStore } from '../delivery/S3DeadLetterStore.js';
 import type { StreamBatchResponse } from '../delivery/types.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
+import { parseTableLayouts } from '../layout/tableLayouts.js';
 import { createLogger } from '../logging/createLogger.js';
 import { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
@@ -52,6 +53,7 @@ export function createArchiverHandler(
   const config = loadArchiverConfig(env);
   const pipeline = createPipeline({
     layout: resolveLayout(config.layout),
+    tableLayouts: parseTableLayouts(config.tableLayouts),
     routing: resolveRouting(config.routing),
   });
   const limits = {

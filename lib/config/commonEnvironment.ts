@@ -16,6 +16,7 @@ export const bucketNameSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{
 export const commonEnv = {
   variables: {
     MEMORY_CDC_LAYOUT: { field: 'layout', type: 'string' },
+    MEMORY_CDC_TABLE_LAYOUTS: { field: 'tableLayouts', type: 'json' },
     MEMORY_CDC_ROUTING: { field: 'routing', type: 'json' },
     LOG_LEVEL: { field: 'logLevel', type: 'string' },
     MEMORY_CDC_LOG_CONTENTS: { field: 'logContents', type: 'boolean' },
@@ -23,6 +24,11 @@ export const commonEnv = {
   },
   properties: {
     layout: { type: 'string', minLength: 1 },
+    tableLayouts: {
+      type: 'object',
+      additionalProperties: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object' }] },
+      default: {},
+    },
     routing: { ...routingSchema, default: {} },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     logContents: { type: 'boolean', default: false },

@@ -27,8 +27,13 @@ export type EnvironmentTable<Config> = Record<string, EnvironmentVariable<Extrac
  * function's config extends it with its own outputs.
  */
 export interface FunctionConfig {
-  /** MEMORY_CDC_LAYOUT: `agent-memory`, `mastra`, or an inline JSON layout. */
+  /** MEMORY_CDC_LAYOUT: a preset name (`agent-memory`, `mastra`, …) or an inline JSON layout. */
   layout: string;
+  /**
+   * MEMORY_CDC_TABLE_LAYOUTS: layouts of particular tables when the function serves several (JSON
+   * object of table name -> preset name or layout object); other tables use `layout`. @default {}
+   */
+  tableLayouts: Record<string, unknown>;
   /**
    * MEMORY_CDC_ROUTING: a partial routing configuration (JSON); each function applies the routes of
    * the outputs it owns.

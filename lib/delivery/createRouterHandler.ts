@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { createAwsClient } from '../config/createAwsClient.js';
 import type { RouterConfig } from '../config/routerConfig.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
+import { parseTableLayouts } from '../layout/tableLayouts.js';
 import { createLogger } from '../logging/createLogger.js';
 import { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
@@ -57,6 +58,7 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
   const routing = resolveRouting(config.routing);
   const pipeline = createPipeline({
     layout: resolveLayout(config.layout),
+    tableLayouts: parseTableLayouts(config.tableLayouts),
     routing: {
       ...routing,
       archive: { ...routing.archive, enabled: false },

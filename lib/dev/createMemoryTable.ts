@@ -76,7 +76,7 @@ export async function createMemoryTable(
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [...attributeNames].map((name) => ({
           AttributeName: name,
-          AttributeType: 'S' as const,
+          AttributeType: layout.keyTypes?.[name] ?? ('S' as const),
         })),
         KeySchema: keys,
         ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),

@@ -26,7 +26,7 @@ import { type DevSnapshot, DevStats } from './DevStats.js';
 import { LocalDeadLetterStore } from './LocalDeadLetterStore.js';
 import { LocalEventSourceMapping, type StreamConsumer } from './LocalEventSourceMapping.js';
 import { runSeeder } from './seed/runSeeder.js';
-import { seedWrites, storiesFor } from './seed/seedWrites.js';
+import { type SeedKeyForm, seedWrites, storiesFor } from './seed/seedWrites.js';
 import { DiscardSink } from './sinks/DiscardSink.js';
 import { JsonLinesSink } from './sinks/JsonLinesSink.js';
 import { ObservedSink } from './sinks/ObservedSink.js';
@@ -46,6 +46,8 @@ export interface DevOptions {
   seed?: number;
   /** Seeder pace in writes per second (0: as fast as possible). @default 20 */
   seedRate?: number;
+  /** How the seeder spells agent-memory keys (`literal`: the guidance's unprefixed ids). @default 'prefixed' */
+  seedKeys?: SeedKeyForm;
   /** Seed of the seeder's random choices. @default 1 */
   randomSeed?: number;
   /** Kinesis change log to kinesalite and archive to s3rver instead of local files. @default false */
@@ -132,7 +134,7 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
   else options.signal.addEventListener('abort', forward, { once: true });
   const seedTotal = options.seed ?? 0;
   // Fail on a layout the seeder cannot write before starting anything.
-  const stories = seedTotal > 0 ? storiesFor(layout) : undefined;
+  const stories = seedTotal > 0 ? storiesFor(layout, options.seedKeys) : undefined;
   const tableName = options.tableName ?? layout.name;
   const cleanup: (() => Promise<void>)[] = [];
   const stopAll = async () => {

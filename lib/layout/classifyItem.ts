@@ -22,7 +22,10 @@ interface CompiledRule {
 }
 
 interface CompiledLayout {
-  byDiscriminator: Map<string, CompiledRule>;
+  /** The discriminator attributes, in the order they are tried. */
+  discriminators: string[];
+  /** Rules per discriminator value, in layout order (the first whose templates fit wins). */
+  byDiscriminator: Map<string, CompiledRule[]>;
   byTemplate: CompiledRule[];
 }
 
@@ -30,7 +33,7 @@ const IDENTIFIERS = new Set<string>(IDENTIFIER_NAMES);
 const compiled = new WeakMap<Layout, CompiledLayout>();
 
 function compile(layout: Layout): CompiledLayout {
-  const byDiscriminator = new Map<string, CompiledRule>();
+  const byDiscriminator = new Map<string, CompiledRule[]>();
   const byTemplate: CompiledRule[] = [];
   for (const rule of layout.entities) {
     const entry: CompiledRule = {
@@ -40,11 +43,14 @@ function compile(layout: Layout): CompiledLayout {
       identifiers: Object.entries(rule.identifiers ?? {}) as CompiledRule['identifiers'],
     };
     for (const value of rule.discriminatorValues ?? []) {
-      if (!byDiscriminator.has(value)) byDiscriminator.set(value, entry);
+      const list = byDiscriminator.get(value);
+      if (list) list.push(entry);
+      else byDiscriminator.set(value, [entry]);
     }
-    if (entry.pk || entry.sk) byTemplate.push(entry);
+    if ((entry.pk || entry.sk) && !rule.discriminatorOnly) byTemplate.push(entry);
   }
-  return { byDiscriminator, byTemplate };
+  const discriminators = layout.discriminator === undefined ? [] : [layout.discriminator].flat();
+  return { discriminators, byDiscriminator, byTemplate };
 }
 
 function compiledLayout(layout: Layout): CompiledLayout {
@@ -131,16 +137,30 @@ function classified(entry: CompiledRule, ids: Identifiers): Classification {
  */
 export function classifyItem(layout: Layout, item: PlainItem): Classification {
   const c = compiledLayout(layout);
-  if (layout.discriminator && Object.hasOwn(item, layout.discriminator)) {
-    const value = item[layout.discriminator];
-    if (typeof value === 'string') {
-      const entry = c.byDiscriminator.get(value);
-      if (entry) return classified(entry, identifiersOf(entry, templateValues(layout, entry, item), item));
-      // A discriminator the layout does not know: still unknown, but say what the table called it.
-      if (c.byDiscriminator.size > 0 && !c.byTemplate.some((e) => templateValues(layout, e, item))) {
-        return { entity: 'unknown', sourceEntity: value, ids: {}, rule: undefined };
-      }
+  let unknownValue: string | undefined;
+  for (const name of c.discriminators) {
+    const value = Object.hasOwn(item, name) ? item[name] : undefined;
+    if (typeof value !== 'string') continue;
+    const entries = c.byDiscriminator.get(value);
+    if (!entries) {
+      unknownValue ??= value;
+      continue;
     }
+    // Several rules may share a value (the prefixed and the literal form of one entity): the first
+    // whose templates fit reads the identifiers from the keys; else the first reads attributes only.
+    for (const entry of entries) {
+      const values = templateValues(layout, entry, item);
+      if (values) return classified(entry, identifiersOf(entry, values, item));
+    }
+    return classified(entries[0]!, identifiersOf(entries[0]!, undefined, item));
+  }
+  // A discriminator the layout does not know: still unknown, but say what the table called it.
+  if (
+    unknownValue !== undefined &&
+    c.byDiscriminator.size > 0 &&
+    !c.byTemplate.some((e) => templateValues(layout, e, item))
+  ) {
+    return { entity: 'unknown', sourceEntity: unknownValue, ids: {}, rule: undefined };
   }
   for (const entry of c.byTemplate) {
     const values = templateValues(layout, entry, item);

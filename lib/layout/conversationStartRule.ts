@@ -41,6 +41,8 @@ export function describeConversationStart(layout: Layout): string {
     case 'conversation':
       return 'the insert of a conversation item';
     default:
-      return 'never (the layout has neither a turn sequence field nor conversation items)';
+      return layout.conversationStart === 'none'
+        ? 'never (the layout turns it off: another table of its design marks the start)'
+        : 'never (the layout has neither a turn sequence field nor conversation items)';
   }
 }

@@ -1,5 +1,41 @@
 import { LayoutError } from '../errors.js';
 
+/**
+ * Value types a placeholder may require (`{timestamp:time}`, `{step:step}`), so two templates of the
+ * same shape — the literal seed layout's `{conversationId}#{timestamp}` and `{runId}#{step}` — tell
+ * their items apart by the value of the last segment. `{id:any}` matches any non-empty text, `#`
+ * included (a whole key attribute that is an opaque id, like a session id).
+ */
+export const PLACEHOLDER_TYPES = ['time', 'step', 'any'] as const;
+
+/** One of {@link PLACEHOLDER_TYPES}. */
+export type PlaceholderType = (typeof PLACEHOLDER_TYPES)[number];
+
+/** Epoch values below this (2001-09-09 in seconds) are step numbers, not times. */
+const EPOCH_FLOOR = 1_000_000_000;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * True when `value` is a time: an ISO-8601 date or date-time (`2026-11-21T10:00:00.000Z`,
+ * `2026-11-21`), or epoch seconds or milliseconds (digits, optionally with a fraction, at least
+ * 10^9 — 2001-09-09 in seconds).
+ */
+export function isTimeValue(value: string): boolean {
+  if (ISO_8601.test(value)) return !Number.isNaN(Date.parse(value.replace(' ', 'T')));
+  return /^\d+(?:\.\d+)?$/.test(value) && Number(value) >= EPOCH_FLOOR;
+}
+
+/** True when `value` is a step number: digits (zero-padding allowed) whose value is below 10^9. */
+export function isStepValue(value: string): boolean {
+  return /^\d{1,12}$/.test(value) && Number(value) < EPOCH_FLOOR;
+}
+
+const TYPE_TESTS: Record<PlaceholderType, (value: string) => boolean> = {
+  time: isTimeValue,
+  step: isStepValue,
+  any: () => true,
+};
+
 /** A compiled key template such as `CONV#{conversationId}#TS#{timestamp}`. */
 export interface KeyTemplate {
   readonly source: string;
@@ -12,7 +48,7 @@ export interface KeyTemplate {
   format(values: Record<string, string>): string;
 }
 
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z]+))?\}/g;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -21,20 +57,39 @@ function escapeRegExp(text: string): string {
 /**
  * Compiles a key template. Placeholders match one or more characters other than `#`, the
  * separator every shipped layout uses, so `CONV#{conversationId}` never swallows a turn's
- * `CONV#c1#TS#…` sort key.
- * @throws LayoutError for an empty template or a placeholder used twice
+ * `CONV#c1#TS#…` sort key. A placeholder may name a value type after a colon: `{timestamp:time}`
+ * matches only an ISO-8601 or epoch time, `{step:step}` only a step number (see
+ * {@link isTimeValue}, {@link isStepValue}), `{id:any}` any non-empty text, `#` included.
+ *
+ * @example
+ * ```ts
+ * const turn = compileKeyTemplate('{conversationId}#{timestamp:time}');
+ * turn.match('c-7f3a#2026-11-21T10:00:00.000Z'); // { conversationId: 'c-7f3a', timestamp: '2026-11-21T10:00:00.000Z' }
+ * turn.match('r-9#3'); // undefined: 3 is a step number, not a time
+ * ```
+ * @throws LayoutError for an empty template, a placeholder used twice or an unknown value type
  */
 export function compileKeyTemplate(source: string): KeyTemplate {
   if (typeof source !== 'string' || source === '')
     throw new LayoutError('a key template must be a non-empty string');
   const names: string[] = [];
+  const types: [number, PlaceholderType][] = [];
   let pattern = '^';
   let last = 0;
   for (const m of source.matchAll(PLACEHOLDER)) {
     const name = m[1]!;
     if (names.includes(name)) throw new LayoutError(`key template ${source} uses {${name}} twice`);
+    const type = m[2];
+    if (type !== undefined) {
+      if (!(PLACEHOLDER_TYPES as readonly string[]).includes(type)) {
+        throw new LayoutError(
+          `key template ${source}: unknown value type :${type} of {${name}} (one of ${PLACEHOLDER_TYPES.join(', ')})`,
+        );
+      }
+      types.push([names.length, type as PlaceholderType]);
+    }
     names.push(name);
-    pattern += `${escapeRegExp(source.slice(last, m.index))}([^#]+)`;
+    pattern += `${escapeRegExp(source.slice(last, m.index))}${type === 'any' ? '(.+)' : '([^#]+)'}`;
     last = m.index! + m[0].length;
   }
   pattern += `${escapeRegExp(source.slice(last))}$`;
@@ -49,12 +104,13 @@ export function compileKeyTemplate(source: string): KeyTemplate {
       if (!value.startsWith(prefix)) return undefined;
       const m = regex.exec(value);
       if (!m) return undefined;
+      for (const [i, type] of types) if (!TYPE_TESTS[type](m[i + 1]!)) return undefined;
       const out: Record<string, string> = Object.create(null);
       for (let i = 0; i < names.length; i++) out[names[i]!] = m[i + 1]!;
       return out;
     },
     format(values) {
-      return source.replace(PLACEHOLDER, (_, name: string) => {
+      return source.replace(PLACEHOLDER, (_match, name: string) => {
         const value = Object.hasOwn(values, name) ? values[name] : undefined;
         if (value === undefined) throw new LayoutError(`key template ${source} needs {${name}}`);
         return value;

@@ -2,7 +2,17 @@ import { describeConversationStart } from './conversationStartRule.js';
 import type { FieldRef, Layout } from './types.js';
 
 function ref(r: FieldRef): string {
+  if (Array.isArray(r)) return r.map(ref).join(' + ');
   return typeof r === 'string' ? `\`${r}\`` : `\`${r.attribute}\`${r.path ? ` → \`${r.path}\`` : ''}`;
+}
+
+function discriminatorLine(layout: Layout): string {
+  const names = layout.discriminator === undefined ? [] : [layout.discriminator].flat();
+  if (names.length === 0) return 'none';
+  const list = names.map((n) => `\`${n}\``).join(', ');
+  return names.length === 1
+    ? `${list} (when an item carries it, it decides the entity)`
+    : `${list}, tried in order (the first an item carries with a value a rule knows decides the entity)`;
 }
 
 /** A layout as a markdown page (docs/layouts/<name>.md is generated from the preset). */
@@ -25,8 +35,8 @@ ${layout.description ?? ''}
 
 - partition key \`${layout.partitionKey}\`${layout.sortKey ? `, sort key \`${layout.sortKey}\`` : ''}
 - TTL attribute: ${layout.ttlAttribute ? `\`${layout.ttlAttribute}\` (epoch seconds)` : 'none'}
-- discriminator attribute: ${layout.discriminator ? `\`${layout.discriminator}\` (when an item carries it, it decides the entity)` : 'none'}
-- bookkeeping attributes (a MODIFY touching only these is noise): ${layout.bookkeeping.map((b) => `\`${b}\``).join(', ')}
+- discriminator attribute: ${discriminatorLine(layout)}
+${layout.gunzip?.length ? `- gzip-compressed attributes (decompressed to text in events, the archive's plain view and the vector index; the archived DynamoDB JSON keeps the bytes): ${layout.gunzip.map((g) => `\`${g}\``).join(', ')}\n` : ''}- bookkeeping attributes (a MODIFY touching only these is noise): ${layout.bookkeeping.map((b) => `\`${b}\``).join(', ')}
 - \`Conversation Started\` (once per conversation): ${describeConversationStart(layout)}
 - status transitions (\`detail.transition\`): every status change of a ${
     ['run', 'run_step', 'ledger']
@@ -35,7 +45,9 @@ ${layout.description ?? ''}
       .join(', ') || '(no status fields)'
   }, read through its \`status\` field below
 
-Rules are tried in order; placeholders \`{name}\` match one or more characters other than \`#\`. Identifiers
+Rules are tried in order; placeholders \`{name}\` match one or more characters other than \`#\`; \`{name:time}\`
+matches only an ISO-8601 or epoch (seconds or milliseconds, at least 10^9) time, \`{name:step}\` only a step
+number (digits, below 10^9). Identifiers
 named by placeholders (\`userId\`, \`conversationId\`, …) come from the keys; the attribute mappings win over them.
 
 | entity | discriminator values | partition key | sort key | identifiers and fields | statuses |

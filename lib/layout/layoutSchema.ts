@@ -1,6 +1,6 @@
 import { CONVERSATION_STARTS, ENTITY_KINDS, FIELD_NAMES, IDENTIFIER_NAMES } from './types.js';
 
-const fieldRef = {
+const singleFieldRef = {
   oneOf: [
     { type: 'string', minLength: 1 },
     {
@@ -10,6 +10,10 @@ const fieldRef = {
       properties: { attribute: { type: 'string', minLength: 1 }, path: { type: 'string', minLength: 1 } },
     },
   ],
+};
+
+const fieldRef = {
+  oneOf: [singleFieldRef, { type: 'array', minItems: 1, items: singleFieldRef }],
 };
 
 function refsOf(names: readonly string[]) {
@@ -33,7 +37,14 @@ export const layoutSchema = {
     partitionKey: { type: 'string', minLength: 1 },
     sortKey: { type: 'string', minLength: 1 },
     ttlAttribute: { type: 'string', minLength: 1 },
-    discriminator: { type: 'string', minLength: 1 },
+    keyTypes: { type: 'object', additionalProperties: { enum: ['S', 'N', 'B'] } },
+    discriminator: {
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      ],
+    },
+    gunzip: { type: 'array', items: { type: 'string', minLength: 1 } },
     bookkeeping: { type: 'array', items: { type: 'string' }, default: [] },
     conversationStart: { enum: [...CONVERSATION_STARTS] },
     secondaryIndexes: {
@@ -63,6 +74,7 @@ export const layoutSchema = {
           discriminatorValues: { type: 'array', items: { type: 'string' }, minItems: 1 },
           pk: { type: 'string', minLength: 1 },
           sk: { type: 'string', minLength: 1 },
+          discriminatorOnly: { type: 'boolean' },
           identifiers: refsOf(IDENTIFIER_NAMES),
           fields: refsOf(FIELD_NAMES),
           successStatuses: { type: 'array', items: { type: 'string' } },

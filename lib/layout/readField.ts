@@ -5,7 +5,7 @@
  * elements is joined with newlines (`parts.text` yields a message's text parts).
  */
 import type { JsonValue, PlainItem } from '../stream/types.js';
-import type { FieldRef } from './types.js';
+import type { FieldRef, SingleFieldRef } from './types.js';
 
 function parseIfJson(value: JsonValue | undefined): JsonValue | undefined {
   if (typeof value !== 'string') return value;
@@ -35,9 +35,22 @@ function step(value: JsonValue | undefined, segment: string): JsonValue | undefi
   return Object.hasOwn(value, segment) ? value[segment] : undefined;
 }
 
-/** The value at `ref` in `item`, or undefined. */
+/**
+ * The value at `ref` in `item`, or undefined. A list of refs yields the text of those present,
+ * joined with a blank line (or the one value, when only one is present).
+ */
 export function readField(item: PlainItem | null, ref: FieldRef | undefined): JsonValue | undefined {
   if (!item || ref === undefined) return undefined;
+  if (Array.isArray(ref)) {
+    const values = ref.map((r) => readSingle(item, r)).filter((v) => v !== undefined && v !== null);
+    if (values.length <= 1) return values[0];
+    const texts = values.filter((v): v is string => typeof v === 'string');
+    return texts.length ? texts.join('\n\n') : values[0];
+  }
+  return readSingle(item, ref);
+}
+
+function readSingle(item: PlainItem, ref: SingleFieldRef): JsonValue | undefined {
   if (typeof ref === 'string') return Object.hasOwn(item, ref) ? item[ref] : undefined;
   const root = Object.hasOwn(item, ref.attribute) ? item[ref.attribute] : undefined;
   if (!ref.path) return root;

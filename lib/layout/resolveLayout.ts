@@ -6,12 +6,15 @@ import { compileKeyTemplate } from './keyTemplate.js';
 import { layoutSchema } from './layoutSchema.js';
 import { agentMemoryLayout } from './presets/agentMemory.js';
 import { mastraLayout } from './presets/mastra.js';
+import { sessionStateLayout, sessionTurnsLayout } from './presets/sessionMemory.js';
 import type { Layout } from './types.js';
 
 /** The shipped layouts by name. */
 export const PRESET_LAYOUTS: Readonly<Record<string, Layout>> = {
   'agent-memory': agentMemoryLayout,
   mastra: mastraLayout,
+  'session-state': sessionStateLayout,
+  'session-turns': sessionTurnsLayout,
 };
 
 const validate = new Ajv({ allErrors: true, useDefaults: true }).compile(layoutSchema);
@@ -27,7 +30,12 @@ export function parseLayout(value: unknown, origin: string): Layout {
     throw new LayoutError(`${origin}: invalid layout: ${problems}`);
   }
   const layout = copy as unknown as Layout;
-  for (const rule of layout.entities) {
+  for (const [i, rule] of layout.entities.entries()) {
+    if (rule.discriminatorOnly && !rule.discriminatorValues?.length) {
+      throw new LayoutError(
+        `${origin}: invalid layout: /entities/${i} is discriminatorOnly but lists no discriminatorValues`,
+      );
+    }
     try {
       if (rule.pk) compileKeyTemplate(rule.pk);
       if (rule.sk) compileKeyTemplate(rule.sk);
@@ -39,7 +47,8 @@ export function parseLayout(value: unknown, origin: string): Layout {
 }
 
 /**
- * Resolves `--layout` / `MEMORY_CDC_LAYOUT`: a preset name (`agent-memory`, `mastra`), inline JSON,
+ * Resolves `--layout` / `MEMORY_CDC_LAYOUT`: a preset name (`agent-memory`, `mastra`,
+ * `session-state`, `session-turns`), inline JSON,
  * or the path of a JSON layout file.
  * @throws LayoutError for an unknown name, an unreadable file or an invalid layout
  */

@@ -55,11 +55,16 @@ export const FIELD_NAMES = ['status', 'text', 'role', 'embedding', 'sequence'] a
 /** One of {@link FIELD_NAMES}. */
 export type FieldName = (typeof FIELD_NAMES)[number];
 
+/** One place in an item: an attribute name, or an attribute and a dotted path inside it. */
+export type SingleFieldRef = string | { attribute: string; path?: string };
+
 /**
  * Where a value lives in an item: an attribute name, or an attribute holding a JSON string (or a
- * map) and a dotted path inside it (`{ "attribute": "snapshot", "path": "status" }`).
+ * map) and a dotted path inside it (`{ "attribute": "snapshot", "path": "status" }`), or a list of
+ * those whose text values are joined with a blank line (`["user_input", "model_response"]`: a turn
+ * that holds both sides of an exchange).
  */
-export type FieldRef = string | { attribute: string; path?: string };
+export type FieldRef = SingleFieldRef | SingleFieldRef[];
 
 /** How one entity is recognised and read. */
 export interface EntityRule {
@@ -79,6 +84,12 @@ export interface EntityRule {
   pk?: string;
   /** Template of the sort key value, e.g. `CONV#{conversationId}#TS#{timestamp}`. */
   sk?: string;
+  /**
+   * The templates only read identifiers of an item the discriminator already gave this rule; they
+   * never classify an item on their own (a literal `{userId}` partition key fits almost anything).
+   * @default false
+   */
+  discriminatorOnly?: boolean;
   /** Identifiers read from attributes (they win over values parsed from keys). */
   identifiers?: Partial<Record<IdentifierName, FieldRef>>;
   /** Fields read from attributes. */
@@ -99,6 +110,11 @@ export interface Layout {
   partitionKey: string;
   /** Sort key attribute name, when the table has one. */
   sortKey?: string;
+  /**
+   * DynamoDB types of the key attributes, for the tables memory-cdc creates itself (`dev`, the
+   * end-to-end tests); a deployed stack never creates the table. @default `S` for each key
+   */
+  keyTypes?: Partial<Record<string, 'S' | 'N' | 'B'>>;
   /** TTL attribute name (epoch seconds). */
   ttlAttribute?: string;
   /**
@@ -108,8 +124,19 @@ export interface Layout {
    * @default none
    */
   secondaryIndexes?: SecondaryIndex[];
-  /** Attribute whose value names the entity, where items carry one. */
-  discriminator?: string;
+  /**
+   * Attribute whose value names the entity, where items carry one; or several names, tried in
+   * order (the first attribute whose value a rule knows decides).
+   */
+  discriminator?: string | string[];
+  /**
+   * Binary attributes that may hold gzip-compressed text (a long conversation history). Where the
+   * bytes start with the gzip magic number they are decompressed to UTF-8 text in the plain images
+   * every sink reads (events, the archive's `plain` view, the vector index); the archive's DynamoDB
+   * JSON keeps the stored bytes unchanged. Values that are not gzip pass through as they are.
+   * @default []
+   */
+  gunzip?: string[];
   /** Entity rules, tried in order after the discriminator; the first whose templates match wins. */
   entities: EntityRule[];
   /**

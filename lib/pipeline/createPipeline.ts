@@ -1,6 +1,8 @@
 import { buildEvents } from '../catalog/buildEvents.js';
 import { EVENT_SOURCE } from '../catalog/types.js';
 import { classifyItem } from '../layout/classifyItem.js';
+import { gunzipAttributes } from '../layout/gunzipAttributes.js';
+import { layoutForTable } from '../layout/tableLayouts.js';
 import { resolveRouting } from '../routing/defaultRouting.js';
 import { routeEvents } from '../routing/routeEvents.js';
 import { decodeRecord } from '../stream/decodeRecord.js';
@@ -28,21 +30,23 @@ import type { Pipeline, PipelineOptions, ProcessedRecord } from './types.js';
  * ```
  */
 export function createPipeline(options: PipelineOptions): Pipeline {
-  const { layout } = options;
+  const { layout, tableLayouts } = options;
   const routing = resolveRouting(options.routing);
   const buildOptions = { source: options.source ?? EVENT_SOURCE };
   return {
     layout,
     routing,
     process(record: StreamRecord): ProcessedRecord {
-      const change = decodeRecord(record);
+      const decoded = decodeRecord(record);
+      const tableLayout = layoutForTable(decoded.position.table, tableLayouts, layout);
       // DynamoDB Local only: a REMOVE of an item whose TTL had passed is the dev expiry sweeper's.
-      if (change.op === 'remove' && !change.expired && layout.ttlAttribute !== undefined) {
-        change.expired = isTtlExpiry(record, change.position.region, layout.ttlAttribute);
+      if (decoded.op === 'remove' && !decoded.expired && tableLayout.ttlAttribute !== undefined) {
+        decoded.expired = isTtlExpiry(record, decoded.position.region, tableLayout.ttlAttribute);
       }
-      const classification = classifyItem(layout, change.after ?? change.before ?? change.keys);
-      const events = buildEvents(change, classification, layout, buildOptions);
-      const outputs = routeEvents(change, events, routing, layout);
+      const change = gunzipAttributes(decoded, tableLayout);
+      const classification = classifyItem(tableLayout, change.after ?? change.before ?? change.keys);
+      const events = buildEvents(change, classification, tableLayout, buildOptions);
+      const outputs = routeEvents(change, events, routing, tableLayout);
       return { change, classification, events, outputs };
     },
   };

@@ -7,16 +7,19 @@ const MAX_PARTITION_KEY = 256;
 /**
  * The Kinesis partition key of a change: one conversation (its turns and the conversation item), one
  * run (the run, its steps and its ledger entries), or else one item stays on one shard, in order.
+ * The table leads the key (`conv#<table>#<user>#<conversation>`): a stack beside several tables writes
+ * one change log, and two tables may use the same ids.
  */
 export function partitionKeyFor(detail: MemoryEventDetail): string {
   const { ids } = detail;
+  const table = detail.origin.table;
   let key: string;
   if (ids.conversationId && (detail.entity === 'turn' || detail.entity === 'conversation' || !ids.runId)) {
-    key = `conv#${ids.userId ?? ''}#${ids.conversationId}`;
+    key = `conv#${table}#${ids.userId ?? ''}#${ids.conversationId}`;
   } else if (ids.runId) {
-    key = `run#${ids.runId}`;
+    key = `run#${table}#${ids.runId}`;
   } else {
-    key = `item#${JSON.stringify(
+    key = `item#${table}#${JSON.stringify(
       Object.keys(detail.keys)
         .sort()
         .map((k) => detail.keys[k]),

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { createAwsClient } from '../config/createAwsClient.js';
 import type { RetryPolicy } from '../delivery/retryPolicy.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
+import { parseTableLayouts } from '../layout/tableLayouts.js';
 import { createLogger } from '../logging/createLogger.js';
 import { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
 import { resolveRouting } from '../routing/defaultRouting.js';
@@ -66,6 +67,7 @@ export function createVectorSyncHandler(
   overrides: VectorSyncOverrides = {},
 ): VectorSyncHandler {
   const layout = resolveLayout(config.layout);
+  const tableLayouts = parseTableLayouts(config.tableLayouts);
   const route = resolveRouting(config.routing).vector;
   const limits = {
     connectionTimeoutMs: config.connectionTimeoutMs,
@@ -104,6 +106,7 @@ export function createVectorSyncHandler(
     const result = await processChangeLogBatch(event, {
       functionName: 'vector-sync',
       layout,
+      tableLayouts,
       sink,
       route,
       embeddingAttribute: config.embeddingAttribute,

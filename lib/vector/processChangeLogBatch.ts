@@ -13,6 +13,7 @@ import { type BatchDeliveryOptions, processRecordBatch } from '../delivery/proce
 import { kinesisRecordAdapter } from '../delivery/recordAdapters.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../delivery/retryPolicy.js';
 import type { PreparedRecord, RecordFate } from '../delivery/types.js';
+import { layoutForTable, type TableLayouts } from '../layout/tableLayouts.js';
 import type { Layout } from '../layout/types.js';
 import type { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
 import type { BatchSummary } from '../observability/types.js';
@@ -32,6 +33,8 @@ export interface ProcessChangeLogBatchOptions extends BatchDeliveryOptions {
   functionName?: string;
   /** The table's layout: which entity is a turn and where its text and embedding live. */
   layout: Layout;
+  /** Layouts of particular tables (a detail is read with its `origin.table`'s, else `layout`). @default none */
+  tableLayouts?: TableLayouts;
   /** Delivers vector outputs through the worker. */
   sink: VectorSyncSink;
   /** Which entities the index follows (MEMORY_CDC_ROUTING's `vector`). @default DEFAULT_ROUTING.vector (turns) */
@@ -165,7 +168,8 @@ async function prepare(
   }
   if (!routeAccepts(options.route ?? DEFAULT_ROUTING.vector, detail.entity)) return NOTHING_OWED;
   try {
-    const operation = operationFor(detail, options.layout, options.embeddingAttribute);
+    const layout = layoutForTable(detail.origin.table, options.tableLayouts, options.layout);
+    const operation = operationFor(detail, layout, options.embeddingAttribute);
     return operation ? { kind: 'outputs', outputs: [outputFor(detail, operation)] } : NOTHING_OWED;
   } catch (error) {
     return { kind: 'poison', reason: describeError(error) };

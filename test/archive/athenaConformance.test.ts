@@ -203,7 +203,13 @@ describe('the archive `npx memory-cdc replay` writes from the bundled fixtures',
       expect(archived).toBeGreaterThan(0);
       expect(rows).toHaveLength(archived);
       expect(new Set(rows.map((row) => get(row, 'table')))).toEqual(
-        new Set(['agent-memory', 'mastra-single-table']),
+        new Set([
+          'agent-memory',
+          'agent-memory-literal',
+          'mastra-single-table',
+          'ai-session-state',
+          'ai-conversation-turns',
+        ]),
       );
       for (const row of rows) expect(JSON.parse(text(row, 'item'))).toBeTypeOf('object');
     } finally {

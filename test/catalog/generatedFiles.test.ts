@@ -6,6 +6,7 @@ import { DETAIL_TYPES } from '../../lib/catalog/detailTypes.js';
 import { catalogSchemas, schemaFileName } from '../../lib/catalog/eventSchemas.js';
 import { layoutMarkdown } from '../../lib/layout/layoutMarkdown.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
+import { sessionStateLayout, sessionTurnsLayout } from '../../lib/layout/presets/sessionMemory.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SCHEMA_DIR = join(ROOT, 'catalog/schemas');
@@ -26,11 +27,12 @@ describe('the generated catalog files', () => {
     expect(readFileSync(join(ROOT, 'docs/events.md'), 'utf8')).toBe(catalogMarkdown());
   });
 
-  it(`has docs/layouts/agent-memory.md as lib/layout generates it (${REGENERATE})`, () => {
-    expect(readFileSync(join(ROOT, 'docs/layouts/agent-memory.md'), 'utf8')).toBe(
-      layoutMarkdown(agentMemoryLayout),
-    );
-  });
+  it.each([agentMemoryLayout, sessionStateLayout, sessionTurnsLayout].map((l) => [l.name, l] as const))(
+    `has docs/layouts/%s.md as lib/layout generates it (${REGENERATE})`,
+    (name, layout) => {
+      expect(readFileSync(join(ROOT, `docs/layouts/${name}.md`), 'utf8')).toBe(layoutMarkdown(layout));
+    },
+  );
 
   it('lists every detail-type in docs/events.md with a link to its schema', () => {
     const page = catalogMarkdown();

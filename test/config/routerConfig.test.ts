@@ -14,6 +14,7 @@ describe('loadRouterConfig', () => {
   it('fills in the documented defaults', () => {
     expect(loadRouterConfig(required)).toEqual({
       layout: 'agent-memory',
+      tableLayouts: {},
       routing: {},
       logLevel: 'info',
       logContents: false,

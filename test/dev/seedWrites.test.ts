@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_MEMORY_STORIES } from '../../lib/dev/seed/agentMemoryStories.js';
+import { LITERAL_AGENT_MEMORY_STORIES } from '../../lib/dev/seed/literalKeyStories.js';
 import { MASTRA_STORIES } from '../../lib/dev/seed/mastraStories.js';
 import { keyOfWrite } from '../../lib/dev/seed/runSeeder.js';
 import { seedWrites, storiesFor } from '../../lib/dev/seed/seedWrites.js';
 import type { SeedWrite } from '../../lib/dev/seed/types.js';
 import { ConfigError } from '../../lib/errors.js';
 import { TableSimulator } from '../../lib/fixtures/TableSimulator.js';
+import { detectLayout } from '../../lib/layout/detectLayout.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import { mastraLayout } from '../../lib/layout/presets/mastra.js';
+import { sessionTurnsLayout } from '../../lib/layout/presets/sessionMemory.js';
 import type { Layout } from '../../lib/layout/types.js';
 import { createPipeline } from '../../lib/pipeline/createPipeline.js';
 
@@ -97,5 +100,40 @@ describe('seedWrites', () => {
   it('refuses a custom layout, naming it', () => {
     expect(() => storiesFor({ ...agentMemoryLayout, name: 'my-table' })).toThrow(ConfigError);
     expect(() => storiesFor({ ...agentMemoryLayout, name: 'my-table' })).toThrow(/"my-table" is custom/);
+  });
+
+  it('writes the agent-memory stories with literal keys that the preset classifies as the prefixed ones, detected without --layout', () => {
+    const options = { count: 600, seed: 3, now: () => NOW };
+    const pipeline = createPipeline({ layout: agentMemoryLayout });
+    const prefixed = simulate([...seedWrites({ stories: AGENT_MEMORY_STORIES, ...options })]);
+    const literal = simulate([
+      ...seedWrites({ stories: storiesFor(agentMemoryLayout, 'literal'), ...options }),
+    ]);
+    expect(detectLayout(literal).layout).toBe(agentMemoryLayout);
+    const summary = (records: typeof literal) =>
+      records.map((r) =>
+        pipeline
+          .process(r)
+          .events.map((e) => e.detailType)
+          .join(','),
+      );
+    expect(summary(literal)).toEqual(summary(prefixed));
+    const keys = literal.map((r) =>
+      String(r.dynamodb?.Keys?.pk && 'S' in r.dynamodb.Keys.pk ? r.dynamodb.Keys.pk.S : ''),
+    );
+    expect(keys.filter((pk) => pk.startsWith('USER#') || pk.startsWith('CONV#'))).toEqual([]);
+    expect(LITERAL_AGENT_MEMORY_STORIES.map(([name]) => name)).toEqual(
+      AGENT_MEMORY_STORIES.map(([name]) => name),
+    );
+  });
+
+  it('refuses the literal key form for a layout other than agent-memory', () => {
+    expect(() => storiesFor(mastraLayout, 'literal')).toThrow(
+      /--keys literal is a form of the agent-memory layout/,
+    );
+  });
+
+  it('says a preset without seed stories has none, rather than calling it custom', () => {
+    expect(() => storiesFor(sessionTurnsLayout)).toThrow(/layout "session-turns" has no seed stories/);
   });
 });

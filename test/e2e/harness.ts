@@ -24,6 +24,7 @@ import { runSeeder } from '../../lib/dev/seed/runSeeder.js';
 import type { SeedWrite } from '../../lib/dev/seed/types.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/dev/startDynamoDbLocal.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
+import type { Layout } from '../../lib/layout/types.js';
 import type { StreamEvent, StreamRecord } from '../../lib/stream/types.js';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/eventBridgeEndpoint.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
@@ -78,10 +79,13 @@ export interface Harness {
   router: Handler;
   /** The archiver Lambda's handler (lib/archive/createArchiverHandler.ts), wired to s3rver. */
   archiver: Handler;
-  /** Creates an agent-memory table with a NEW_AND_OLD_IMAGES stream and TTL on `expires_at`. */
-  createTable(name: string): Promise<MemoryTable>;
-  /** Writes through the SDK (PutItem/UpdateItem/DeleteItem), in order. */
-  write(table: string, writes: Iterable<SeedWrite>): Promise<number>;
+  /**
+   * Creates a table with a NEW_AND_OLD_IMAGES stream and TTL, keyed as the layout says.
+   * @default layout agent-memory (`pk`/`sk`, TTL on `expires_at`)
+   */
+  createTable(name: string, layout?: Layout): Promise<MemoryTable>;
+  /** Writes through the SDK (PutItem/UpdateItem/DeleteItem), in order. @default keys `pk`/`sk` */
+  write(table: string, writes: Iterable<SeedWrite>, keyAttributes?: readonly string[]): Promise<number>;
   /**
    * Starts a local event source mapping on the table's stream with the router and the archiver
    * (filtered to TTL expiries, as the deployed mapping is). `transform` changes batches on their
@@ -95,8 +99,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  /** Environment variables of the router and the archiver on top of the defaults (e.g. MEMORY_CDC_TABLE_LAYOUTS). */
+  env?: Record<string, string>;
+}
+
 /** Starts everything. Call in `beforeAll`; call `close()` in `afterAll`. */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     const errors: unknown[] = [];
@@ -140,6 +150,7 @@ export async function startHarness(): Promise<Harness> {
       // The 256 KB PutEvents limit some regions still have: large items take the claim-check path.
       EVENTBRIDGE_MAX_REQUEST_BYTES: '262144',
       LOG_LEVEL: 'silent',
+      ...options.env,
     };
     // The environment the function runs with (the SDK clients read their region from it).
     Object.assign(process.env, env, { AWS_REGION: 'us-east-1', POWERTOOLS_METRICS_DISABLED: 'true' });
@@ -169,9 +180,10 @@ export async function startHarness(): Promise<Harness> {
       bus,
       router,
       archiver,
-      createTable: (name) => createMemoryTable(dynamodb, { tableName: name, layout: agentMemoryLayout }),
-      write: (table, writes) =>
-        runSeeder({ client: dynamodb, tableName: table, writes, keyAttributes: ['pk', 'sk'] }),
+      createTable: (name, layout = agentMemoryLayout) =>
+        createMemoryTable(dynamodb, { tableName: name, layout }),
+      write: (table, writes, keyAttributes = ['pk', 'sk']) =>
+        runSeeder({ client: dynamodb, tableName: table, writes, keyAttributes }),
       pump(table, options = {}) {
         const controller = new AbortController();
         const read: StreamRecord[] = [];

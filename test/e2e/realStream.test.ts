@@ -169,7 +169,7 @@ describe('a scripted session on the real stream', () => {
       expect(sequences).toEqual([...sequences].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     }
     // One conversation's turns and the conversation item share a partition; a run and its steps another.
-    expect(byPartition.get('conv#u-e2e#c-e2e')!.map((r) => r.detail.detailType)).toEqual([
+    expect(byPartition.get('conv#story#u-e2e#c-e2e')!.map((r) => r.detail.detailType)).toEqual([
       'Conversation Created',
       'Turn Created',
       'Conversation Updated',

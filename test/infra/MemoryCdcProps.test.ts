@@ -76,7 +76,7 @@ describe('MemoryCdc props validation', () => {
     [
       'an unknown layout preset',
       { layout: 'electrodb' as 'mastra' },
-      /layout must be 'agent-memory', 'mastra' or a layout object \(given electrodb\)/,
+      /layout must be 'agent-memory', 'mastra', 'session-state', 'session-turns' or a layout object \(given electrodb\)/,
     ],
     [
       'a change log retention under 24 h',

@@ -84,3 +84,76 @@ describe('readAppContext', () => {
     expect(() => readAppContext(contextOf({ ...base, ...extra }), work)).toThrow(message);
   });
 });
+
+describe('readAppContext with several tables', () => {
+  const arn = (table: string, region = 'us-east-1') =>
+    `arn:aws:dynamodb:${region}:123456789012:table/${table}/stream/2026-01-01T00:00:00.000`;
+  const tables = [
+    { tableName: 'ai-session-state', streamArn: arn('ai-session-state'), layout: 'session-state' },
+    {
+      tableName: 'ai-conversation-turns',
+      streamArn: arn('ai-conversation-turns'),
+      layout: 'session-turns',
+      ttlAttribute: 'ttl',
+    },
+  ];
+
+  it('reads tables given as JSON text (-c tables=…), each with its layout and TTL attribute', () => {
+    const context = readAppContext(contextOf({ tables: JSON.stringify(tables) }));
+    expect(context).toMatchObject({
+      tableName: 'ai-session-state',
+      account: '123456789012',
+      region: 'us-east-1',
+      stackName: 'MemoryCdc-ai-session-state',
+      tables,
+    });
+  });
+
+  it('reads tables given as a list (cdk.json), a layout file among them', () => {
+    const file = join(work, 'turns-layout.json');
+    writeFileSync(file, JSON.stringify({ ...agentMemoryLayout, name: 'my-turns' }));
+    const context = readAppContext(contextOf({ tables: [tables[0], { ...tables[1], layout: file }] }));
+    expect(context.tables?.map((t) => (typeof t.layout === 'string' ? t.layout : t.layout?.name))).toEqual([
+      'session-state',
+      'my-turns',
+    ]);
+  });
+
+  it.each([
+    ['not JSON', { tables: '[{' }, /^context tables must be a JSON list of/],
+    ['an empty list', { tables: '[]' }, /^context tables must be a JSON list .*\(given \[\]\)$/],
+    [
+      'an entry without its stream',
+      { tables: [{ tableName: 'a-table' }] },
+      /^context tables\[0\] needs tableName and streamArn/,
+    ],
+    [
+      'a stream of another table',
+      { tables: [{ tableName: 'a-table', streamArn: arn('b-table') }] },
+      /^context tables\[0\]\.streamArn is the stream of table b-table, not of tableName a-table$/,
+    ],
+    [
+      'tables in two regions',
+      { tables: [tables[0], { ...tables[1], streamArn: arn('ai-conversation-turns', 'eu-west-1') }] },
+      /^context tables\[1\]\.streamArn is in 123456789012\/eu-west-1, not in 123456789012\/us-east-1 like tables\[0\]/,
+    ],
+    [
+      'tables with tableName',
+      { tables, tableName: 'x-table' },
+      /^context tableName and tables cannot be combined/,
+    ],
+    ['tables with layout', { tables, layout: 'mastra' }, /^context layout and tables cannot be combined/],
+    [
+      'an unknown layout',
+      { tables: [{ ...tables[0], layout: 'sessions' }] },
+      /^context tables\[0\]\.layout: layout "sessions" is neither a preset/,
+    ],
+  ])('rejects %s with an error that names the key', (_name, values, message) => {
+    expect(() => readAppContext(contextOf(values), work)).toThrow(ConfigError);
+    expect(() => readAppContext(contextOf(values), work)).toThrow(message);
+  });
+
+  it('passes a preset layout of a single table by name', () => {
+    expect(readAppContext(contextOf({ ...base, layout: 'session-turns' })).layout).toBe('session-turns');
+  });
+});

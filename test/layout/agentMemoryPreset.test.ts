@@ -170,7 +170,7 @@ describe('the agent-memory preset', () => {
   it('documents every key template in docs/layouts/agent-memory.md', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/layouts/agent-memory.md'), 'utf8');
     for (const rule of agentMemoryLayout.entities) {
-      expect(doc).toContain(`| \`${rule.pk}\` | \`${rule.sk}\` |`);
+      expect(doc).toContain(`| \`${rule.pk}\` | ${rule.sk ? `\`${rule.sk}\`` : ''} |`);
     }
   });
 

@@ -83,3 +83,47 @@ describe('compileKeyTemplate', () => {
     expect(compileKeyTemplate('A{1x}#{id}').match('A{1x}#7')).toEqual({ id: '7' });
   });
 });
+
+describe('typed placeholders', () => {
+  const turn = compileKeyTemplate('{conversationId}#{timestamp:time}');
+  const step = compileKeyTemplate('{runId}#{step:step}');
+
+  it.each([
+    '2026-11-21T10:00:00.000Z',
+    '2026-11-21T10:00:00Z',
+    '2026-11-21T10:00:00+01:00',
+    '2026-11-21',
+    '1763719200',
+    '1763719200123',
+    '1763719200.5',
+  ])('matches the time %s only as a time', (time) => {
+    expect([turn.match(`c-7f3a#${time}`), step.match(`r-9#${time}`)]).toEqual([
+      { conversationId: 'c-7f3a', timestamp: time },
+      undefined,
+    ]);
+  });
+
+  it.each(['3', '001', '42', '999999999'])('matches the step number %s only as a step', (n) => {
+    expect([step.match(`r-9#${n}`), turn.match(`r-9#${n}`)]).toEqual([{ runId: 'r-9', step: n }, undefined]);
+  });
+
+  it.each(['call-2', '2026-13-45', 'tomorrow', '-3', '1.5'])('matches %s as neither', (value) => {
+    expect([turn.match(`x#${value}`), step.match(`x#${value}`)]).toEqual([undefined, undefined]);
+  });
+
+  it('lets an any placeholder take # separators too', () => {
+    expect(compileKeyTemplate('{sessionId:any}').match('tenant#a#sess-1')).toEqual({
+      sessionId: 'tenant#a#sess-1',
+    });
+  });
+
+  it('formats a typed placeholder by its name', () => {
+    expect(turn.format({ conversationId: 'c1', timestamp: '1763719200' })).toBe('c1#1763719200');
+  });
+
+  it('rejects an unknown value type, naming it and the known ones', () => {
+    expect(() => compileKeyTemplate('{a:uuid}')).toThrow(
+      new LayoutError('key template {a:uuid}: unknown value type :uuid of {a} (one of time, step, any)'),
+    );
+  });
+});

@@ -62,7 +62,9 @@ describe('resolveLayout', () => {
 
   it('rejects a name that is neither a preset nor a file, listing the presets', () => {
     const error = layoutError('agent_memory');
-    expect(error.message).toContain('neither a preset (agent-memory, mastra) nor a readable file');
+    expect(error.message).toContain(
+      'neither a preset (agent-memory, mastra, session-state, session-turns) nor a readable file',
+    );
   });
 
   it('rejects a file that is not JSON, naming the file', () => {
@@ -140,5 +142,47 @@ describe('a layout file written at run time', () => {
       JSON.stringify({ name: 'mine', partitionKey: 'id', entities: [{ entity: 'flag', pk: 'F#{flagKey}' }] }),
     );
     expect(resolveLayout('mine.json', dir).name).toBe('mine');
+  });
+});
+
+describe('a custom layout using typed templates, several discriminators, joined text and gunzip', () => {
+  const file = {
+    name: 'chat-history',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    discriminator: ['kind', 'type'],
+    gunzip: ['history_gz'],
+    entities: [
+      {
+        entity: 'turn',
+        pk: '{userId}',
+        sk: '{conversationId}#{timestamp:time}',
+        fields: { text: ['question', { attribute: 'answer', path: 'text' }] },
+      },
+      { entity: 'run', discriminatorValues: ['job'], discriminatorOnly: true, pk: '{userId}' },
+    ],
+  };
+
+  it('is accepted and classifies by the value types of its templates', () => {
+    const layout = parseLayout(file, 'chat-history.json');
+    expect(classifyItem(layout, { pk: 'u1', sk: 'c1#1763719200' }).entity).toBe('turn');
+    expect(classifyItem(layout, { pk: 'u1', sk: 'c1#3' }).entity).toBe('unknown');
+    expect(classifyItem(layout, { pk: 'u1', sk: 'j1', type: 'job' }).entity).toBe('run');
+  });
+
+  it('rejects a discriminator-only rule without discriminator values, naming it', () => {
+    const bad = { ...file, entities: [{ entity: 'run', discriminatorOnly: true, pk: '{userId}' }] };
+    expect(() => parseLayout(bad, 'bad.json')).toThrow(
+      new LayoutError(
+        'bad.json: invalid layout: /entities/0 is discriminatorOnly but lists no discriminatorValues',
+      ),
+    );
+  });
+
+  it('rejects an unknown placeholder value type, naming the file', () => {
+    const bad = { ...file, entities: [{ entity: 'turn', sk: '{timestamp:date}' }] };
+    expect(() => parseLayout(bad, 'bad.json')).toThrow(
+      /bad\.json: key template \{timestamp:date\}: unknown value type :date/,
+    );
   });
 });

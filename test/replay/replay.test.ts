@@ -65,7 +65,12 @@ describe('replay of the bundled fixtures', () => {
 
   it('detects the layout of each file and says how', () => {
     for (const file of summary.files) {
-      expect(file.layout).toBe(file.file.startsWith('mastra') ? 'mastra' : 'agent-memory');
+      const expected = file.file.startsWith('mastra')
+        ? 'mastra'
+        : file.file.startsWith('session-memory')
+          ? file.file.replace(/^session-memory\/(session-state|session-turns)\.json$/, '$1')
+          : 'agent-memory';
+      expect(file.layout).toBe(expected);
       expect(file.layoutReason).toMatch(/^detected: /);
     }
   });

@@ -20,7 +20,7 @@ describe('Kinesis partition keys', () => {
       sim.put({ pk: 'USER#u-42', sk: 'CONV#c-1#TS#2026-11-22T10:00:20.000Z', text: 'b' }),
       sim.update({ pk: 'USER#u-42', sk: 'CONV#c-1' }, { title: 'u' }),
     ];
-    expect(new Set(partitionKeys(records))).toEqual(new Set(['conv#u-42#c-1']));
+    expect(new Set(partitionKeys(records))).toEqual(new Set(['conv#agent-memory#u-42#c-1']));
   });
 
   it('give different conversations different keys', () => {
@@ -39,7 +39,7 @@ describe('Kinesis partition keys', () => {
       sim.put({ pk: 'USER#u-42', sk: 'RUN#r-1#STEP#001', status: 'running' }),
       sim.put({ pk: 'USER#u-42', sk: 'LEDGER#r-1#TOOL#call-1', status: 'pending' }),
     ];
-    expect(new Set(partitionKeys(records))).toEqual(new Set(['run#r-1']));
+    expect(new Set(partitionKeys(records))).toEqual(new Set(['run#agent-memory#r-1']));
   });
 
   it('give any other item a key of its own, the same for each of its changes', () => {
@@ -50,7 +50,7 @@ describe('Kinesis partition keys', () => {
       sim.update(key, { status: 'b' }),
       sim.delete(key),
     ]);
-    expect(new Set(keys)).toEqual(new Set(['item#["IDEMPOTENCY#req-1","IDEMPOTENCY"]']));
+    expect(new Set(keys)).toEqual(new Set(['item#agent-memory#["IDEMPOTENCY#req-1","IDEMPOTENCY"]']));
   });
 
   it('hash keys longer than Kinesis accepts into at most 256 characters', () => {
@@ -69,5 +69,12 @@ describe('Kinesis partition keys', () => {
       sim.update({ pk: 'USER#u', sk: long }, { title: 'x' }),
     ]);
     expect(keys[0]).toBe(keys[1]);
+  });
+
+  it('give the same conversation in two tables two keys, each naming its table', () => {
+    const keys = [agentMemoryTable(), agentMemoryTable({ table: 'agent-memory-eu' })].flatMap((sim) =>
+      partitionKeys([sim.put({ pk: 'USER#u-42', sk: 'CONV#c-1' })]),
+    );
+    expect(keys).toEqual(['conv#agent-memory#u-42#c-1', 'conv#agent-memory-eu#u-42#c-1']);
   });
 });

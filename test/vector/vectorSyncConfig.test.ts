@@ -13,6 +13,7 @@ describe('loadVectorSyncConfig', () => {
   test('fills in the documented defaults', () => {
     expect(loadVectorSyncConfig(required)).toEqual({
       layout: 'agent-memory',
+      tableLayouts: {},
       routing: {},
       logLevel: 'info',
       logContents: false,

@@ -15,6 +15,7 @@ export interface DevFlags {
   layout: string;
   table?: string;
   seed: string;
+  keys?: string;
   rate: string;
   port: string;
   emulators?: boolean;
@@ -50,6 +51,10 @@ function describeReady(info: DevInfo): string {
 async function runDevCommand(flags: DevFlags, ctx: CliContext): Promise<void> {
   const layout = resolveLayout(flags.layout, ctx.cwd);
   const seed = parseCount('--seed', flags.seed);
+  const seedKeys = flags.keys ?? 'prefixed';
+  if (seedKeys !== 'prefixed' && seedKeys !== 'literal') {
+    throw new ConfigError(`--keys must be prefixed or literal (given ${JSON.stringify(flags.keys)})`);
+  }
   const seedRate = Number(flags.rate);
   if (!Number.isFinite(seedRate) || seedRate < 0) {
     throw new ConfigError(
@@ -96,6 +101,7 @@ async function runDevCommand(flags: DevFlags, ctx: CliContext): Promise<void> {
       ...(flags.table ? { tableName: flags.table } : {}),
       port,
       seed,
+      seedKeys,
       seedRate,
       emulators: flags.emulators ?? false,
       outDir: resolve(ctx.cwd, flags.outDir),
@@ -156,6 +162,11 @@ export const registerDev: RegisterCommand = (program: Command, ctx: CliContext) 
     .option('--layout <layout>', 'agent-memory | mastra | path to a layout JSON file', 'agent-memory')
     .option('--table <name>', 'table name (default: the layout name)')
     .option('--seed <n>', 'write n realistic items over time (0: none; write your own to the endpoint)', '0')
+    .option(
+      '--keys <form>',
+      'agent-memory keys the seeder writes: prefixed (USER#…, CONV#…#TS#…) or literal (user_id, conversation_id#timestamp, run_id#step)',
+      'prefixed',
+    )
     .option('--rate <n>', 'seed writes per second (0: as fast as DynamoDB Local takes them)', '20')
     .option('--port <port>', "DynamoDB Local's port", '8000')
     .option(

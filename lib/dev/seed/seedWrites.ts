@@ -1,7 +1,9 @@
 import { ConfigError } from '../../errors.js';
 import { seededRandom } from '../../fixtures/seededRandom.js';
+import { PRESET_LAYOUTS } from '../../layout/resolveLayout.js';
 import type { Layout } from '../../layout/types.js';
 import { AGENT_MEMORY_STORIES } from './agentMemoryStories.js';
+import { LITERAL_AGENT_MEMORY_STORIES } from './literalKeyStories.js';
 import { MASTRA_STORIES } from './mastraStories.js';
 import type { SeedContext, SeedStories, SeedWrite } from './types.js';
 
@@ -19,15 +21,26 @@ export interface SeedWritesOptions {
   now?: () => number;
 }
 
+/** How the seeder spells agent-memory keys: `USER#…`/`CONV#…#TS#…`, or the guidance's literal ids. */
+export type SeedKeyForm = 'prefixed' | 'literal';
+
 /**
  * The stories the seeder tells for a layout: the presets `agent-memory` and `mastra` have their own.
+ * @param keys the agent-memory key form (`literal`: PK = user_id, SK = conversation_id#timestamp or run_id#step)
  * @throws ConfigError for other layouts (the seeder cannot guess how a custom table's items look)
  */
-export function storiesFor(layout: Layout): SeedStories {
-  if (layout.name === 'agent-memory') return AGENT_MEMORY_STORIES;
+export function storiesFor(layout: Layout, keys: SeedKeyForm = 'prefixed'): SeedStories {
+  if (keys === 'literal' && layout.name !== 'agent-memory') {
+    throw new ConfigError(
+      `--keys literal is a form of the agent-memory layout (given layout ${layout.name})`,
+    );
+  }
+  if (layout.name === 'agent-memory')
+    return keys === 'literal' ? LITERAL_AGENT_MEMORY_STORIES : AGENT_MEMORY_STORIES;
   if (layout.name === 'mastra') return MASTRA_STORIES;
+  const kind = Object.hasOwn(PRESET_LAYOUTS, layout.name) ? 'has no seed stories' : 'is custom';
   throw new ConfigError(
-    `--seed writes agent-memory or mastra items; layout ${JSON.stringify(layout.name)} is custom (write your own items, or seed 0)`,
+    `--seed writes agent-memory or mastra items; layout ${JSON.stringify(layout.name)} ${kind} (write your own items, or seed 0)`,
   );
 }
 
