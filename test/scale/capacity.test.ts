@@ -1,0 +1,68 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MODEL_CONSTANTS, WORKLOAD_DEFAULTS } from '../../lib/estimate/estimateCost.js';
+import { generateFixtures } from '../../lib/fixtures/generateFixtures.js';
+import type { StreamRecord } from '../../lib/stream/types.js';
+import { capacityTable, planCapacity } from './capacityPlan.js';
+import { type SimulatedBatch, simulateRouterBatch } from './simulateRouterBatch.js';
+
+const LATENCY_MS = WORKLOAD_DEFAULTS.callLatencyMs;
+const CPU_MS = WORKLOAD_DEFAULTS.routerCpuMsPerRecord;
+const options = { latencyMs: LATENCY_MS, cpuMsPerRecord: CPU_MS };
+
+/** 100 inserts of turns in one conversation: the busiest partition key a batch can have. */
+function hotConversation(): StreamRecord[] {
+  const records = generateFixtures({ count: 400, mix: { turn: 1 }, seed: 11 });
+  const inserts = records.filter((r) => r.eventName === 'INSERT').slice(0, 100);
+  return inserts.map((r) => {
+    const image = r.dynamodb?.NewImage ?? {};
+    const sk = `CONV#c-hot#TS#${(image.sk as { S: string }).S.split('#TS#')[1]}`;
+    const keys = { pk: { S: 'USER#u-hot' }, sk: { S: sk } };
+    return { ...r, dynamodb: { ...r.dynamodb, Keys: keys, NewImage: { ...image, ...keys } } };
+  });
+}
+
+let mixed: SimulatedBatch;
+let hot: SimulatedBatch;
+
+beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  mixed = await simulateRouterBatch(generateFixtures({ count: 100, seed: 5 }), options);
+  hot = await simulateRouterBatch(hotConversation(), options);
+});
+afterAll(() => {
+  vi.useRealTimers();
+});
+
+describe('router capacity, simulated on a virtual clock', () => {
+  it('acknowledges every record of both batches', () => {
+    expect(mixed.failures).toBe(0);
+    expect(hot.failures).toBe(0);
+    expect(hot.putRecordsEntries).toBeGreaterThanOrEqual(100);
+  });
+
+  it('holds a batch at least as long as its PutEvents rounds take (10 entries a call, 4 calls at a time)', () => {
+    const rounds = Math.ceil(Math.ceil(mixed.putEventsEntries / 10) / MODEL_CONSTANTS.putEventsConcurrency);
+    expect(mixed.sinkMs).toBeGreaterThanOrEqual(rounds * LATENCY_MS);
+    expect(mixed.sinkMs % LATENCY_MS).toBe(0);
+  });
+
+  it('matches the capacity plan in infra/README.md', () => {
+    const table = capacityTable(
+      [1_000, 10_000, 100_000].map((w) => planCapacity(w, mixed)),
+      hot,
+    );
+    const file = new URL('../../infra/README.md', import.meta.url);
+    const readme = readFileSync(file, 'utf8');
+    const marker = /(<!-- capacity:start -->\n)([\s\S]*?)(\n<!-- capacity:end -->)/;
+    // After a change to the router's call pattern: UPDATE_CAPACITY=1 npx vitest run test/scale
+    if (process.env.UPDATE_CAPACITY)
+      writeFileSync(
+        file,
+        readme.replace(marker, (_, a, _b, c) => `${a}${table}${c}`),
+      );
+    expect(marker.exec(readme)?.[2], 'infra/README.md capacity table (UPDATE_CAPACITY=1 rewrites it)').toBe(
+      table,
+    );
+  });
+});
