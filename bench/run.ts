@@ -7,11 +7,13 @@ import { benchE2e } from './e2e.js';
 import type { BenchResult } from './measure.js';
 import { benchPatterns } from './patterns.js';
 import { benchReplayMemory } from './replayMemory.js';
+import { benchRouter } from './router.js';
 import { benchVector } from './vector.js';
 
 const suites: [string, () => Promise<BenchResult[]>][] = [
   ['cli', benchCli],
   ['core', benchCore],
+  ['router', benchRouter],
   ['patterns', benchPatterns],
   ['replay-memory', benchReplayMemory],
   ['delivery', benchDelivery],

@@ -1,0 +1,143 @@
+/**
+ * Router CPU per record against the handler a user would write without memory-cdc, in one process,
+ * paired rounds, with sinks that accept instantly (clients whose `send` answers at once), so the
+ * network is out of both sides and both do the same output work.
+ *
+ * The baseline: unmarshall Keys, NewImage and OldImage with util-dynamodb (`wrapNumbers`, so it
+ * does not throw on the numbers memory-cdc keeps exact), one JSON.stringify per record, PutEvents in
+ * tens and PutRecords in five hundreds. Goal (issue 16): router ≤ 1.3× at 1 KB and 4 KB items,
+ * ≤ 1.2× at 40 KB, for batches of 100 and 1,000.
+ */
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import pino from 'pino';
+import { loadRouterConfig } from '../lib/config/routerConfig.js';
+import { generateFixtures } from '../lib/fixtures/generateFixtures.js';
+import type { StreamEvent, StreamRecord } from '../lib/stream/types.js';
+import type { BenchResult } from './measure.js';
+
+const ENV = {
+  MEMORY_CDC_LAYOUT: 'agent-memory',
+  EVENT_BUS_NAME: 'bench-bus',
+  CHANGE_LOG_STREAM_NAME: 'bench-changes',
+  CLAIM_CHECK_BUCKET: 'bench-claim-checks',
+  DEAD_LETTER_BUCKET: 'bench-dead-letters',
+  LOG_LEVEL: 'silent',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+
+/** Clients that accept every entry at once; both sides send through the same ones. */
+function instantClients() {
+  const eventBridge = {
+    async send(command: PutEventsCommand) {
+      const entries = command.input.Entries ?? [];
+      return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: String(i) })) };
+    },
+    destroy() {},
+  } as unknown as EventBridgeClient;
+  const kinesis = {
+    async send(command: PutRecordsCommand) {
+      const records = command.input.Records ?? [];
+      return {
+        FailedRecordCount: 0,
+        Records: records.map((_, i) => ({ SequenceNumber: String(i + 1), ShardId: 'shardId-000000000000' })),
+      };
+    },
+    destroy() {},
+  } as unknown as KinesisClient;
+  const s3 = { async send() {}, destroy() {} } as unknown as S3Client;
+  return { eventBridge, kinesis, s3 };
+}
+
+/** What a user writes by hand for the same job. */
+function handWrittenHandler(clients: ReturnType<typeof instantClients>) {
+  return async (event: StreamEvent) => {
+    const entries: { Source: string; DetailType: string; Detail: string; EventBusName: string }[] = [];
+    const records: { PartitionKey: string; Data: Uint8Array }[] = [];
+    for (const record of event.Records) {
+      const d = record.dynamodb ?? {};
+      const keys = unmarshall(d.Keys as never, { wrapNumbers: true });
+      const detail = JSON.stringify({
+        eventName: record.eventName,
+        eventID: record.eventID,
+        keys,
+        newImage: d.NewImage ? unmarshall(d.NewImage as never, { wrapNumbers: true }) : undefined,
+        oldImage: d.OldImage ? unmarshall(d.OldImage as never, { wrapNumbers: true }) : undefined,
+      });
+      entries.push({
+        Source: 'app',
+        DetailType: `Item ${record.eventName}`,
+        Detail: detail,
+        EventBusName: 'bus',
+      });
+      records.push({ PartitionKey: String(keys.pk), Data: Buffer.from(detail) });
+    }
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < entries.length; i += 10) {
+      sends.push(clients.eventBridge.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) })));
+    }
+    for (let i = 0; i < records.length; i += 500) {
+      sends.push(
+        clients.kinesis.send(new PutRecordsCommand({ StreamName: 's', Records: records.slice(i, i + 500) })),
+      );
+    }
+    await Promise.all(sends);
+    return { batchItemFailures: [] };
+  };
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+async function cpuOf(run: () => Promise<unknown>, repeats: number): Promise<number> {
+  const start = cpuMs();
+  for (let i = 0; i < repeats; i++) await run();
+  return (cpuMs() - start) / repeats;
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]!;
+
+export async function benchRouter(): Promise<BenchResult[]> {
+  Object.assign(process.env, ENV);
+  const { createRouterHandler } = await import('../functions/router.js');
+  const clients = instantClients();
+  const router = createRouterHandler(loadRouterConfig(ENV), { clients, logger: pino({ level: 'silent' }) });
+  const baseline = handWrittenHandler(clients);
+  const results: BenchResult[] = [];
+  for (const itemSize of [1024, 4096, 40_960]) {
+    for (const batchSize of [100, 1000]) {
+      const records: StreamRecord[] = generateFixtures({ count: batchSize, itemSize, seed: 13 });
+      const text = JSON.stringify({ Records: records });
+      // Lambda hands each invocation a freshly parsed event: parse inside both sides.
+      const runRouter = () => router(JSON.parse(text) as StreamEvent);
+      const runBaseline = () => baseline(JSON.parse(text) as StreamEvent);
+      const repeats = Math.max(1, Math.round(20_000 / batchSize / (itemSize / 1024)));
+      for (let i = 0; i < 3; i++) {
+        await runRouter();
+        await runBaseline();
+      }
+      const ratios: number[] = [];
+      const perRecord: number[] = [];
+      for (let round = 0; round < 9; round++) {
+        const b = await cpuOf(runBaseline, repeats);
+        const r = await cpuOf(runRouter, repeats);
+        ratios.push(r / b);
+        perRecord.push((r / batchSize) * 1000);
+      }
+      const label = `router: ${itemSize / 1024} KB items, batch ${batchSize}`;
+      results.push(
+        { name: `${label}, CPU per record (µs)`, value: Math.round(quantile(perRecord, 0.5)), unit: 'µs' },
+        {
+          name: `${label} / hand-written (spread ${quantile(ratios, 0.1).toFixed(2)}–${quantile(ratios, 0.9).toFixed(2)})`,
+          value: Math.round(quantile(ratios, 0.5) * 100) / 100,
+          unit: 'x',
+        },
+      );
+    }
+  }
+  return results;
+}
