@@ -14,6 +14,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import pino from 'pino';
 import { loadRouterConfig } from '../lib/config/routerConfig.js';
+import { createRouterHandler } from '../lib/delivery/createRouterHandler.js';
 import { generateFixtures } from '../lib/fixtures/generateFixtures.js';
 import type { StreamEvent, StreamRecord } from '../lib/stream/types.js';
 import type { BenchResult } from './measure.js';
@@ -103,7 +104,6 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 
 export async function benchRouter(): Promise<BenchResult[]> {
   Object.assign(process.env, ENV);
-  const { createRouterHandler } = await import('../functions/router.js');
   const clients = instantClients();
   const router = createRouterHandler(loadRouterConfig(ENV), { clients, logger: pino({ level: 'silent' }) });
   const baseline = handWrittenHandler(clients);

@@ -11,6 +11,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import pino from 'pino';
 import { vi } from 'vitest';
 import { loadRouterConfig } from '../../lib/config/routerConfig.js';
+import { createRouterHandler } from '../../lib/delivery/createRouterHandler.js';
 import type { StreamRecord } from '../../lib/stream/types.js';
 
 /** What one simulated batch did. */
@@ -94,9 +95,7 @@ export async function simulateRouterBatch(
     },
     destroy() {},
   } as unknown as S3Client;
-  // functions/router.ts builds its default handler from process.env when imported.
   Object.assign(process.env, ENV);
-  const { createRouterHandler } = await import('../../functions/router.js');
   const handler = createRouterHandler(loadRouterConfig(ENV), {
     clients: { eventBridge, kinesis, s3 },
     logger: pino({ level: 'silent' }),
