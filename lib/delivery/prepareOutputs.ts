@@ -11,6 +11,7 @@ import type { ClaimCheckStore } from '../sinks/claimCheck/types.js';
 import type { DeliveryOutcome } from '../sinks/types.js';
 import { describeError } from './classifyError.js';
 import type { RetryPolicy } from './retryPolicy.js';
+import { type SerializedDetail, serializeDetail } from './serializeDetail.js';
 
 /** An output made ready to send: where it stands among the outputs, and its size. */
 export interface PreparedOutput {
@@ -28,8 +29,11 @@ export interface PrepareOutputsOptions<O, P extends PreparedOutput> {
   detailName: string;
   /** Why an output can never be sent, checked before anything else; `undefined` when it can. */
   invalid?(output: O): string | undefined;
-  /** What is sent for an output, its detail serialized (or the claim-checked summary of it). */
-  prepare(index: number, output: O, detailJson: string): P;
+  /**
+   * What is sent for an output, its detail serialized (or the claim-checked summary of it). The
+   * serialization is shared with every other publisher given the same detail object.
+   */
+  prepare(index: number, output: O, detail: SerializedDetail): P;
   /** The size limit an output broke, in bytes, for reasons. */
   limitBytes: number;
   /** What the limit is called in reasons (`limit`, `record limit`). */
@@ -53,7 +57,8 @@ export interface PreparedOutputs<P> {
 }
 
 /**
- * Makes outputs ready to send. An output is rejected when `invalid` says so or its detail cannot
+ * Makes outputs ready to send. Each detail is serialized once however many publishers send it
+ * (`serializeDetail`): the EventBridge entry and the change-log record share one JSON text. An output is rejected when `invalid` says so or its detail cannot
  * be serialized; one over the limit has its detail written to the claim-check store and is sent
  * as the claim-checked summary instead (rejected when even that is too large or there is no store,
  * retryable when the write failed). What is ready keeps the order of the outputs.
@@ -64,7 +69,7 @@ export interface PreparedOutputs<P> {
  *   sink: 'eventbridge',
  *   detailOf: (output) => output.payload.Detail,
  *   detailName: 'detail',
- *   prepare: (index, output, detailJson) => ({ index, json: detailJson, bytes: Buffer.byteLength(detailJson) }),
+ *   prepare: (index, output, detail) => ({ index, json: detail.json, bytes: Buffer.byteLength(detail.json) }),
  *   limitBytes: 1_000_000,
  *   limitName: 'limit',
  *   fits: (prepared) => prepared.bytes < 1_000_000,
@@ -88,9 +93,9 @@ export async function prepareOutputs<O, P extends PreparedOutput>(
       return;
     }
     const detail = options.detailOf(output);
-    let detailJson: string;
+    let detailJson: SerializedDetail;
     try {
-      detailJson = JSON.stringify(detail);
+      detailJson = serializeDetail(detail);
     } catch (error) {
       outcomes[index] = {
         status: 'rejected',
@@ -100,7 +105,7 @@ export async function prepareOutputs<O, P extends PreparedOutput>(
     }
     const prepared = options.prepare(index, output, detailJson);
     if (options.fits(prepared)) ready.push(prepared);
-    else oversize.push({ index, detail, body: detailJson });
+    else oversize.push({ index, detail, body: detailJson.json });
   });
   if (oversize.length === 0) return { ready, outcomes };
 
@@ -118,7 +123,7 @@ export async function prepareOutputs<O, P extends PreparedOutput>(
       outcomes[index] = result.outcome;
       return;
     }
-    const summary = JSON.stringify(claimCheckedDetail(detail, result.claimCheck));
+    const summary = serializeDetail(claimCheckedDetail(detail, result.claimCheck));
     const prepared = options.prepare(index, outputs[index]!, summary);
     if (options.fits(prepared)) ready.push(prepared);
     else {

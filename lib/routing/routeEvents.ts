@@ -11,6 +11,17 @@ import { partitionKeyFor } from './partitionKey.js';
 import type { RoutedOutput, RoutingConfig } from './types.js';
 import { vectorOperationFor } from './vectorOperation.js';
 
+// Every record of a stream names the same table: derive its ARN once per stream, not per event.
+let lastStream = { streamArn: '', resources: [] as string[] };
+
+function resourcesOf(streamArn: string): string[] {
+  if (lastStream.streamArn !== streamArn) {
+    lastStream = { streamArn, resources: streamArn ? [streamArn.replace(/\/stream\/.*$/, '')] : [] };
+  }
+  // A copy: an entry's Resources belong to it (a caller may change them).
+  return [...lastStream.resources];
+}
+
 /** Routes the events of one change. */
 export function routeEvents(
   change: Change,
@@ -34,9 +45,7 @@ export function routeEvents(
           DetailType: event.detailType,
           Detail: detail,
           ...(detail.time ? { Time: detail.time } : {}),
-          Resources: change.position.streamArn
-            ? [change.position.streamArn.replace(/\/stream\/.*$/, '')]
-            : [],
+          Resources: resourcesOf(change.position.streamArn),
         },
       });
     }

@@ -134,13 +134,44 @@ function creationEpochMs(created: unknown, eventId: string): number | undefined 
   return Math.round(created * 1000);
 }
 
+/** Region and table named by a stream ARN, empty when it names none. */
+interface StreamSource {
+  region: string;
+  table: string;
+}
+
+// A batch (and a container's life) sees one or a few stream ARNs: parse each once, not per record.
+// Bounded so a caller decoding records of endless distinct ARNs cannot grow it without limit.
+const STREAM_SOURCES_MAX = 64;
+const streamSources = new Map<string, StreamSource>();
+
+function streamSourceOf(streamArn: string): StreamSource {
+  const known = streamSources.get(streamArn);
+  if (known) return known;
+  const arn = ARN.exec(streamArn);
+  const source = { region: arn?.[1] ?? '', table: arn?.[2] ?? '' };
+  if (streamSources.size >= STREAM_SOURCES_MAX) streamSources.clear();
+  streamSources.set(streamArn, source);
+  return source;
+}
+
+// Records of one batch are seconds apart: the last creation time's ISO text is usually the next's.
+let lastCreation = { epochMs: Number.NaN, iso: '' };
+
+function isoOf(epochMs: number): string {
+  if (lastCreation.epochMs !== epochMs) lastCreation = { epochMs, iso: new Date(epochMs).toISOString() };
+  return lastCreation.iso;
+}
+
+const SEQUENCE_NUMBER = /^\d{1,64}$/;
+
 function positionOf(record: StreamRecord, eventId: string): StreamPosition {
   const data = record.dynamodb!;
   const streamArn = typeof record.eventSourceARN === 'string' ? record.eventSourceARN : '';
-  const arn = ARN.exec(streamArn);
-  const region = arn?.[1] || (typeof record.awsRegion === 'string' ? record.awsRegion : '');
-  const table = arn?.[2] ?? '';
-  if (typeof data.SequenceNumber !== 'string' || !/^\d{1,64}$/.test(data.SequenceNumber)) {
+  const source = streamSourceOf(streamArn);
+  const region = source.region || (typeof record.awsRegion === 'string' ? record.awsRegion : '');
+  const table = source.table;
+  if (typeof data.SequenceNumber !== 'string' || !SEQUENCE_NUMBER.test(data.SequenceNumber)) {
     throw new DecodeError('dynamodb.SequenceNumber is missing or not a decimal string', eventId);
   }
   const epochMs = creationEpochMs(data.ApproximateCreationDateTime, eventId);
@@ -153,7 +184,7 @@ function positionOf(record: StreamRecord, eventId: string): StreamPosition {
     sizeBytes: typeof data.SizeBytes === 'number' && data.SizeBytes >= 0 ? data.SizeBytes : 0,
   };
   if (epochMs !== undefined) {
-    position.approximateCreationTime = new Date(epochMs).toISOString();
+    position.approximateCreationTime = isoOf(epochMs);
     position.approximateCreationEpochMs = epochMs;
   }
   return position;

@@ -97,7 +97,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
       sink: this.name,
       detailOf: (output) => output.payload.Detail,
       detailName: 'detail',
-      prepare: (index, output, detailJson) => this.prepare(index, output, detailJson),
+      prepare: (index, output, detail) => this.prepare(index, output, detail.json),
       limitBytes: this.maxRequestBytes,
       limitName: 'limit',
       fits: (prepared) => prepared.bytes < this.maxRequestBytes,

@@ -8,6 +8,7 @@ import { packBatches } from '../../delivery/packBatches.js';
 import { prepareOutputs } from '../../delivery/prepareOutputs.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/retryPolicy.js';
 import { sendRequest } from '../../delivery/sendRequest.js';
+import type { SerializedDetail } from '../../delivery/serializeDetail.js';
 import type { DeliveryTelemetry } from '../../observability/DeliveryTelemetry.js';
 import type { KinesisOutput } from '../../routing/types.js';
 import type { ClaimCheckStore } from '../claimCheck/types.js';
@@ -102,7 +103,10 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
       detailOf: (output) => output.payload.Data,
       detailName: 'data',
       invalid: (output) => {
-        const keyLength = [...output.payload.PartitionKey].length;
+        const key = output.payload.PartitionKey;
+        // UTF-16 length bounds the code points from above: within the range, no need to count them.
+        if (key.length >= 1 && key.length <= PARTITION_KEY_MAX_LENGTH) return undefined;
+        const keyLength = [...key].length;
         return keyLength < 1 || keyLength > PARTITION_KEY_MAX_LENGTH
           ? `partition key of ${keyLength} characters (Kinesis accepts 1 to ${PARTITION_KEY_MAX_LENGTH})`
           : undefined;
@@ -146,9 +150,9 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
     return { outcomes };
   }
 
-  private prepare(index: number, output: KinesisOutput, data: string): PreparedRecord {
+  private prepare(index: number, output: KinesisOutput, data: SerializedDetail): PreparedRecord {
     const key = output.payload.PartitionKey;
-    const bytes = Buffer.from(data, 'utf8');
+    const bytes = data.bytes();
     return {
       index,
       key,
