@@ -4,10 +4,12 @@
  * `dead-letter/<function>/…` and Lambda's on-failure invocation records under `aws/lambda/…`;
  * the redrive marks what it sent with a `<key>.redriven` object beside it.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { normalizePrefix, parseS3Uri } from '../archive/S3ArchiveStore.js';
+import { ConfigError } from '../errors.js';
 
 /** A folder or bucket prefix of failed records. Keys are relative to its root. */
 export interface RedriveSource {
@@ -105,6 +107,7 @@ export class S3RedriveSource implements RedriveSource {
 
 /**
  * The source a user names: `s3://bucket/prefix` or a folder.
+ * @throws ConfigError when the folder does not exist
  *
  * @example
  * const source = openRedriveSource('s3://memory-cdc-bucket/', { cwd, s3Client: () => new S3Client({}) });
@@ -117,5 +120,10 @@ export function openRedriveSource(
     const { bucket, prefix } = parseS3Uri(text);
     return new S3RedriveSource(options.s3Client(), bucket, normalizePrefix(prefix));
   }
-  return new LocalRedriveSource(resolve(options.cwd, text));
+  const folder = resolve(options.cwd, text);
+  // A mistyped folder would otherwise read as "nothing to redrive" and exit 0.
+  if (!existsSync(folder)) {
+    throw new ConfigError(`no such folder: ${text} (relative paths are from ${options.cwd})`);
+  }
+  return new LocalRedriveSource(folder);
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main.js';
+import { PRESET_LAYOUTS } from '../../lib/layout/resolveLayout.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -111,7 +112,7 @@ const COMMANDS: Record<string, CommandCase> = {
     // Takes no file: a preset that does not exist is its bad input.
     badFile: [
       ['layout', 'show', 'nope'],
-      'memory-cdc layout show: unknown preset "nope" (presets: agent-memory, mastra)',
+      `memory-cdc layout show: unknown preset "nope" (presets: ${Object.keys(PRESET_LAYOUTS).join(', ')})`,
     ],
   },
   tail: {
@@ -132,7 +133,7 @@ const COMMANDS: Record<string, CommandCase> = {
     missing: [['backfill'], "error: required option '--table <name>' not specified"],
     badFile: [
       ['backfill', '--table', 't', '--layout', 'missing.json'],
-      'memory-cdc backfill: layout "missing.json" is neither a preset (agent-memory, mastra) nor a readable file',
+      `memory-cdc backfill: layout "missing.json" is neither a preset (${Object.keys(PRESET_LAYOUTS).join(', ')}) nor a readable file`,
     ],
   },
   restore: {
@@ -182,6 +183,14 @@ const COMMANDS: Record<string, CommandCase> = {
     badFile: [
       ['estimate', '--from', 'missing.json'],
       `memory-cdc estimate: no such --from file: missing.json (relative paths are from ${cwd})`,
+    ],
+  },
+  redrive: {
+    minimal: ['.memory-cdc', '--dry-run'],
+    missing: [['redrive', '--dry-run'], "error: missing required argument 'source'"],
+    badFile: [
+      ['redrive', 'missing-folder', '--dry-run'],
+      `memory-cdc redrive: no such folder: missing-folder (relative paths are from ${cwd})`,
     ],
   },
   'routing show': {
@@ -281,7 +290,7 @@ describe('every command follows the conventions', () => {
       if (flags.length) withEndpoints[name] = flags;
     }
     expect(Object.keys(withEndpoints).sort()).toEqual(
-      ['backfill', 'capture', 'restore', 'tail', 'vectors query', 'vectors sync'].sort(),
+      ['backfill', 'capture', 'redrive', 'restore', 'tail', 'vectors query', 'vectors sync'].sort(),
     );
   });
 

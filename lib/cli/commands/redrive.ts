@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { createAwsClient } from '../../config/createAwsClient.js';
 import { JsonLinesSink } from '../../dev/sinks/JsonLinesSink.js';
-import { ConfigError, MemoryCdcError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
 import { createDeliverySinks, selectDeliverySinks } from '../../live/backfill/createDeliverySinks.js';
 import { createPipeline } from '../../pipeline/createPipeline.js';
@@ -14,6 +14,7 @@ import type { RoutingConfig } from '../../routing/types.js';
 import { LocalArchiveSink } from '../../sinks/archive/LocalArchiveSink.js';
 import type { Sink } from '../../sinks/types.js';
 import { readJsonArgument } from '../readJsonArgument.js';
+import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
 
 interface RedriveFlags {
@@ -116,13 +117,7 @@ export const registerRedrive: RegisterCommand = (program: Command, ctx: CliConte
     .option('--region <region>', 'AWS region (default: from the environment)')
     .option('--s3-endpoint-url <url>', 'S3 endpoint for an s3:// source (path-style addressing)')
     .option('--json', 'print the summary as one JSON object')
-    .action(async (source: string, flags: RedriveFlags) => {
-      try {
-        await runRedrive(source, flags, ctx);
-      } catch (error) {
-        if (!(error instanceof MemoryCdcError)) throw error;
-        ctx.err(`memory-cdc redrive: ${error.message}\n`);
-        ctx.exitCode = error instanceof ConfigError ? 2 : 1;
-      }
-    });
+    .action((source: string, flags: RedriveFlags) =>
+      runCommand(ctx, 'redrive', () => runRedrive(source, flags, ctx)),
+    );
 };
