@@ -9,17 +9,13 @@ import {
   processStreamBatch,
   type StreamBatchResult,
 } from '../delivery/processStreamBatch.js';
-import { DecodeError } from '../errors.js';
 import type { Pipeline } from '../pipeline/types.js';
 import type { ArchiveOutput } from '../routing/types.js';
 import type { Sink } from '../sinks/types.js';
-import { isTtlExpiry } from '../stream/isTtlExpiry.js';
-import {
-  missingImages,
-  missingImagesReason,
-  RECORDS_MISSING_IMAGES_METRIC,
-} from '../stream/missingImages.js';
-import type { StreamEvent, StreamRecord } from '../stream/types.js';
+import { missingImages, RECORDS_MISSING_IMAGES_METRIC } from '../stream/missingImages.js';
+import type { StreamEvent } from '../stream/types.js';
+import { archiveOutputsOf } from './archiveOutputsOf.js';
+import { isExpiryRecord } from './isExpiryRecord.js';
 
 /** Options for {@link processArchiveBatch}. Build them once per container. */
 export interface ProcessArchiveBatchOptions
@@ -37,19 +33,7 @@ export interface ArchiveBatchResult extends StreamBatchResult {
   ignored: number;
 }
 
-const STREAM_ARN_REGION = /^arn:[^:]+:dynamodb:([^:]*):/;
-
-/**
- * True when DynamoDB's TTL process deleted the record's item (see `isTtlExpiry`).
- * @param ttlAttribute the layout's TTL attribute (recognises the dev expiry sweeper's REMOVEs on DynamoDB Local)
- */
-export function isExpiryRecord(record: StreamRecord, ttlAttribute?: string): boolean {
-  if (record === null || typeof record !== 'object') return false; // malformed: the router dead-letters it
-  const arn = typeof record.eventSourceARN === 'string' ? record.eventSourceARN : '';
-  const region =
-    STREAM_ARN_REGION.exec(arn)?.[1] || (typeof record.awsRegion === 'string' ? record.awsRegion : '');
-  return isTtlExpiry(record, region, ttlAttribute);
-}
+export { isExpiryRecord } from './isExpiryRecord.js';
 
 /**
  * Archives the TTL expiries of one batch: one object per expired item, under a key that depends
@@ -104,15 +88,7 @@ export async function processArchiveBatch(
     ...shared,
     functionName,
     sinks: [sink],
-    outputsFor: (record) => {
-      if (!isExpiryRecord(record, ttlAttribute)) return [];
-      // A key-only "archive" would be no archive at all (and overwrite a complete one): dead-letter it.
-      const missing = missingImages(record).filter((image) => image === 'OldImage');
-      if (missing.length > 0) throw new DecodeError(missingImagesReason(record, missing), record.eventID);
-      return pipeline
-        .process(record)
-        .outputs.filter((output): output is ArchiveOutput => output.sink === 'archive');
-    },
+    outputsFor: (record) => archiveOutputsOf(record, pipeline),
   });
   return { ...result, ignored };
 }

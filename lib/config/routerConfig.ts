@@ -2,6 +2,7 @@
  * Configuration of the router Lambda, read from its environment once at start-up and validated
  * (ajv), with errors that name the variable and its bad value.
  */
+import { archiverConfigSchema } from '../archive/archiverConfig.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_PUT_EVENTS_MAX_BYTES } from '../sinks/eventbridge/limits.js';
 import {
@@ -34,6 +35,14 @@ export interface RouterConfig extends FunctionConfig {
   kinesisMaxRecordBytes: number;
   /** KINESIS_MAX_REQUEST_BYTES: PutRecords request limit. @default 5242880 (10485760 allowed) */
   kinesisMaxRequestBytes: number;
+  /**
+   * ARCHIVE_BUCKET: set in the one-reader layout, where the router also writes the TTL archive
+   * (the archiver's processing, see `lib/archive/archiveOutputsOf.ts`). Unset: the archiver does.
+   * @default undefined (two-reader layout: no archive writes by the router)
+   */
+  archiveBucket?: string;
+  /** ARCHIVE_PREFIX: key prefix of the archive root (one-reader layout). @default 'archive/' */
+  archivePrefix: string;
 }
 
 /** Every environment variable the router reads, its config field, and how to parse it. */
@@ -47,6 +56,8 @@ const VARIABLES = {
   EVENTBRIDGE_CONCURRENCY: { field: 'eventBridgeConcurrency', type: 'integer' },
   KINESIS_MAX_RECORD_BYTES: { field: 'kinesisMaxRecordBytes', type: 'integer' },
   KINESIS_MAX_REQUEST_BYTES: { field: 'kinesisMaxRequestBytes', type: 'integer' },
+  ARCHIVE_BUCKET: { field: 'archiveBucket', type: 'string' },
+  ARCHIVE_PREFIX: { field: 'archivePrefix', type: 'string' },
   ...deliveryEnv.variables,
 } as const satisfies EnvironmentTable<RouterConfig>;
 
@@ -80,6 +91,8 @@ export const routerConfigSchema = {
       maximum: 10_485_760,
       default: DEFAULT_KINESIS_MAX_REQUEST_BYTES,
     },
+    archiveBucket: bucketNameSchema,
+    archivePrefix: archiverConfigSchema.properties.archivePrefix,
     ...deliveryEnv.properties,
   },
 } as const;

@@ -1,7 +1,7 @@
 /**
  * The router's wiring: from its configuration (the environment, see `config/routerConfig.ts`) to a
- * handler that publishes domain events to EventBridge and the ordered change log to Kinesis and
- * returns a partial batch response. A record is acknowledged only when both sinks accepted
+ * handler that publishes domain events to EventBridge and the ordered change log to Kinesis (and,
+ * in the one-reader layout, writes the TTL archive to S3) and returns a partial batch response. A record is acknowledged only when both sinks accepted
  * everything it owes (or it was dead-lettered). `functions/router.ts` is this and one line.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -9,6 +9,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
+import { outputsWithArchive } from '../archive/archiveOutputsOf.js';
 import { createAwsClient } from '../config/createAwsClient.js';
 import type { RouterConfig } from '../config/routerConfig.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
@@ -17,9 +18,11 @@ import { createLogger } from '../logging/createLogger.js';
 import { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
 import { resolveRouting } from '../routing/defaultRouting.js';
+import { S3ArchiveSink } from '../sinks/archive/S3ArchiveSink.js';
 import { S3ClaimCheckStore } from '../sinks/claimCheck/S3ClaimCheckStore.js';
 import { EventBridgePublisher } from '../sinks/eventbridge/EventBridgePublisher.js';
 import { KinesisPublisher } from '../sinks/kinesis/KinesisPublisher.js';
+import type { Sink } from '../sinks/types.js';
 import { missingImages, RECORDS_MISSING_IMAGES_METRIC } from '../stream/missingImages.js';
 import type { StreamEvent } from '../stream/types.js';
 import { processStreamBatch } from './processStreamBatch.js';
@@ -54,14 +57,16 @@ export interface RouterOverrides {
  * ```
  */
 export function createRouterHandler(config: RouterConfig, overrides: RouterOverrides = {}): RouterHandler {
-  // The router owns EventBridge and Kinesis; the archiver and the vector sync take their own outputs.
+  // The router owns EventBridge and Kinesis, and the TTL archive in the one-reader layout (ARCHIVE_BUCKET
+  // set); otherwise the archiver takes the archive outputs. The vector sync always takes its own.
+  const writesArchive = config.archiveBucket !== undefined;
   const routing = resolveRouting(config.routing);
   const pipeline = createPipeline({
     layout: resolveLayout(config.layout),
     tableLayouts: parseTableLayouts(config.tableLayouts),
     routing: {
       ...routing,
-      archive: { ...routing.archive, enabled: false },
+      archive: writesArchive ? routing.archive : { ...routing.archive, enabled: false },
       vector: { ...routing.vector, enabled: false },
     },
   });
@@ -73,7 +78,7 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
   const telemetry = new DeliveryTelemetry();
   const retry = { maxAttempts: config.deliveryMaxAttempts, ...overrides.retry };
   const claimCheck = new S3ClaimCheckStore({ client: s3, bucket: config.claimCheckBucket });
-  const sinks = [
+  const sinks: Sink[] = [
     new EventBridgePublisher({
       client: overrides.clients?.eventBridge ?? createAwsClient(EventBridgeClient, limits),
       eventBusName: config.eventBusName,
@@ -93,6 +98,18 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
       telemetry,
     }),
   ];
+  if (config.archiveBucket !== undefined) {
+    // The archiver's sink: one object per expired item, keyed by its expiry record (exactly once).
+    sinks.push(
+      new S3ArchiveSink({
+        client: s3,
+        bucket: config.archiveBucket,
+        prefix: config.archivePrefix,
+        retry,
+        telemetry,
+      }),
+    );
+  }
   const deadLetters = new S3DeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
   const logger =
     overrides.logger ??
@@ -113,7 +130,10 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
     metrics.addMetric(RECORDS_MISSING_IMAGES_METRIC, MetricUnit.Count, missing);
     const result = await processStreamBatch(event, {
       functionName: 'router',
-      outputsFor: (record) => pipeline.process(record).outputs,
+      // A record is acknowledged only when its events and, for a TTL expiry, its archive object are written.
+      outputsFor: writesArchive
+        ? (record) => outputsWithArchive(record, pipeline)
+        : (record) => pipeline.process(record).outputs,
       sinks,
       deadLetters,
       remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined,

@@ -31,7 +31,16 @@ describe('loadRouterConfig', () => {
       deadlineReserveMs: 5000,
       connectionTimeoutMs: 3000,
       requestTimeoutMs: 15000,
+      archivePrefix: 'archive/',
     });
+  });
+
+  it('reads the archive bucket of the one-reader layout, and names a bad one', () => {
+    expect(loadRouterConfig({ ...required, ARCHIVE_BUCKET: 'memory-archive' })).toMatchObject({
+      archiveBucket: 'memory-archive',
+      archivePrefix: 'archive/',
+    });
+    expect(() => loadRouterConfig({ ...required, ARCHIVE_BUCKET: 'Not_A_Bucket' })).toThrow(/ARCHIVE_BUCKET/);
   });
 
   it('reads the limits and the routing JSON', () => {
