@@ -6,7 +6,7 @@
  * - {@link MemoryCdcBus} (`Bus`): the event bus and the ordered Kinesis change log;
  * - {@link MemoryCdcStorage} (`Storage`): the archive / claim-check / dead-letter bucket;
  * - {@link MemoryCdcVectorIndex} (`Vectors`): the S3 Vectors bucket and index;
- * - {@link MemoryCdcConsumers} (`Consumers`): router, archiver and vector worker, their mappings
+ * - {@link MemoryCdcConsumers} (`Consumers`): router, archiver (two readers) and vector worker, their mappings
  *   and on-failure queues;
  * - {@link ArchiveTable} (`ArchiveTable`), {@link CatalogSchemaRegistry} (`Schemas`),
  *   {@link MemoryCdcMonitoring} (`Monitoring`) and {@link MemoryCdcSubscriptions} (`Subscriptions`).
@@ -14,9 +14,11 @@
  * Resources keep the logical ids they had before the construct was split into parts
  * ({@link PreSplitLogicalIds}), so updating a deployed stack replaces nothing.
  *
- * The table's stream gets **at most two** consumers (the router and the archiver) — DynamoDB
- * Streams throttles a third reader of a shard — so the vector worker reads the Kinesis change log
- * instead, and the construct refuses to synthesize when a third mapping is attached to the stream.
+ * The table's stream gets one consumer by default (`readers: 'one'`: the router, which writes the
+ * TTL archive too), leaving the second slot of each shard to a reader of your own; `readers: 'two'`
+ * adds the archiver as a second reader. DynamoDB Streams throttles a third reader of a shard, so the
+ * vector worker reads the Kinesis change log instead, and the construct refuses to synthesize when a
+ * third mapping is attached to the stream.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -90,8 +92,8 @@ export class MemoryCdc extends Construct {
   readonly vectorIndex: s3vectors.CfnIndex;
   /** The router function. */
   readonly router: lambda.Function;
-  /** The archiver function. */
-  readonly archiver: lambda.Function;
+  /** The archiver function (`readers: 'two'`); undefined with one reader, where the router archives. */
+  readonly archiver: lambda.Function | undefined;
   /** The vector sync function. */
   readonly vectorSync: lambda.Function;
   /** The archive's Glue table (Athena). */
@@ -214,13 +216,17 @@ export class MemoryCdc extends Construct {
           deadLettered: deadLettered('router'),
           missingImages: missingImages('router'),
         },
-        {
-          name: 'archiver',
-          function: this.archiver,
-          iteratorAgeThreshold: config.archiver.iteratorAgeAlarmThreshold,
-          deadLettered: deadLettered('archiver'),
-          missingImages: missingImages('archiver'),
-        },
+        ...(this.archiver
+          ? [
+              {
+                name: 'archiver' as const,
+                function: this.archiver,
+                iteratorAgeThreshold: config.archiver.iteratorAgeAlarmThreshold,
+                deadLettered: deadLettered('archiver'),
+                missingImages: missingImages('archiver'),
+              },
+            ]
+          : []),
         {
           name: 'vector-sync',
           function: this.vectorSync,

@@ -1,7 +1,7 @@
 /**
- * The three consumers and how they read: the router and the archiver on the table's DynamoDB
- * stream (its two readers; the archiver filtered to TTL deletions), the vector worker on the
- * Kinesis change log. Each has its own function and role, a bounded retry policy, an S3
+ * The consumers and how they read: the router on the table's DynamoDB stream — alone, writing the
+ * TTL archive too (`readers: 'one'`), or beside the archiver filtered to TTL deletions (`readers:
+ * 'two'`) — and the vector worker on the Kinesis change log. Each has its own function and role, a bounded retry policy, an S3
  * on-failure destination keeping whole failed batches, and exactly the permissions its handler calls, granted by the parts it uses.
  */
 import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
@@ -57,16 +57,18 @@ export interface MemoryCdcConsumersProps {
   readonly code?: MemoryCdcFunctionCode;
 }
 
-/** Router, archiver and vector worker with their mappings and S3 on-failure destinations. */
+/** Router, archiver (two-reader layout only) and vector worker with their mappings and S3 on-failure destinations. */
 export class MemoryCdcConsumers extends Construct {
   /** The router function. */
   readonly router: lambda.Function;
-  /** The archiver function. */
-  readonly archiver: lambda.Function;
+  /** The archiver function; undefined in the one-reader layout, where the router archives. */
+  readonly archiver: lambda.Function | undefined;
   /** The vector sync function. */
   readonly vectorSync: lambda.Function;
-  /** The three functions with their roles and log groups, by consumer name. */
-  readonly functions: Readonly<Record<ConsumerName, MemoryCdcFunction>>;
+  /** The functions with their roles and log groups, by consumer name (no archiver with one reader). */
+  readonly functions: Readonly<
+    Record<'router' | 'vector-sync', MemoryCdcFunction> & { archiver?: MemoryCdcFunction }
+  >;
 
   constructor(scope: Construct, id: string, props: MemoryCdcConsumersProps) {
     super(scope, id);
@@ -81,11 +83,18 @@ export class MemoryCdcConsumers extends Construct {
       ...(props.logContents ? { MEMORY_CDC_LOG_CONTENTS: 'true' } : {}),
     };
     const functionDefaults = { runtime: config.runtime, logRetention: config.logRetention };
+    const oneReader = config.readers === 'one';
+    const archiveEnvironment = {
+      ARCHIVE_BUCKET: storage.bucket.bucketName,
+      ARCHIVE_PREFIX: config.archivePrefix,
+    };
 
     const router = new MemoryCdcFunction(this, 'Router', {
       ...functionDefaults,
       handlerName: 'router',
-      description: `memory-cdc router of ${config.tableName}: DynamoDB stream -> EventBridge + Kinesis`,
+      description: oneReader
+        ? `memory-cdc router of ${config.tableName}: DynamoDB stream -> EventBridge + Kinesis + TTL archive`
+        : `memory-cdc router of ${config.tableName}: DynamoDB stream -> EventBridge + Kinesis`,
       memorySize: config.router.memorySize,
       timeout: config.router.timeout,
       environment: {
@@ -93,22 +102,21 @@ export class MemoryCdcConsumers extends Construct {
         EVENT_BUS_NAME: bus.eventBus.eventBusName,
         CHANGE_LOG_STREAM_NAME: bus.changeLog.streamName,
         CLAIM_CHECK_BUCKET: storage.bucket.bucketName,
+        ...(oneReader ? archiveEnvironment : {}),
       },
       ...(props.code?.router ? { code: props.code.router } : {}),
     });
-    const archiver = new MemoryCdcFunction(this, 'Archiver', {
-      ...functionDefaults,
-      handlerName: 'archiver',
-      description: `memory-cdc archiver of ${config.tableName}: TTL expiries -> S3`,
-      memorySize: config.archiver.memorySize,
-      timeout: config.archiver.timeout,
-      environment: {
-        ...common,
-        ARCHIVE_BUCKET: storage.bucket.bucketName,
-        ARCHIVE_PREFIX: config.archivePrefix,
-      },
-      ...(props.code?.archiver ? { code: props.code.archiver } : {}),
-    });
+    const archiver = oneReader
+      ? undefined
+      : new MemoryCdcFunction(this, 'Archiver', {
+          ...functionDefaults,
+          handlerName: 'archiver',
+          description: `memory-cdc archiver of ${config.tableName}: TTL expiries -> S3`,
+          memorySize: config.archiver.memorySize,
+          timeout: config.archiver.timeout,
+          environment: { ...common, ...archiveEnvironment },
+          ...(props.code?.archiver ? { code: props.code.archiver } : {}),
+        });
     const vectorSync = new MemoryCdcFunction(this, 'VectorSync', {
       ...functionDefaults,
       handlerName: 'vector-sync',
@@ -125,18 +133,21 @@ export class MemoryCdcConsumers extends Construct {
       },
       ...(props.code?.vectorSync ? { code: props.code.vectorSync } : {}),
     });
-    this.functions = { router, archiver, 'vector-sync': vectorSync };
+    this.functions = archiver
+      ? { router, archiver, 'vector-sync': vectorSync }
+      : { router, 'vector-sync': vectorSync };
     this.router = router.function;
-    this.archiver = archiver.function;
+    this.archiver = archiver?.function;
     this.vectorSync = vectorSync.function;
 
     // Permissions: each function gets exactly what its handler calls, on exactly its resources.
     bus.grantPublish(router.role);
     storage.grantClaimCheckWrite(router.role);
-    storage.grantArchiveWrite(archiver.role);
+    // One reader: the router's grants grow by archive PutObject only.
+    storage.grantArchiveWrite((archiver ?? router).role);
     // The worker fetches the full detail of change-log records that carry a claim check.
     storage.grantClaimCheckRead(vectorSync.role);
-    for (const [name, fn] of Object.entries(this.functions)) storage.grantDeadLetterWrite(fn.role, name);
+    for (const [name, fn] of Object.entries(this.functions)) storage.grantDeadLetterWrite(fn!.role, name);
     vectors.grantSync(vectorSync.role);
     // Bedrock has no L2 with grants for foundation models: one statement on exactly the model.
     iam.Grant.addToPrincipal({
@@ -154,7 +165,7 @@ export class MemoryCdcConsumers extends Construct {
 
     // Event source mappings, each with a bounded retry policy; a batch Lambda gives up on is stored
     // whole (the invocation record with its records) under aws/lambda/ of the bucket. One mapping per
-    // table for the router and the archiver: each table's stream keeps its two readers.
+    // table for the router (and the archiver with readers: 'two'): each table's stream keeps a free slot with one reader.
     const onFailure = new S3OnFailureRecords(storage);
     for (const table of props.tables) {
       this.router.addEventSource(
@@ -163,7 +174,7 @@ export class MemoryCdcConsumers extends Construct {
           onFailure,
         }),
       );
-      this.archiver.addEventSource(
+      this.archiver?.addEventSource(
         new sources.DynamoEventSource(table, {
           ...mappingOptions(config.archiver),
           onFailure,
@@ -197,6 +208,7 @@ export class MemoryCdcConsumers extends Construct {
     const functions = this.functions;
     const bucketArn = `<${logicalIdOf(storage.bucket)}.Arn>`;
     for (const fn of [functions.router, functions.archiver]) {
+      if (!fn) continue;
       Validations.of(fn.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
@@ -205,6 +217,7 @@ export class MemoryCdcConsumers extends Construct {
       });
     }
     for (const [name, fn] of Object.entries(functions)) {
+      if (!fn) continue;
       Validations.of(fn.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArn}/${DEAD_LETTER_PREFIX}${name}/*]`,
         reason:
@@ -218,6 +231,7 @@ export class MemoryCdcConsumers extends Construct {
       }
     }
     for (const fn of Object.values(functions)) {
+      if (!fn) continue;
       Validations.of(fn.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArn}/${ON_FAILURE_PREFIX}*]`,
         reason:
@@ -225,6 +239,7 @@ export class MemoryCdcConsumers extends Construct {
       });
     }
     for (const fn of [functions.router, functions['vector-sync']]) {
+      if (!fn) continue;
       Validations.of(fn.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArn}/${CLAIM_CHECK_PREFIX}*]`,
         reason:
@@ -232,7 +247,7 @@ export class MemoryCdcConsumers extends Construct {
           'PutObject and the vector worker only GetObject under claim-check/.',
       });
     }
-    Validations.of(functions.archiver.role).acknowledge({
+    Validations.of((functions.archiver ?? functions.router)!.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${bucketArn}/${config.archivePrefix}*]`,
       reason:
         'Archive objects are new keys per partition and batch; the grant is PutObject under the archive prefix only.',

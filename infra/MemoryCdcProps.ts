@@ -188,12 +188,23 @@ export interface MemoryCdcProps {
    */
   readonly changeLogEncryptionKey?: kms.IKey;
   /**
-   * The router: DynamoDB stream -> EventBridge and the Kinesis change log.
+   * How many of the table stream's reader slots the stack takes (DynamoDB Streams serves at most two
+   * readers per shard). `'one'`: the router also writes the TTL archive — the archiver's processing
+   * in the router's batch loop, a record acknowledged only when its events and its archive object
+   * are written — leaving the second slot free for a reader of your own. `'two'`: a separate
+   * archiver function reads the stream as well, filtered to TTL deletions, so archive writes never
+   * add to the router's latency and the archive's batching and retries are tuned apart (`archiver`).
+   * @default 'one'
+   */
+  readonly readers?: StreamReaders;
+  /**
+   * The router: DynamoDB stream -> EventBridge and the Kinesis change log (and the TTL archive
+   * with `readers: 'one'`).
    * @default see {@link StreamConsumerOptions}
    */
   readonly router?: StreamConsumerOptions;
   /**
-   * The archiver: DynamoDB stream (TTL expiries only) -> S3.
+   * The archiver: DynamoDB stream (TTL expiries only) -> S3. Only with `readers: 'two'`.
    * @default see {@link StreamConsumerOptions}
    */
   readonly archiver?: StreamConsumerOptions;
@@ -338,4 +349,7 @@ export interface OnMemoryEventOptions {
 }
 
 /** The three consumers, by the name used in env vars, prefixes, alarms and metrics. */
+/** The table-stream reader layouts: the router alone (it writes the archive too), or router and archiver. */
+export type StreamReaders = 'one' | 'two';
+
 export type ConsumerName = 'router' | 'archiver' | 'vector-sync';

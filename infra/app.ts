@@ -1,6 +1,7 @@
 /**
  * The CDK app: `npx cdk synth|deploy -c tableName=<table> -c streamArn=<stream ARN>` (cdk.json runs
- * it with tsx). Optional context: stackName, eventBusName (an existing bus), layout (a preset name —
+ * it with tsx). Optional context: stackName, eventBusName (an existing bus), readers (one, the
+ * default: the router archives too; two: router and archiver on the table stream), layout (a preset name —
  * agent-memory, mastra, session-state, session-turns — or a layout JSON file), embeddingDimensions,
  * bedrockModelId, alarmTopicArn, subscriptions (a subscriptions file: one rule per entry, see
  * lib/subscriptions/subscriptionsFile.ts). Beside several tables: `-c 'tables=[{"tableName":…,
@@ -40,6 +41,7 @@ try {
         }
       : { tableName: context.tableName, tableStreamArn: context.streamArn }),
     ...(context.eventBusName ? { existingEventBusName: context.eventBusName } : {}),
+    ...(context.readers ? { readers: context.readers } : {}),
     ...(context.layout ? { layout: context.layout } : {}),
     ...(context.embeddingDimensions ? { embeddingDimensions: context.embeddingDimensions } : {}),
     ...(context.bedrockModelId ? { bedrockModelId: context.bedrockModelId } : {}),

@@ -14,6 +14,7 @@ export const APP_CONTEXT_KEYS = [
   'tables',
   'stackName',
   'eventBusName',
+  'readers',
   'layout',
   'embeddingDimensions',
   'bedrockModelId',
@@ -43,6 +44,8 @@ export interface AppContext {
   region: string;
   stackName: string;
   eventBusName?: string;
+  /** Table-stream readers the stack takes (`-c readers=two` adds the archiver). */
+  readers?: 'one' | 'two';
   layout?: string | Layout;
   embeddingDimensions?: number;
   bedrockModelId?: string;
@@ -112,6 +115,13 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
   }
   const eventBusName = text(get, 'eventBusName');
   if (eventBusName !== undefined) context.eventBusName = eventBusName;
+  const readers = text(get, 'readers');
+  if (readers !== undefined) {
+    if (readers !== 'one' && readers !== 'two') {
+      throw new ConfigError(`context readers must be one or two (given ${readers})`);
+    }
+    context.readers = readers;
+  }
 
   const layout = text(get, 'layout');
   if (layout !== undefined) {

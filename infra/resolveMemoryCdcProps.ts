@@ -12,7 +12,7 @@ import { ConfigError } from '../lib/errors.js';
 import { PRESET_LAYOUTS } from '../lib/layout/resolveLayout.js';
 import type { Layout } from '../lib/layout/types.js';
 import { PACKAGE_ROOT } from './MemoryCdcFunction.js';
-import type { MemoryCdcProps, StreamConsumerOptions } from './MemoryCdcProps.js';
+import type { MemoryCdcProps, StreamConsumerOptions, StreamReaders } from './MemoryCdcProps.js';
 
 const DEFAULT_BEDROCK_MODEL = 'amazon.titan-embed-text-v2:0';
 const STREAM_ARN =
@@ -43,6 +43,8 @@ export interface ResolvedProps {
   layout: string;
   routing: string | undefined;
   changeLogRetention: Duration;
+  /** The table-stream reader layout. */
+  readers: StreamReaders;
   router: ResolvedConsumer;
   archiver: ResolvedConsumer;
   vectorSync: ResolvedConsumer;
@@ -94,6 +96,15 @@ export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): 
   const changeLogRetention = props.changeLogRetention ?? Duration.hours(24);
   hoursBetween('changeLogRetention', changeLogRetention, 24, 8760);
 
+  const readers = props.readers ?? 'one';
+  if (readers !== 'one' && readers !== 'two') fail('readers', readers, "must be 'one' or 'two'");
+  if (readers === 'one' && props.archiver !== undefined) {
+    fail(
+      'archiver',
+      props.archiver,
+      "applies only with readers: 'two' (with one reader the router archives)",
+    );
+  }
   const router = consumer('router', props.router, {
     batchSize: 100,
     maxBatchingWindow: Duration.seconds(1),
@@ -209,6 +220,7 @@ export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): 
     layout: layoutValue,
     routing,
     changeLogRetention,
+    readers,
     router,
     archiver,
     vectorSync,

@@ -36,14 +36,19 @@ let template: Template;
 beforeAll(() => {
   app = testApp({ bundle: true, validate: true });
   stack = testStack(app);
-  cdc = new MemoryCdc(stack, 'MemoryCdc', { tableName: TABLE_NAME, tableStreamArn: STREAM_ARN });
+  // The two-reader layout, which has every function; the one-reader default: test/infra/readers.test.ts.
+  cdc = new MemoryCdc(stack, 'MemoryCdc', {
+    tableName: TABLE_NAME,
+    tableStreamArn: STREAM_ARN,
+    readers: 'two',
+  });
   template = Template.fromStack(stack);
 }, 180_000);
 
 /** The logical id of a construct's CloudFormation resource (an L2's default child, or an L1 itself). */
 const idOf = (construct: IConstruct) => logicalIdOf(construct);
 
-const functionId = (name: 'router' | 'archiver' | 'vectorSync') => idOf(cdc[name]);
+const functionId = (name: 'router' | 'archiver' | 'vectorSync') => idOf(cdc[name]!);
 
 describe('the table and its stream', () => {
   it('attaches exactly two readers to the DynamoDB stream: the router and the archiver', () => {
@@ -258,7 +263,7 @@ describe('all functions', () => {
 
   it('log to their own log group, kept for a month', () => {
     for (const name of ['router', 'archiver', 'vectorSync'] as const) {
-      const logGroup = cdc[name].node.scope!.node.findChild('Logs');
+      const logGroup = cdc[name]!.node.scope!.node.findChild('Logs');
       template.hasResourceProperties('AWS::Lambda::Function', {
         LoggingConfig: { LogGroup: { Ref: idOf(logGroup) } },
       });
@@ -427,7 +432,7 @@ describe('the S3 on-failure destination', () => {
 
   it('lets each function write there, and only there', () => {
     for (const name of ['router', 'archiver', 'vectorSync'] as const) {
-      const role = cdc[name].role!;
+      const role = cdc[name]!.role!;
       const policy = resourcesOf(template, 'AWS::IAM::Policy').find(([, p]) =>
         JSON.stringify(p.Properties.Roles).includes(idOf(role)),
       )!;
@@ -699,7 +704,7 @@ function glueTableInput(): GlueTableInput {
 
 /** Statements of a function's default policy. */
 function policyStatementsOf(name: 'router' | 'archiver' | 'vectorSync'): unknown[] {
-  const role = cdc[name].role!;
+  const role = cdc[name]!.role!;
   const json = template.toJSON().Resources[logicalIdOf(role.node.findChild('DefaultPolicy'))];
   return json.Properties.PolicyDocument.Statement;
 }

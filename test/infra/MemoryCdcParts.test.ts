@@ -27,7 +27,11 @@ let template: Template;
 
 beforeAll(() => {
   stack = testStack(testApp({ bundle: false }));
-  cdc = new MemoryCdc(stack, 'MemoryCdc', { tableName: TABLE_NAME, tableStreamArn: STREAM_ARN });
+  cdc = new MemoryCdc(stack, 'MemoryCdc', {
+    tableName: TABLE_NAME,
+    tableStreamArn: STREAM_ARN,
+    readers: 'two',
+  });
   template = Template.fromStack(stack);
 });
 
@@ -79,7 +83,7 @@ describe('MemoryCdc parts', () => {
   it('puts the functions in MemoryCdcConsumers', () => {
     expect(cdc.consumers).toBeInstanceOf(MemoryCdcConsumers);
     expect(cdc.router.node.path).toBe('Test/MemoryCdc/Consumers/Router/Function');
-    expect(cdc.archiver.node.scope?.node.scope).toBe(cdc.consumers);
+    expect(cdc.archiver!.node.scope?.node.scope).toBe(cdc.consumers);
   });
 });
 

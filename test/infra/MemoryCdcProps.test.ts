@@ -35,7 +35,7 @@ describe('MemoryCdc props validation', () => {
     ],
     [
       'a batching window above 300 s',
-      { archiver: { maxBatchingWindow: Duration.minutes(6) } },
+      { readers: 'two', archiver: { maxBatchingWindow: Duration.minutes(6) } },
       /archiver.maxBatchingWindow must be between 0 and 300 seconds inclusive \(given 6 minutes = 360 s\)/,
     ],
     [
@@ -45,7 +45,7 @@ describe('MemoryCdc props validation', () => {
     ],
     [
       'a record age beyond the 24 h DynamoDB stream',
-      { archiver: { maxRecordAge: Duration.hours(25) } },
+      { readers: 'two', archiver: { maxRecordAge: Duration.hours(25) } },
       /archiver.maxRecordAge must be between 60 and 86400 seconds inclusive \(given 1 day 1 hour = 90000 s\)/,
     ],
     [

@@ -61,9 +61,35 @@ describe('MemoryCdcStack', () => {
 });
 
 describe('MemoryCdc', () => {
-  it('refuses to synthesize a third reader of the DynamoDB stream', () => {
+  it('leaves the second reader slot of the DynamoDB stream free, and refuses to synthesize a third reader', () => {
+    const withReaders = (ids: string[]) => {
+      const stack = testStack(testApp({ bundle: false }));
+      const cdc = new MemoryCdc(stack, 'MemoryCdc', { tableName: TABLE_NAME, tableStreamArn: STREAM_ARN });
+      for (const id of ids) {
+        const fn = new lambda.Function(stack, id, {
+          runtime: lambda.Runtime.NODEJS_22_X,
+          handler: 'index.handler',
+          code: lambda.Code.fromInline('export const handler = async () => ({});'),
+        });
+        fn.addEventSource(
+          new sources.DynamoEventSource(cdc.table, { startingPosition: lambda.StartingPosition.LATEST }),
+        );
+      }
+      return () => Template.fromStack(stack);
+    };
+    expect(withReaders(['Replicator'])).not.toThrow();
+    expect(withReaders(['Replicator', 'Indexer'])).toThrow(
+      /DynamoDB stream arn:aws:dynamodb:us-east-1:123456789012:table\/agent-memory\/stream\/2026-01-01T00:00:00\.000 has 3 event source mappings .*DynamoDB Streams allows at most 2 readers per shard\. Consume the Kinesis change log/,
+    );
+  });
+
+  it("refuses a third reader beside the two-reader layout's router and archiver", () => {
     const stack = testStack(testApp({ bundle: false }));
-    const cdc = new MemoryCdc(stack, 'MemoryCdc', { tableName: TABLE_NAME, tableStreamArn: STREAM_ARN });
+    const cdc = new MemoryCdc(stack, 'MemoryCdc', {
+      tableName: TABLE_NAME,
+      tableStreamArn: STREAM_ARN,
+      readers: 'two',
+    });
     const third = new lambda.Function(stack, 'Indexer', {
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
@@ -72,9 +98,7 @@ describe('MemoryCdc', () => {
     third.addEventSource(
       new sources.DynamoEventSource(cdc.table, { startingPosition: lambda.StartingPosition.LATEST }),
     );
-    expect(() => Template.fromStack(stack)).toThrow(
-      /DynamoDB stream arn:aws:dynamodb:us-east-1:123456789012:table\/agent-memory\/stream\/2026-01-01T00:00:00\.000 has 3 event source mappings .*DynamoDB Streams allows at most 2 readers per shard\. Consume the Kinesis change log/,
-    );
+    expect(() => Template.fromStack(stack)).toThrow(/has 3 event source mappings/);
   });
 
   it('encrypts the change log with a customer-managed key when given one, and grants exactly its use', () => {

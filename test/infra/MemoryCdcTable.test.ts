@@ -28,16 +28,14 @@ const imported = (stack: ReturnType<typeof testStack>) =>
   dynamodb.Table.fromTableAttributes(stack, 'Memory', { tableName: TABLE_NAME, tableStreamArn: STREAM_ARN });
 
 describe('MemoryCdc with table: an ITable', () => {
-  it('reads the stream of a table imported with Table.fromTableAttributes', () => {
+  it('reads the stream of a table imported with Table.fromTableAttributes (one reader by default)', () => {
     const { stack, cdc } = build((s) => ({ table: imported(s) }));
     const template = Template.fromStack(stack);
     const readers = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(
       ([, r]) => r.Properties.EventSourceArn === STREAM_ARN,
     );
-    expect(readers.map(([, r]) => r.Properties.FunctionName)).toEqual([
-      { Ref: logicalIdOf(cdc.router) },
-      { Ref: logicalIdOf(cdc.archiver) },
-    ]);
+    expect(readers.map(([, r]) => r.Properties.FunctionName)).toEqual([{ Ref: logicalIdOf(cdc.router) }]);
+    expect(cdc.archiver).toBeUndefined();
   });
 
   it('names the bus, the Glue database and the descriptions after the imported table', () => {
@@ -88,7 +86,7 @@ describe('MemoryCdc with table: an ITable', () => {
         JSON.stringify(r.Properties.EventSourceArn) ===
         JSON.stringify({ 'Fn::GetAtt': [tableId, 'StreamArn'] }),
     );
-    expect(readers).toHaveLength(2);
+    expect(readers).toHaveLength(1);
   });
 });
 

@@ -33,7 +33,9 @@ function build(props: (stack: ReturnType<typeof testStack>) => MemoryCdcProps) {
   return { stack, cdc, template: Template.fromStack(stack) };
 }
 
+// The two-reader layout: these tests follow the archiver too.
 const twoTables = (s: ReturnType<typeof testStack>): MemoryCdcProps => ({
+  readers: 'two',
   tables: [
     {
       table: dynamodb.Table.fromTableAttributes(s, 'Sessions', {
@@ -64,7 +66,7 @@ describe('MemoryCdc beside two tables (tables)', () => {
       );
       expect(readers.map(([, r]) => r.Properties.FunctionName)).toEqual([
         { Ref: logicalIdOf(cdc.router) },
-        { Ref: logicalIdOf(cdc.archiver) },
+        { Ref: logicalIdOf(cdc.archiver!) },
       ]);
     }
     expect(cdc.tables.map((t) => t.tableName)).toEqual([STATE, TURNS]);
@@ -72,7 +74,7 @@ describe('MemoryCdc beside two tables (tables)', () => {
 
   it('gives every function the layout of each table, which the functions read back', () => {
     const { cdc, template } = build(twoTables);
-    for (const fn of [cdc.router, cdc.archiver, cdc.vectorSync]) {
+    for (const fn of [cdc.router, cdc.archiver!, cdc.vectorSync]) {
       const variables = variablesOf(template, fn);
       expect(variables.MEMORY_CDC_LAYOUT).toBe('session-state');
       const layouts = parseTableLayouts(JSON.parse(String(variables.MEMORY_CDC_TABLE_LAYOUTS)));
@@ -92,7 +94,7 @@ describe('MemoryCdc beside two tables (tables)', () => {
         )
         .map((st) => st.role)
         .sort();
-    const roles = [cdc.consumers.functions.router.role, cdc.consumers.functions.archiver.role]
+    const roles = [cdc.consumers.functions.router.role, cdc.consumers.functions.archiver!.role]
       .map((r) => logicalIdOf(r))
       .sort();
     expect([readers(STATE), readers(TURNS)]).toEqual([roles, roles]);

@@ -49,6 +49,7 @@ describe('readAppContext', () => {
         ...base,
         stackName: 'Memory',
         eventBusName: 'shared',
+        readers: 'two',
         layout: 'mastra',
         embeddingDimensions: '512',
         bedrockModelId: 'cohere.embed-english-v3',
@@ -58,6 +59,7 @@ describe('readAppContext', () => {
     expect(context).toMatchObject({
       stackName: 'Memory',
       eventBusName: 'shared',
+      readers: 'two',
       layout: 'mastra',
       embeddingDimensions: 512,
       bedrockModelId: 'cohere.embed-english-v3',
@@ -77,6 +79,7 @@ describe('readAppContext', () => {
       { embeddingDimensions: '0' },
       'context embeddingDimensions must be an integer between 1 and 4096 (given 0)',
     ],
+    [{ readers: '3' }, 'context readers must be one or two (given 3)'],
     [{ alarmTopicArn: 'oncall' }, 'context alarmTopicArn must be an SNS topic ARN (given oncall)'],
     [{ stackName: '1st' }, /context stackName must start with a letter .*\(given 1st\)/],
     [{ eventBusName: { name: 'x' } }, 'context eventBusName must be a string (given {"name":"x"})'],
