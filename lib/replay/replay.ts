@@ -13,6 +13,7 @@ import type { RoutedOutput, SinkName } from '../routing/types.js';
 import type { Sink } from '../sinks/types.js';
 import type { StreamRecord } from '../stream/types.js';
 import { chooseLayout } from './chooseLayout.js';
+import { kinesisFixtureEntries } from './kinesisFixtureEntries.js';
 import { type FixtureEntry, readFixtureRecords } from './readFixtureRecords.js';
 import { SummaryCounter } from './SummaryCounter.js';
 import type { ReplayOptions, ReplaySummary } from './types.js';
@@ -52,7 +53,11 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   for (const file of options.files) {
     const shown = show(file);
     counter.beginFile(shown);
-    const entries = readFixtureRecords(file);
+    // Kinesis Data Streams for DynamoDB captures replay deduplicated and in per-item order.
+    const entries = kinesisFixtureEntries(readFixtureRecords(file), (count) => {
+      const warning = `${shown}: ${count} redelivered change(s) dropped (same eventID as an earlier record)`;
+      if (counter.warn(warning)) options.onWarning?.(warning);
+    });
     const sample: FixtureEntry[] = [];
     let pipeline: Pipeline | undefined;
     const pending: RoutedOutput[] = [];
