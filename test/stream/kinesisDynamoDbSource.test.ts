@@ -7,6 +7,7 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { isExpiryRecord } from '../../lib/archive/isExpiryRecord.js';
 import { DecodeError } from '../../lib/errors.js';
+import { kinesisCapture } from '../../lib/fixtures/kinesisCapture.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import { createPipeline } from '../../lib/pipeline/createPipeline.js';
 import { loadFixtureFile } from '../../lib/replay/loadFixtureFile.js';
@@ -15,8 +16,7 @@ import { decodeRecord } from '../../lib/stream/decodeRecord.js';
 import { fromKinesisDynamoDbRecord } from '../../lib/stream/fromKinesisDynamoDbRecord.js';
 import { orderKinesisDynamoDbBatch } from '../../lib/stream/orderKinesisDynamoDbBatch.js';
 
-const FIXTURE = new URL('../../events/kinesis-data-streams/conversation-and-expiry.json', import.meta.url)
-  .pathname;
+const FIXTURE = new URL('../../events/kinesis-data-streams/conversation.json', import.meta.url).pathname;
 const fixture = (await loadFixtureFile(FIXTURE)) as unknown as KinesisStreamRecord[];
 
 /** The fields of the change JSON these tests read or break. */
@@ -95,13 +95,16 @@ describe('fromKinesisDynamoDbRecord', () => {
     expect(fromKinesisDynamoDbRecord(asMillis).createdAtMicros).toBe(Math.floor(micros / 1000) * 1000);
   });
 
-  it('keeps the TTL service identity, so expiries are archived', () => {
-    const expiries = fixture.filter(
+  it('keeps the TTL service identity, so expiries are archived', async () => {
+    const expiryFile = new URL('../../events/agent-memory/expiry.json', import.meta.url).pathname;
+    const capture = kinesisCapture(await loadFixtureFile(expiryFile));
+    const expiries = capture.filter(
       (r) => changeOf(r).userIdentity?.principalId === 'dynamodb.amazonaws.com',
     );
     expect(expiries.length).toBeGreaterThan(0);
     for (const r of expiries) expect(isExpiryRecord(fromKinesisDynamoDbRecord(r).record)).toBe(true);
-    const writes = fixture.filter((r) => changeOf(r).userIdentity === null);
+    const writes = [...fixture, ...capture].filter((r) => changeOf(r).userIdentity === null);
+    expect(writes.length).toBeGreaterThan(0);
     for (const r of writes) expect(isExpiryRecord(fromKinesisDynamoDbRecord(r).record)).toBe(false);
   });
 
