@@ -91,7 +91,14 @@ export interface Harness {
    * (filtered to TTL expiries, as the deployed mapping is). `transform` changes batches on their
    * way to the router (to inject a corrupt record).
    */
-  pump(table: MemoryTable, options?: { transform?: (record: StreamRecord) => StreamRecord }): Pump;
+  pump(
+    table: MemoryTable,
+    options?: {
+      transform?: (record: StreamRecord) => StreamRecord;
+      /** `one`: the router alone reads the stream and writes the archive (under `archive-one-reader/`). @default 'two' */
+      readers?: 'one' | 'two';
+    },
+  ): Pump;
   /** Change-log records of a table, decoded, in shard order. */
   changeLog(table: string): Promise<{ partitionKey: string; shardId: string; detail: MemoryEventDetail }[]>;
   /** EventBridge events the bus accepted for a table. */
@@ -156,7 +163,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     Object.assign(process.env, env, { AWS_REGION: 'us-east-1', POWERTOOLS_METRICS_DISABLED: 'true' });
     const { createRouterHandler } = await import('../../lib/delivery/createRouterHandler.js');
     const silent = pino({ level: 'silent' });
-    const router = createRouterHandler(loadRouterConfig(env), {
+    // Two-reader layout: the router leaves the archive to the archiver (no ARCHIVE_BUCKET).
+    const { ARCHIVE_BUCKET: _archiveBucket, ...routerEnv } = env;
+    const router = createRouterHandler(loadRouterConfig(routerEnv), {
       clients: {
         eventBridge: bus.client({ maxAttempts: 1 }),
         kinesis: kinesis.client({ maxAttempts: 1 }),
@@ -165,6 +174,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       retry: { baseDelayMs: 20, maxDelayMs: 200 },
       logger: silent,
     }) as Handler;
+    // The one-reader layout's router: the same handler with the archive bucket set.
+    const oneReaderRouter = createRouterHandler(
+      loadRouterConfig({ ...env, ARCHIVE_PREFIX: 'archive-one-reader/' }),
+      {
+        clients: {
+          eventBridge: bus.client({ maxAttempts: 1 }),
+          kinesis: kinesis.client({ maxAttempts: 1 }),
+          s3: s3.client({ maxAttempts: 1 }),
+        },
+        retry: { baseDelayMs: 20, maxDelayMs: 200 },
+        logger: silent,
+      },
+    ) as Handler;
     const archiver = createArchiverHandler(env, {
       s3Client: s3.client({ maxAttempts: 1 }),
       logger: silent,
@@ -189,13 +211,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         const read: StreamRecord[] = [];
         const invocations: InvocationReport[] = [];
         const transform = options.transform;
-        const consumers: StreamConsumer[] = [
-          {
-            name: 'router',
-            handler: (event) => router(transform ? { Records: event.Records.map(transform) } : event),
-          },
-          { name: 'archiver', filter: isExpiryRecord, handler: (event) => archiver(event) },
-        ];
+        const consumers: StreamConsumer[] =
+          options.readers === 'one'
+            ? [{ name: 'router', handler: (event) => oneReaderRouter(event) }]
+            : [
+                {
+                  name: 'router',
+                  handler: (event) => router(transform ? { Records: event.Records.map(transform) } : event),
+                },
+                { name: 'archiver', filter: isExpiryRecord, handler: (event) => archiver(event) },
+              ];
         const mapping = new LocalEventSourceMapping({
           client: streams,
           streamArn: table.streamArn,

@@ -30,6 +30,7 @@ import { scriptedSession } from './story.js';
 let h: Harness;
 /** Started first: DynamoDB Local's TTL process sweeps every ~10 s, so its wait overlaps the other tests. */
 let ttl: { table: MemoryTable; pump: Pump; expired: SeedItem[] };
+let oneReader: { table: MemoryTable; pump: Pump };
 
 /** Waits until the router acknowledged every record of `count` read from the table's stream. */
 async function settled(pump: Pump, count: number, timeoutMs = 60_000): Promise<void> {
@@ -96,6 +97,15 @@ beforeAll(async () => {
     },
   ]);
   ttl = { table, pump: h.pump(table), expired };
+  // The one-reader layout on its own table: the router alone reads the stream and archives.
+  const oneReaderTable = await h.createTable('ttl-one-reader');
+  await h.write(
+    'ttl-one-reader',
+    expired.map(
+      (item): SeedWrite => ({ op: 'put', item: { ...item, pk: item.pk.replace('u-ttl', 'u-one') } }),
+    ),
+  );
+  oneReader = { table: oneReaderTable, pump: h.pump(oneReaderTable, { readers: 'one' }) };
 });
 
 afterAll(async () => {
@@ -461,3 +471,33 @@ function unmarshallKeys(record: StreamRecord): Record<string, string> {
     Object.entries(keys).map(([name, value]) => [name, 'S' in value ? value.S : JSON.stringify(value)]),
   );
 }
+
+describe("TTL expiry with readers: 'one' on DynamoDB Local", () => {
+  it('is archived by the router, which also publishes its Expired events, with no archiver reading the stream', async () => {
+    const listArchive = async () =>
+      (
+        await h.s3
+          .client()
+          .send(new ListObjectsV2Command({ Bucket: BUCKETS.archive, Prefix: 'archive-one-reader/' }))
+      ).Contents ?? [];
+    // Bounded: the TTL process sweeps a small table within one ~10 s cycle.
+    await waitFor(
+      'the router to archive the 3 expired items',
+      async () => (await listArchive()).length >= 3,
+      90_000,
+      250,
+    );
+    await settled(oneReader.pump, 6);
+    expect(new Set(oneReader.pump.invocations.map((i) => i.consumer))).toEqual(new Set(['router']));
+    const keys = (await listArchive()).map((o) => o.Key!);
+    expect(keys).toHaveLength(3);
+    for (const key of keys)
+      expect(key).toMatch(/^archive-one-reader\/table=ttl-one-reader\/entity=(conversation|turn)\//);
+    const expiredEvents = h.events('ttl-one-reader').filter((e) => e.detail.expired);
+    expect(expiredEvents.map((e) => e.detailType).sort()).toEqual([
+      'Conversation Expired',
+      'Turn Expired',
+      'Turn Expired',
+    ]);
+  });
+});
