@@ -14,36 +14,32 @@ const EVENTBRIDGE_CHUNK_BYTES = 64 * 1024;
 const KINESIS_BILLING_KB = 1024;
 const KINESIS_PAYLOAD_UNIT_BYTES = 25 * 1024;
 
-interface Totals {
+/** The per-record fields of a {@link RecordShape}, summed over a sample. */
+type Sums = Omit<RecordShape, 'records' | 'archiveBytes'>;
+
+/** Running sums over a sample: the shape's fields as totals, plus the archive lines to gzip. */
+interface Totals extends Sums {
   records: number;
-  eventBridgeEvents: number;
-  eventBridgeChunks: number;
-  kinesisRecords: number;
-  kinesisKb: number;
-  kinesisPayloadUnits: number;
-  kinesisBytes: number;
-  vectorUpserts: number;
-  embedChars: number;
-  itemEmbeddings: number;
-  rawRecordBytes: number;
   archiveLines: string[];
 }
 
+const SUM_FIELDS: readonly (keyof Sums)[] = [
+  'eventBridgeEvents',
+  'eventBridgeChunks',
+  'kinesisRecords',
+  'kinesisKb',
+  'kinesisPayloadUnits',
+  'kinesisBytes',
+  'vectorUpserts',
+  'embedChars',
+  'itemEmbeddings',
+  'rawRecordBytes',
+];
+
 function emptyTotals(): Totals {
-  return {
-    records: 0,
-    eventBridgeEvents: 0,
-    eventBridgeChunks: 0,
-    kinesisRecords: 0,
-    kinesisKb: 0,
-    kinesisPayloadUnits: 0,
-    kinesisBytes: 0,
-    vectorUpserts: 0,
-    embedChars: 0,
-    itemEmbeddings: 0,
-    rawRecordBytes: 0,
-    archiveLines: [],
-  };
+  const totals = { records: 0, archiveLines: [] as string[] } as Totals;
+  for (const field of SUM_FIELDS) totals[field] = 0;
+  return totals;
 }
 
 function shapeOf(t: Totals): RecordShape {
@@ -51,20 +47,9 @@ function shapeOf(t: Totals): RecordShape {
   // Archive objects are gzip: measure the compressed size of the sample's lines together.
   const archiveBytes =
     t.archiveLines.length === 0 ? 0 : gzipSync(`${t.archiveLines.join('\n')}\n`).byteLength / n;
-  return {
-    records: t.records,
-    eventBridgeEvents: t.eventBridgeEvents / n,
-    eventBridgeChunks: t.eventBridgeChunks / n,
-    kinesisRecords: t.kinesisRecords / n,
-    kinesisKb: t.kinesisKb / n,
-    kinesisPayloadUnits: t.kinesisPayloadUnits / n,
-    kinesisBytes: t.kinesisBytes / n,
-    vectorUpserts: t.vectorUpserts / n,
-    embedChars: t.embedChars / n,
-    itemEmbeddings: t.itemEmbeddings / n,
-    rawRecordBytes: t.rawRecordBytes / n,
-    archiveBytes,
-  };
+  const shape = { records: t.records, archiveBytes } as RecordShape;
+  for (const field of SUM_FIELDS) shape[field] = t[field] / n;
+  return shape;
 }
 
 /**
