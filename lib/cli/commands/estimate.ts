@@ -58,9 +58,7 @@ async function runEstimate(flags: EstimateFlags, ctx: CliContext): Promise<void>
     ? parseWorkload(flags.workload, readJsonArgument('--workload', flags.workload, ctx.cwd))
     : {};
   const fromFlags: Partial<Workload> = parseWorkload('flags', {
-    ...(flags.changes
-      ? { changesPerSecond: Object.fromEntries(Object.entries(parseChanges(flags.changes))) }
-      : {}),
+    ...(flags.changes ? { changesPerSecond: parseChanges(flags.changes) } : {}),
     ...(flags.expiriesPerDay !== undefined
       ? { expiriesPerDay: numberFlag('--expiries-per-day', flags.expiriesPerDay) }
       : {}),
@@ -120,9 +118,6 @@ async function runEstimate(flags: EstimateFlags, ctx: CliContext): Promise<void>
     ...fromFile,
     ...fromFlags,
   } as Workload;
-  if (measured.changesPerSecond && !fromFile.changesPerSecond && !fromFlags.changesPerSecond) {
-    workload.changesPerSecond = measured.changesPerSecond;
-  }
   let prices = DEFAULT_PRICES;
   let quotas = defaultQuotas(region);
   if (flags.prices) {
