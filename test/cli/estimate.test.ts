@@ -2,27 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.js';
 import type { Estimate } from '../../lib/estimate/types.js';
 import { generateFixtures } from '../../lib/fixtures/generateFixtures.js';
+import { runCli } from '../support/runCli.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'memory-cdc-estimate-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-async function estimate(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'memory-cdc', 'estimate', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    cwd,
-  });
-  return { code, out, err };
-}
+const estimate = (...args: string[]) => runCli(cwd, 'estimate', ...args);
 
 describe('memory-cdc estimate', () => {
   it('prints the cost per component, the Pipes comparison and the binding quota', async () => {

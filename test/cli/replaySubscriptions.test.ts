@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.js';
 import { readPipelineFlags } from '../../lib/cli/readPipelineFlags.js';
+import { runCli } from '../support/runCli.js';
 
 const SUBS = join(import.meta.dirname, '../fixtures-data/subscriptions/subs.json');
 const CONVERSATION = join(import.meta.dirname, '../../events/agent-memory/conversation.json');
@@ -15,20 +15,7 @@ const RUNS = join(import.meta.dirname, '../../events/agent-memory/runs-and-tools
 const work = mkdtempSync(join(tmpdir(), 'memory-cdc-subs-replay-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function run(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'memory-cdc', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    cwd: work,
-  });
-  return { code, out, err };
-}
+const run = (...args: string[]) => runCli(work, ...args);
 
 describe('replay --rules with a subscriptions file', () => {
   it('fires each entry as a rule named by its id', async () => {

@@ -2,27 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.js';
 import { DEFAULT_ROUTING, resolveRouting } from '../../lib/routing/defaultRouting.js';
 import { parseRouting } from '../../lib/routing/routingSchema.js';
+import { runCli } from '../support/runCli.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'memory-cdc-routing-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-async function run(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'memory-cdc', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    cwd,
-  });
-  return { code, out, err };
-}
+const run = (...args: string[]) => runCli(cwd, ...args);
 
 describe('memory-cdc routing show', () => {
   it('prints the default routing as a routing file that --routing reads back to the same routing', async () => {

@@ -2,28 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.js';
 import { classifyItem } from '../../lib/layout/classifyItem.js';
 import { PRESET_LAYOUTS, parseLayout, resolveLayout } from '../../lib/layout/resolveLayout.js';
 import { replay } from '../../lib/replay/replay.js';
+import { runCli } from '../support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memory-cdc-layout-show-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'memory-cdc', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const run = (...args: string[]) => runCli(dir, ...args);
 
 describe('memory-cdc layout show (#14.6)', () => {
   for (const name of Object.keys(PRESET_LAYOUTS)) {
