@@ -375,7 +375,9 @@ export function estimateCost(
       quotas.streamReadersPerShard,
       readersUsed,
       'readers',
-      'use the one-reader layout or the Kinesis source',
+      workload.source === 'two-readers'
+        ? 'use the one-reader layout or the Kinesis source'
+        : 'one slot is taken by memory-cdc; beyond one reader of your own, use the Kinesis source',
     ),
     use(
       'Router throughput per stream shard',

@@ -127,6 +127,14 @@ describe('estimateCost quotas', () => {
     const estimate = estimateCost(crowded, shape, DEFAULT_PRICES, defaultQuotas('us-east-1'));
     expect(estimate.binding.quota).toBe('DynamoDB stream readers per shard');
     expect(estimate.binding.used).toBe(3);
+    expect(estimate.binding.remedy).toMatch(/one-reader layout/);
+  });
+
+  it('does not tell a one-reader stack to switch to the one-reader layout', () => {
+    const estimate = estimateCost(exampleA, shape, DEFAULT_PRICES, defaultQuotas('us-east-1'));
+    const readers = estimate.quotas.find((q) => q.quota === 'DynamoDB stream readers per shard');
+    expect(readers?.used).toBe(1);
+    expect(readers?.remedy).not.toMatch(/one-reader layout/);
   });
 
   it('takes no stream reader slot with the Kinesis source and prices change data capture units', () => {
