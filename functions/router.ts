@@ -1,5 +1,6 @@
 /**
- * The router Lambda: consumes the memory table's DynamoDB Stream, publishes domain events to
+ * The router Lambda: consumes the memory table's DynamoDB Stream (or the Kinesis data stream the table
+ * streams to: Kinesis Data Streams for DynamoDB), publishes domain events to
  * EventBridge and the ordered change log to Kinesis, and returns a partial batch response.
  * Environment: see `lib/config/routerConfig.ts`; wiring: `lib/delivery/createRouterHandler.ts`.
  */

@@ -4,9 +4,11 @@
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import type { Logger } from 'pino';
 import { createAwsClient } from '../config/createAwsClient.js';
-import { S3DeadLetterStore } from '../delivery/S3DeadLetterStore.js';
+import { kinesisRecordAdapter } from '../delivery/recordAdapters.js';
+import { S3DeadLetterStore, S3RecordDeadLetterStore } from '../delivery/S3DeadLetterStore.js';
 import type { StreamBatchResponse } from '../delivery/types.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
 import { parseTableLayouts } from '../layout/tableLayouts.js';
@@ -24,8 +26,11 @@ export interface ArchiverContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** The archiver handler. */
-export type ArchiverHandler = (event: StreamEvent, context?: ArchiverContext) => Promise<StreamBatchResponse>;
+/** The archiver handler: a DynamoDB Streams event or a Lambda Kinesis event (Kinesis Data Streams for DynamoDB). */
+export type ArchiverHandler = (
+  event: StreamEvent | KinesisStreamEvent,
+  context?: ArchiverContext,
+) => Promise<StreamBatchResponse>;
 
 /** Replacements for what the handler would make itself (tests, local runs). */
 export interface ArchiverOverrides {
@@ -70,6 +75,10 @@ export function createArchiverHandler(
     telemetry,
   });
   const deadLetters = new S3DeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
+  const kinesisDeadLetters = new S3RecordDeadLetterStore(
+    { client: s3, bucket: config.deadLetterBucket },
+    kinesisRecordAdapter,
+  );
   // Batch summaries hold counts and keys only: no item contents reach the log either way.
   const logger =
     overrides.logger ??
@@ -83,6 +92,7 @@ export function createArchiverHandler(
       pipeline,
       sink,
       deadLetters,
+      kinesisDeadLetters,
       telemetry,
       logger,
       metrics,

@@ -4,16 +4,21 @@
  * dead-letters poison records and reports what was not written for Lambda to retry).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { processKinesisDynamoDbBatch } from '../delivery/processKinesisDynamoDbBatch.js';
 import {
   type ProcessStreamBatchOptions,
   processStreamBatch,
   type StreamBatchResult,
 } from '../delivery/processStreamBatch.js';
+import type { DeadLetterStore } from '../delivery/types.js';
+import { ConfigError } from '../errors.js';
 import type { Pipeline } from '../pipeline/types.js';
 import type { ArchiveOutput } from '../routing/types.js';
 import type { Sink } from '../sinks/types.js';
+import { isKinesisStreamEvent } from '../stream/isKinesisStreamEvent.js';
 import { missingImages, RECORDS_MISSING_IMAGES_METRIC } from '../stream/missingImages.js';
-import type { StreamEvent } from '../stream/types.js';
+import type { StreamEvent, StreamRecord } from '../stream/types.js';
 import { archiveOutputsOf } from './archiveOutputsOf.js';
 import { isExpiryRecord } from './isExpiryRecord.js';
 
@@ -25,6 +30,11 @@ export interface ProcessArchiveBatchOptions
   sink: Sink<ArchiveOutput>;
   /** @default 'archiver' */
   functionName?: string;
+  /**
+   * Where poison records of a Kinesis source go (the Kinesis record as delivered); required to
+   * process a Lambda Kinesis event (Kinesis Data Streams for DynamoDB as the source).
+   */
+  kinesisDeadLetters?: DeadLetterStore<KinesisStreamRecord>;
 }
 
 /** The batch result, with the records that were not TTL expiries. */
@@ -41,7 +51,9 @@ export { isExpiryRecord } from './isExpiryRecord.js';
  * Records that are not TTL expiries are acknowledged untouched and counted: the event source
  * mapping's filter should keep them out, so any that arrive are logged (counts only) and published
  * as the `ArchiveRecordsIgnored` metric. A failed write reports its records, and every later one,
- * in `batchItemFailures`; nothing is dropped.
+ * in `batchItemFailures`; nothing is dropped. A Lambda Kinesis event (Kinesis Data Streams for
+ * DynamoDB as the source) is converted, deduplicated and ordered first, and reported by Kinesis
+ * sequence number (see `processKinesisDynamoDbBatch`); it needs `kinesisDeadLetters`.
  *
  * @example
  * const pipeline = createPipeline({ layout: agentMemoryLayout });
@@ -56,11 +68,44 @@ export { isExpiryRecord } from './isExpiryRecord.js';
  *     .response;
  */
 export async function processArchiveBatch(
-  event: StreamEvent,
+  event: StreamEvent | KinesisStreamEvent,
   options: ProcessArchiveBatchOptions,
 ): Promise<ArchiveBatchResult> {
-  const { pipeline, sink, functionName = 'archiver', ...shared } = options;
-  const records = event.Records ?? [];
+  const { pipeline, sink, functionName = 'archiver', kinesisDeadLetters, deadLetters, ...shared } = options;
+  let ignored = 0;
+  const common = {
+    ...shared,
+    functionName,
+    sinks: [sink],
+    outputsFor: (record: StreamRecord) => archiveOutputsOf(record, pipeline),
+  };
+  if (isKinesisStreamEvent(event)) {
+    if (!kinesisDeadLetters) {
+      throw new ConfigError('processArchiveBatch: a Kinesis event needs the kinesisDeadLetters option');
+    }
+    const result = await processKinesisDynamoDbBatch(event, {
+      ...common,
+      deadLetters: kinesisDeadLetters,
+      onConverted: (records) => {
+        ignored = noteRecords(records, pipeline, options);
+      },
+    });
+    return { ...result, ignored };
+  }
+  ignored = noteRecords(event.Records ?? [], pipeline, options);
+  const result = await processStreamBatch(event, { ...common, deadLetters });
+  return { ...result, ignored };
+}
+
+/**
+ * Logs and counts (as metrics) the records that are not TTL expiries and the expiries without their
+ * old image; returns how many are ignored.
+ */
+function noteRecords(
+  records: readonly StreamRecord[],
+  pipeline: Pipeline,
+  options: ProcessArchiveBatchOptions,
+): number {
   const ttlAttribute = pipeline.layout.ttlAttribute;
   const expiry = records.map((record) => isExpiryRecord(record, ttlAttribute));
   const ignored = expiry.filter((isExpiry) => !isExpiry).length;
@@ -84,11 +129,5 @@ export async function processArchiveBatch(
   // Added before the processor publishes the batch's metrics, so they go out in the same document.
   options.metrics?.addMetric('ArchiveRecordsIgnored', MetricUnit.Count, ignored);
   options.metrics?.addMetric(RECORDS_MISSING_IMAGES_METRIC, MetricUnit.Count, withoutImage);
-  const result = await processStreamBatch(event, {
-    ...shared,
-    functionName,
-    sinks: [sink],
-    outputsFor: (record) => archiveOutputsOf(record, pipeline),
-  });
-  return { ...result, ignored };
+  return ignored;
 }

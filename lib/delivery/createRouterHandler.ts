@@ -8,6 +8,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import type { Logger } from 'pino';
 import { outputsWithArchive } from '../archive/archiveOutputsOf.js';
 import { createAwsClient } from '../config/createAwsClient.js';
@@ -23,11 +24,14 @@ import { S3ClaimCheckStore } from '../sinks/claimCheck/S3ClaimCheckStore.js';
 import { EventBridgePublisher } from '../sinks/eventbridge/EventBridgePublisher.js';
 import { KinesisPublisher } from '../sinks/kinesis/KinesisPublisher.js';
 import type { Sink } from '../sinks/types.js';
+import { isKinesisStreamEvent } from '../stream/isKinesisStreamEvent.js';
 import { missingImages, RECORDS_MISSING_IMAGES_METRIC } from '../stream/missingImages.js';
-import type { StreamEvent } from '../stream/types.js';
+import type { StreamEvent, StreamRecord } from '../stream/types.js';
+import { processKinesisDynamoDbBatch } from './processKinesisDynamoDbBatch.js';
 import { processStreamBatch } from './processStreamBatch.js';
+import { kinesisRecordAdapter } from './recordAdapters.js';
 import type { RetryPolicy } from './retryPolicy.js';
-import { S3DeadLetterStore } from './S3DeadLetterStore.js';
+import { S3DeadLetterStore, S3RecordDeadLetterStore } from './S3DeadLetterStore.js';
 import type { StreamBatchResponse } from './types.js';
 
 /** The part of the Lambda context the router uses. */
@@ -35,8 +39,14 @@ export interface RouterContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** The router's handler: a DynamoDB Streams event in, a partial batch response out. */
-export type RouterHandler = (event: StreamEvent, context?: RouterContext) => Promise<StreamBatchResponse>;
+/**
+ * The router's handler: a DynamoDB Streams event, or a Lambda Kinesis event from a Kinesis data
+ * stream the table streams to (Kinesis Data Streams for DynamoDB), in; a partial batch response out.
+ */
+export type RouterHandler = (
+  event: StreamEvent | KinesisStreamEvent,
+  context?: RouterContext,
+) => Promise<StreamBatchResponse>;
 
 /** What tests and other entry points may supply instead of what the config builds. */
 export interface RouterOverrides {
@@ -111,6 +121,11 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
     );
   }
   const deadLetters = new S3DeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
+  // Kinesis-sourced dead letters hold the Kinesis record as delivered, named by its sequence number.
+  const kinesisDeadLetters = new S3RecordDeadLetterStore(
+    { client: s3, bucket: config.deadLetterBucket },
+    kinesisRecordAdapter,
+  );
   const logger =
     overrides.logger ??
     createLogger({ name: 'router', level: config.logLevel, logContents: config.logContents });
@@ -118,9 +133,9 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
     overrides.metrics ??
     new Metrics({ namespace: config.metricsNamespace, serviceName: 'memory-cdc-router' });
 
-  return async (event, context) => {
-    // Image-less records (a stream not on NEW_AND_OLD_IMAGES) still flow, but are counted and alarmed.
-    const missing = (event.Records ?? []).filter((record) => missingImages(record).length > 0).length;
+  // Image-less records (a stream not on NEW_AND_OLD_IMAGES) still flow, but are counted and alarmed.
+  const countMissingImages = (records: readonly StreamRecord[]) => {
+    const missing = records.filter((record) => missingImages(record).length > 0).length;
     if (missing > 0) {
       logger.warn(
         { records: missing },
@@ -128,21 +143,34 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
       );
     }
     metrics.addMetric(RECORDS_MISSING_IMAGES_METRIC, MetricUnit.Count, missing);
-    const result = await processStreamBatch(event, {
+  };
+  // A record is acknowledged only when its events and, for a TTL expiry, its archive object are written.
+  const outputsFor = writesArchive
+    ? (record: StreamRecord) => outputsWithArchive(record, pipeline)
+    : (record: StreamRecord) => pipeline.process(record).outputs;
+
+  return async (event, context) => {
+    const shared = {
       functionName: 'router',
-      // A record is acknowledged only when its events and, for a TTL expiry, its archive object are written.
-      outputsFor: writesArchive
-        ? (record) => outputsWithArchive(record, pipeline)
-        : (record) => pipeline.process(record).outputs,
+      outputsFor,
       sinks,
-      deadLetters,
       remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined,
       reserveMs: config.deadlineReserveMs,
       retry,
       telemetry,
       logger,
       metrics,
-    });
+    };
+    if (isKinesisStreamEvent(event)) {
+      const result = await processKinesisDynamoDbBatch(event, {
+        ...shared,
+        deadLetters: kinesisDeadLetters,
+        onConverted: countMissingImages,
+      });
+      return result.response;
+    }
+    countMissingImages(event.Records ?? []);
+    const result = await processStreamBatch(event, { ...shared, deadLetters });
     return result.response;
   };
 }

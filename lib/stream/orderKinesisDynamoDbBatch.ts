@@ -53,11 +53,26 @@ export function orderKinesisDynamoDbBatch(
   kinesisRecords: readonly KinesisStreamRecord[],
   options: FromKinesisDynamoDbOptions = {},
 ): OrderedKinesisBatch {
+  return orderKinesisSourcedRecords(
+    kinesisRecords.map((record) => fromKinesisDynamoDbRecord(record, options)),
+  );
+}
+
+/**
+ * The deduplication and per-item ordering of {@link orderKinesisDynamoDbBatch}, on records already
+ * converted (a Lambda converts each record on its own, so one that does not convert is dead-lettered
+ * instead of failing the batch). Returns the same entry objects, so callers can map them back.
+ *
+ * @example
+ * ```ts
+ * const { records } = orderKinesisSourcedRecords(event.Records.map((r) => fromKinesisDynamoDbRecord(r)));
+ * ```
+ */
+export function orderKinesisSourcedRecords(entries: readonly KinesisSourcedRecord[]): OrderedKinesisBatch {
   const seen = new Set<string>();
   const unique: KinesisSourcedRecord[] = [];
   const duplicates: KinesisSourcedRecord[] = [];
-  for (const kinesisRecord of kinesisRecords) {
-    const entry = fromKinesisDynamoDbRecord(kinesisRecord, options);
+  for (const entry of entries) {
     const id = entry.record.eventID!;
     if (seen.has(id)) duplicates.push(entry);
     else {
