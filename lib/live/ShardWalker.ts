@@ -1,19 +1,13 @@
 /**
- * Walks every shard of a DynamoDB stream the way a stream consumer must: parents before children
- * (a split closes a shard and opens two; a key's later changes are in the child), closed shards
+ * Walks every shard of a DynamoDB stream — or of a Kinesis stream, through its {@link ShardApi} —
+ * the way a stream consumer must: parents before children (a split closes a shard and opens two, a
+ * merge closes two and opens one; a key's later changes are in the child), closed shards
  * read to their end, new shards found by describing the stream again, expired iterators
  * re-acquired after the last record seen, trimmed data reported as a gap, throttling backed off.
- * `tail` and `capture` read through it.
+ * `tail` and `capture` read through it; the calls that differ between the two services live in
+ * `dynamoDbShardApi.ts` and `kinesisShardApi.ts`.
  */
-import {
-  type DynamoDBStreamsClient,
-  ExpiredIteratorException,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ResourceNotFoundException,
-  type Shard,
-  TrimmedDataAccessException,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import {
   backoffDelay,
   isRetryableError,
@@ -22,16 +16,29 @@ import {
   retrying,
   sleep,
 } from '../retry/backoff.js';
-import { describeStream } from './describeStream.js';
+import type { StreamRecord } from '../stream/types.js';
+import { dynamoDbShardApi } from './dynamoDbShardApi.js';
 import { StreamReadError } from './errors.js';
-import { toLambdaRecord } from './toLambdaRecord.js';
-import type { IteratorPosition, ShardBatch, ShardCounts, ShardWalkerOptions, WalkerNotice } from './types.js';
+import type {
+  IteratorPosition,
+  ListedShard,
+  ShardApi,
+  ShardBatch,
+  ShardCounts,
+  ShardWalkerOptions,
+  WalkerNotice,
+} from './types.js';
+
+/** Wait between reads of a shard that returned an empty page behind its tip, in ms. */
+const BEHIND_POLL_MS = 200;
 
 type Phase = 'waiting' | 'reading' | 'done';
 
 interface ShardState {
   id: string;
   parentId: string | undefined;
+  /** The second parent of a merged shard: reading waits for both. */
+  adjacentParentId: string | undefined;
   phase: Phase;
   /** Position for the first iterator when no record has been read yet. */
   start: 'TRIM_HORIZON' | 'LATEST';
@@ -51,7 +58,8 @@ function errorText(error: unknown): string {
 
 /**
  * Reads a stream shard by shard and yields each `GetRecords` result as a {@link ShardBatch} of
- * Lambda-format records. Records of one shard come in stream order; a child shard's records come
+ * Lambda-format records (`R`: DynamoDB Streams records when given a Streams client, else what the
+ * {@link ShardApi} reads). Records of one shard come in stream order; a child shard's records come
  * only after its parent's last record. The walk ends when the signal aborts, or when the stream is
  * disabled and every shard has been read to its end.
  *
@@ -64,8 +72,9 @@ function errorText(error: unknown): string {
  * }
  * ```
  */
-export class ShardWalker {
+export class ShardWalker<R = StreamRecord> {
   private readonly shards = new Map<string, ShardState>();
+  private readonly api: ShardApi<R>;
   private readonly backoff: ResolvedBackoff;
   private readonly options: Required<Omit<ShardWalkerOptions, 'signal' | 'onNotice' | 'backoff'>>;
   private streamDisabled = false;
@@ -73,10 +82,22 @@ export class ShardWalker {
   private described = false;
   private rotation = 0;
 
+  /**
+   * @param source a DynamoDB Streams client (the stream is `walk.streamArn`), or the calls of
+   *   another kind of stream (`kinesisShardApi`)
+   */
   constructor(
-    private readonly client: DynamoDBStreamsClient,
+    source: DynamoDBStreamsClient | ShardApi<R>,
     private readonly walk: ShardWalkerOptions,
   ) {
+    this.api =
+      typeof (source as Partial<ShardApi<R>>).list === 'function'
+        ? (source as ShardApi<R>)
+        : (dynamoDbShardApi(
+            source as DynamoDBStreamsClient,
+            walk.streamArn,
+            walk.describePageSize,
+          ) as unknown as ShardApi<R>);
     this.backoff = resolveBackoff(walk.backoff);
     this.options = {
       streamArn: walk.streamArn,
@@ -108,7 +129,7 @@ export class ShardWalker {
   }
 
   /** Yields record batches until the signal aborts or the disabled stream has been read out. */
-  async *batches(): AsyncGenerator<ShardBatch, void, undefined> {
+  async *batches(): AsyncGenerator<ShardBatch<R>, void, undefined> {
     const signal = this.walk.signal;
     while (!signal?.aborted) {
       if (Date.now() >= this.nextDescribeAt) {
@@ -149,33 +170,21 @@ export class ShardWalker {
     this.walk.onNotice?.(notice);
   }
 
-  /** Describes the stream and adds shards not seen before. */
+  /** Lists the stream's shards and adds those not seen before. */
   private async discover(): Promise<void> {
     const signal = this.walk.signal;
-    let description: Awaited<ReturnType<typeof describeStream>>;
+    const operation = this.api.listOperation;
+    let listing: Awaited<ReturnType<ShardApi<R>['list']>>;
     try {
-      description = await retrying(
-        () =>
-          describeStream(this.client, this.options.streamArn, {
-            signal,
-            pageSize: this.options.describePageSize,
-          }),
-        {
-          backoff: this.backoff,
-          signal,
-          onRetry: ({ error, attempt, delayMs }) =>
-            this.notice({
-              type: 'retry',
-              operation: 'DescribeStream',
-              attempt,
-              delayMs,
-              error: errorText(error),
-            }),
-        },
-      );
+      listing = await retrying(() => this.api.list(signal), {
+        backoff: this.backoff,
+        signal,
+        onRetry: ({ error, attempt, delayMs }) =>
+          this.notice({ type: 'retry', operation, attempt, delayMs, error: errorText(error) }),
+      });
     } catch (error) {
       if (signal?.aborted) return;
-      if (error instanceof ResourceNotFoundException) {
+      if (this.api.classify(error) === 'not-found') {
         throw new StreamReadError(
           `stream ${this.options.streamArn} not found (table or stream deleted?)`,
           undefined,
@@ -184,13 +193,13 @@ export class ShardWalker {
           },
         );
       }
-      throw new StreamReadError(`DescribeStream failed: ${errorText(error)}`, undefined, { cause: error });
+      throw new StreamReadError(`${operation} failed: ${errorText(error)}`, undefined, { cause: error });
     }
     this.nextDescribeAt = Date.now() + this.options.describeIntervalMs;
-    this.streamDisabled = description.status === 'DISABLED';
+    this.streamDisabled = listing.ended;
     const listed = new Set<string>();
-    for (const shard of description.shards) {
-      if (shard.ShardId) listed.add(shard.ShardId);
+    for (const shard of listing.shards) {
+      listed.add(shard.shardId);
       this.add(shard);
     }
     // A shard no longer listed was trimmed away whole; one still being read has lost its tail.
@@ -203,16 +212,17 @@ export class ShardWalker {
     this.described = true;
   }
 
-  private add(shard: Shard): void {
-    const id = shard.ShardId;
-    if (!id || this.shards.has(id)) return;
-    const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
+  private add(shard: ListedShard): void {
+    const id = shard.shardId;
+    if (this.shards.has(id)) return;
+    const closed = shard.closed;
     // Shards present at start-up follow `startAt`; any shard found later holds only new records.
     const initial = !this.described;
     const fromLatest = initial && this.options.startAt === 'latest';
     const state: ShardState = {
       id,
-      parentId: shard.ParentShardId,
+      parentId: shard.parentShardId,
+      adjacentParentId: shard.adjacentParentShardId,
       phase: 'waiting',
       start: fromLatest ? 'LATEST' : 'TRIM_HORIZON',
       iterator: undefined,
@@ -233,8 +243,10 @@ export class ShardWalker {
   private promote(): void {
     for (const shard of this.shards.values()) {
       if (shard.phase !== 'waiting') continue;
-      const parent = shard.parentId ? this.shards.get(shard.parentId) : undefined;
-      if (parent && parent.phase !== 'done') continue;
+      const parents = [shard.parentId, shard.adjacentParentId].map((id) =>
+        id ? this.shards.get(id) : undefined,
+      );
+      if (parents.some((parent) => parent && parent.phase !== 'done')) continue;
       shard.phase = 'reading';
       this.notice({
         type: 'shard-opened',
@@ -252,16 +264,8 @@ export class ShardWalker {
       : shard.lastSequence
         ? 'AFTER_SEQUENCE_NUMBER'
         : shard.start;
-    const { ShardIterator } = await this.client.send(
-      new GetShardIteratorCommand({
-        StreamArn: this.options.streamArn,
-        ShardId: shard.id,
-        ShardIteratorType: position,
-        SequenceNumber: position === 'AFTER_SEQUENCE_NUMBER' ? shard.lastSequence : undefined,
-      }),
-      { abortSignal: this.walk.signal },
-    );
-    shard.iterator = ShardIterator;
+    const iterator = await this.api.iterator(shard.id, position, shard.lastSequence, this.walk.signal);
+    shard.iterator = iterator;
     return position;
   }
 
@@ -274,14 +278,14 @@ export class ShardWalker {
   }
 
   /** One read on one shard. Recoverable failures change the shard's state; others throw. */
-  private async poll(shard: ShardState): Promise<ShardBatch | undefined> {
+  private async poll(shard: ShardState): Promise<ShardBatch<R> | undefined> {
     let operation = 'GetShardIterator';
     try {
       if (!shard.iterator) {
         try {
           await this.acquire(shard);
         } catch (error) {
-          if (!(error instanceof TrimmedDataAccessException)) throw error;
+          if (this.api.classify(error) !== 'trimmed') throw error;
           // The record after which we wanted to resume is gone: take what is left.
           this.notice({ type: 'gap', shardId: shard.id, afterSequenceNumber: shard.lastSequence });
           await this.acquire(shard, true);
@@ -293,19 +297,19 @@ export class ShardWalker {
         }
       }
       operation = 'GetRecords';
-      const output = await this.client.send(
-        new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: this.options.limit }),
-        { abortSignal: this.walk.signal },
-      );
+      const page = await this.api.read(shard.iterator, this.options.limit, this.walk.signal);
       shard.retries = 0;
-      const records = (output.Records ?? []).map((r) => toLambdaRecord(r, this.options.streamArn));
-      const last = records.at(-1)?.dynamodb?.SequenceNumber;
+      const { records } = page;
+      const last = records.length > 0 ? this.api.sequenceOf(records.at(-1)!) : undefined;
       if (last) shard.lastSequence = last;
       shard.records += records.length;
-      shard.idle = records.length === 0;
-      shard.iterator = output.NextShardIterator;
+      shard.idle = records.length === 0 && !page.behind;
+      shard.iterator = page.next;
       if (!shard.iterator) this.finish(shard);
-      else if (records.length === 0) shard.notBefore = Date.now() + this.options.idlePollMs;
+      else if (shard.idle) shard.notBefore = Date.now() + this.options.idlePollMs;
+      // Behind the tip with an empty page (Kinesis): read on soon, within its 5 reads/s per shard.
+      else if (records.length === 0)
+        shard.notBefore = Date.now() + Math.min(BEHIND_POLL_MS, this.options.idlePollMs);
       return { shardId: shard.id, records };
     } catch (error) {
       return this.recover(shard, operation, error);
@@ -314,7 +318,8 @@ export class ShardWalker {
 
   private recover(shard: ShardState, operation: string, error: unknown): undefined {
     if (this.walk.signal?.aborted) return undefined;
-    if (error instanceof ExpiredIteratorException) {
+    const kind = this.api.classify(error);
+    if (kind === 'expired-iterator') {
       shard.iterator = undefined;
       this.notice({
         type: 'iterator-expired',
@@ -324,7 +329,7 @@ export class ShardWalker {
       });
       return undefined;
     }
-    if (error instanceof TrimmedDataAccessException) {
+    if (kind === 'trimmed') {
       // The iterator points at records already trimmed: resume at the oldest record still kept.
       this.notice({ type: 'gap', shardId: shard.id, afterSequenceNumber: shard.lastSequence });
       shard.iterator = undefined;
@@ -332,7 +337,7 @@ export class ShardWalker {
       shard.start = 'TRIM_HORIZON';
       return undefined;
     }
-    if (error instanceof ResourceNotFoundException) {
+    if (kind === 'not-found') {
       // The shard (or its iterator's shard) was trimmed away; the next describe drops it too.
       shard.phase = 'done';
       shard.iterator = undefined;

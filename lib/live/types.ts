@@ -9,10 +9,68 @@ import type { StreamRecord } from '../stream/types.js';
 /** Where reading starts on the shards that exist when the walk begins. */
 export type StartPosition = 'latest' | 'trim-horizon';
 
-/** Records read from one shard by one `GetRecords` call, in Lambda's event format. */
-export interface ShardBatch {
+/**
+ * Records read from one shard by one `GetRecords` call, in Lambda's event format: DynamoDB Streams
+ * records for a table's stream, Kinesis records for a Kinesis stream.
+ */
+export interface ShardBatch<R = StreamRecord> {
   shardId: string;
-  records: StreamRecord[];
+  records: R[];
+}
+
+/** A shard as the stream lists it. */
+export interface ListedShard {
+  shardId: string;
+  /** The shard it was split from, or the first of the two it was merged from. */
+  parentShardId?: string;
+  /** The second parent of a merged shard (Kinesis only). */
+  adjacentParentShardId?: string;
+  /** True when the shard takes no more records (it has an ending sequence number). */
+  closed: boolean;
+}
+
+/** What a failed call means for the walk. */
+export type ShardErrorKind =
+  /** The iterator is older than its lifetime: acquire another after the last record read. */
+  | 'expired-iterator'
+  /** The position asked for was trimmed away (DynamoDB Streams): resume at the trim horizon. */
+  | 'trimmed'
+  /** The shard (or the stream) no longer exists. */
+  | 'not-found'
+  /** Anything else: retried when retryable, else the walk fails. */
+  | 'other';
+
+/**
+ * The calls a {@link ShardWalker} makes, for one kind of stream: DynamoDB Streams
+ * (`dynamoDbShardApi`) or Kinesis Data Streams (`kinesisShardApi`). Both list shards with parents,
+ * hand out iterators and read pages of records the same way; this is what differs.
+ */
+export interface ShardApi<R> {
+  /** The listing call's name, for notices and errors (`DescribeStream`, `ListShards`). */
+  readonly listOperation: string;
+  /** Every shard the stream lists now; `ended` when the stream takes no more records (disabled). */
+  list(signal?: AbortSignal): Promise<{ shards: ListedShard[]; ended: boolean }>;
+  /** An iterator at the position (after `afterSequenceNumber` for `AFTER_SEQUENCE_NUMBER`); undefined when the shard has none. */
+  iterator(
+    shardId: string,
+    position: IteratorPosition,
+    afterSequenceNumber: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<string | undefined>;
+  /**
+   * One page of records. `next` is undefined when a closed shard has been read to its end;
+   * `behind` is true when the page is empty only because the reader is behind the shard's tip
+   * (Kinesis says so with `MillisBehindLatest`): read again at once.
+   */
+  read(
+    iterator: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<{ records: R[]; next: string | undefined; behind?: boolean }>;
+  /** The record's sequence number in its shard (where an iterator resumes after it). */
+  sequenceOf(record: R): string | undefined;
+  /** What a failed call means. */
+  classify(error: unknown): ShardErrorKind;
 }
 
 /** How a shard iterator was (re)acquired. */
