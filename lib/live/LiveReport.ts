@@ -81,6 +81,19 @@ export class LiveReport {
     return result;
   }
 
+  /**
+   * Counts a record that could not be turned into a change (a Kinesis record that is not a
+   * DynamoDB change record) as failed, with why.
+   */
+  failed(message: string): void {
+    this.counter.failRecords(1, message);
+  }
+
+  /** Adds a warning to the summary (once however often it is given). */
+  warn(message: string): void {
+    this.counter.warn(message);
+  }
+
   /** Counts outputs a sink did not accept (backfill with `--deliver`). */
   undelivered(eventId: string | undefined, sink: string, reason: string): void {
     this.counter.undelivered(sink, eventId, reason);

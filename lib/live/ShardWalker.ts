@@ -297,7 +297,7 @@ export class ShardWalker<R = StreamRecord> {
         }
       }
       operation = 'GetRecords';
-      const page = await this.api.read(shard.iterator, this.options.limit, this.walk.signal);
+      const page = await this.api.read(shard.id, shard.iterator, this.options.limit, this.walk.signal);
       shard.retries = 0;
       const { records } = page;
       const last = records.length > 0 ? this.api.sequenceOf(records.at(-1)!) : undefined;

@@ -3,8 +3,10 @@
  * stream flags, the Streams client, Ctrl-C, notices and the periodic progress line.
  */
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { KinesisClient, ResourceNotFoundException } from '@aws-sdk/client-kinesis';
+import { createAwsClient } from '../config/createAwsClient.js';
 import { ConfigError, LayoutError, MemoryCdcError } from '../errors.js';
-import type { StreamRecord } from '../stream/types.js';
+import type { CreationTimePrecision } from '../stream/fromKinesisDynamoDbRecord.js';
 import {
   abortOnInterrupt,
   every,
@@ -14,16 +16,22 @@ import {
   resolveStreamArn,
 } from './cliSupport.js';
 import { createStreamsClient } from './createClients.js';
+import { StreamReadError } from './errors.js';
 import { formatNotice } from './formatNotice.js';
+import { type KinesisStreamRef, kinesisStreamArn, parseKinesisStream } from './kinesisShardApi.js';
 import { formatProgress, LiveStats } from './LiveStats.js';
+import { readKinesisStream } from './readKinesisStream.js';
 import { readStream } from './readStream.js';
-import type { ShardWalker } from './ShardWalker.js';
-import type { StartPosition } from './types.js';
+import type { LiveBatch, ShardCounts, StartPosition } from './types.js';
 
 /** The flags of every command that reads a stream. */
 export interface StreamFlags {
   table?: string;
   streamArn?: string;
+  /** A Kinesis data stream the table streams to (Kinesis Data Streams for DynamoDB), name or ARN. */
+  kinesisStream?: string;
+  /** `--precision`: the Kinesis destination's timestamp precision for records that do not state it. */
+  precision?: string;
   region?: string;
   endpoint?: string;
   from: string;
@@ -36,6 +44,8 @@ export interface StreamFlags {
 /** How to read the stream, parsed from {@link StreamFlags}. */
 export interface StreamReading {
   startAt: StartPosition;
+  /** The Kinesis data stream to read instead of a table's DynamoDB stream. */
+  kinesis?: KinesisStreamRef & { precision: CreationTimePrecision | 'auto' };
   /** Stop after this many records. */
   count?: number;
   idlePollMs?: number;
@@ -48,12 +58,37 @@ export interface StreamReading {
  * @throws ConfigError naming the flag and the bad value
  */
 export function parseStreamFlags(flags: StreamFlags): StreamReading {
+  let kinesis: StreamReading['kinesis'];
+  if (flags.kinesisStream !== undefined) {
+    if (flags.table !== undefined || flags.streamArn !== undefined) {
+      throw new ConfigError(
+        '--kinesis-stream reads a Kinesis data stream: give it without --table or --stream-arn',
+      );
+    }
+    kinesis = { ...parseKinesisStream(flags.kinesisStream), precision: parsePrecision(flags.precision) };
+  } else if (flags.precision !== undefined) {
+    throw new ConfigError('--precision applies to --kinesis-stream only');
+  }
   return {
     startAt: parseStartPosition(flags.from),
+    ...(kinesis ? { kinesis } : {}),
     count: parsePositiveInteger('--count', flags.count),
     idlePollMs: parsePositiveInteger('--poll-interval', flags.pollInterval),
     progressSeconds: parseProgressSeconds(flags.progress),
   };
+}
+
+/**
+ * Parses `--precision` (`auto`, `microsecond`, `millisecond`, any case).
+ * @throws ConfigError naming the bad value
+ */
+export function parsePrecision(value: string | undefined): CreationTimePrecision | 'auto' {
+  if (value === undefined || value === 'auto') return 'auto';
+  const upper = value.toUpperCase();
+  if (upper === 'MICROSECOND' || upper === 'MILLISECOND') return upper;
+  throw new ConfigError(
+    `--precision must be auto, microsecond or millisecond (given ${JSON.stringify(value)})`,
+  );
 }
 
 /** Options for {@link StreamSession}. */
@@ -87,16 +122,19 @@ export interface StreamSessionOptions {
  * ```
  */
 export class StreamSession {
-  private readonly client: DynamoDBStreamsClient;
+  private readonly client: DynamoDBStreamsClient | KinesisClient;
   private readonly controller = new AbortController();
   private readonly stats = new LiveStats();
-  private walker: ShardWalker | undefined;
+  private walker: { counts(): ShardCounts; caughtUp(): boolean } | undefined;
   private readonly stopInterrupt: () => void;
   private readonly stopProgress: () => void;
 
   constructor(private readonly options: StreamSessionOptions) {
     const { command, flags, reading, err } = options;
-    this.client = createStreamsClient({ region: flags.region, endpoint: flags.endpoint });
+    const { kinesis } = reading;
+    this.client = kinesis
+      ? createAwsClient(KinesisClient, { region: flags.region ?? kinesis.region, endpoint: flags.endpoint })
+      : createStreamsClient({ region: flags.region, endpoint: flags.endpoint });
     this.stopInterrupt = abortOnInterrupt(this.controller, () =>
       err(`${command}: ${options.interruptNotice}\n`),
     );
@@ -104,41 +142,74 @@ export class StreamSession {
   }
 
   /**
-   * The stream to read: `--stream-arn` as given, else the table's newest stream.
-   * @throws ConfigError when neither is given, the table does not exist or has no stream
+   * The stream to read: `--stream-arn` as given, else the table's newest stream; with
+   * `--kinesis-stream`, the Kinesis stream's ARN.
+   * @throws ConfigError when neither is given, the table (or Kinesis stream) does not exist or has no stream
    */
-  streamArn(): Promise<string> {
-    return resolveStreamArn(this.client, this.options.flags, this.controller.signal);
+  async streamArn(): Promise<string> {
+    const { kinesis } = this.options.reading;
+    if (!kinesis) {
+      return resolveStreamArn(
+        this.client as DynamoDBStreamsClient,
+        this.options.flags,
+        this.controller.signal,
+      );
+    }
+    try {
+      return await kinesisStreamArn(this.client as KinesisClient, kinesis.name, this.controller.signal);
+    } catch (error) {
+      const { endpoint } = this.options.flags;
+      if (error instanceof ResourceNotFoundException) {
+        throw new ConfigError(
+          `Kinesis stream ${kinesis.name} does not exist${endpoint ? ` (at ${endpoint})` : ''}`,
+        );
+      }
+      if (error instanceof MemoryCdcError) throw error;
+      throw new StreamReadError(
+        `DescribeStreamSummary for Kinesis stream ${kinesis.name} failed: ${(error as Error).message}`,
+        undefined,
+        { cause: error },
+      );
+    }
   }
 
   /**
    * Reads the stream until `--count` records, Ctrl-C, or the disabled stream's end, handing each
-   * batch to `onRecords`. A stream that fails mid-way ends the reading and its error is returned,
+   * batch to `onBatch`. A stream that fails mid-way ends the reading and its error is returned,
    * so the command can still report what was read before throwing it; configuration and layout
    * errors, and bugs, are thrown.
    */
-  async read(
-    streamArn: string,
-    onRecords: (records: StreamRecord[]) => void,
-  ): Promise<MemoryCdcError | undefined> {
+  async read(streamArn: string, onBatch: (batch: LiveBatch) => void): Promise<MemoryCdcError | undefined> {
     const { flags, reading, err } = this.options;
+    const walk = {
+      streamArn,
+      startAt: reading.startAt,
+      count: reading.count,
+      idlePollMs: reading.idlePollMs,
+      signal: this.controller.signal,
+      stats: this.stats,
+      onWalker: (w: { counts(): ShardCounts; caughtUp(): boolean }) => {
+        this.walker = w;
+      },
+      onNotice: (notice: Parameters<typeof formatNotice>[0]) => {
+        const line = formatNotice(notice, flags.verbose);
+        if (line) err(`${line}\n`);
+      },
+    };
     try {
-      for await (const records of readStream(this.client, {
-        streamArn,
-        startAt: reading.startAt,
-        count: reading.count,
-        idlePollMs: reading.idlePollMs,
-        signal: this.controller.signal,
-        stats: this.stats,
-        onWalker: (w) => {
-          this.walker = w;
-        },
-        onNotice: (notice) => {
-          const line = formatNotice(notice, flags.verbose);
-          if (line) err(`${line}\n`);
-        },
-      })) {
-        onRecords(records);
+      if (reading.kinesis) {
+        const { name, precision } = reading.kinesis;
+        for await (const batch of readKinesisStream(this.client as KinesisClient, {
+          ...walk,
+          streamName: name,
+          precision,
+        })) {
+          onBatch(batch);
+        }
+      } else {
+        for await (const records of readStream(this.client as DynamoDBStreamsClient, walk)) {
+          onBatch({ records });
+        }
       }
     } catch (error) {
       if (!(error instanceof MemoryCdcError) || error instanceof ConfigError || error instanceof LayoutError)

@@ -60,7 +60,7 @@ export function dynamoDbShardApi(
       );
       return ShardIterator;
     },
-    async read(iterator, limit, signal) {
+    async read(_shardId, iterator, limit, signal) {
       const output = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), {
         abortSignal: signal,
       });

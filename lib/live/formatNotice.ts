@@ -17,6 +17,15 @@ export function formatNotice(notice: WalkerNotice, verbose = false): string | un
         : `notice: shard ${notice.shardId}: iterator expired; re-acquired ${notice.afterSequenceNumber ? `after sequence ${notice.afterSequenceNumber}` : 'at TRIM_HORIZON'}`;
     case 'retry':
       return `notice: ${notice.operation}${notice.shardId ? ` on shard ${notice.shardId}` : ''} failed (${notice.error}); retry ${notice.attempt} in ${notice.delayMs} ms`;
+    case 'late': {
+      const shown = notice.eventIds.slice(0, 3).join(', ');
+      const more = notice.eventIds.length > 3 ? ` and ${notice.eventIds.length - 3} more` : '';
+      return `notice: shard ${notice.shardId}: ${notice.eventIds.length} change(s) arrived after a later change of the same item was already shown (order across pages is not restored): ${shown}${more}`;
+    }
+    case 'duplicates':
+      return verbose
+        ? `shard ${notice.shardId}: ${notice.count} redelivered change(s) dropped (same eventID as one already read)`
+        : undefined;
     case 'shard-opened':
       return verbose
         ? `shard ${notice.shardId}: reading from ${notice.position}${notice.parentShardId ? ` (parent ${notice.parentShardId} done)` : ''}`

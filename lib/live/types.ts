@@ -3,6 +3,7 @@
  * and the progress numbers `tail` shows.
  */
 
+import type { KinesisStreamRecord } from 'aws-lambda';
 import type { BackoffOptions } from '../retry/backoff.js';
 import type { StreamRecord } from '../stream/types.js';
 
@@ -63,6 +64,7 @@ export interface ShardApi<R> {
    * (Kinesis says so with `MillisBehindLatest`): read again at once.
    */
   read(
+    shardId: string,
     iterator: string,
     limit: number,
     signal?: AbortSignal,
@@ -94,7 +96,14 @@ export type WalkerNotice =
    */
   | { type: 'gap'; shardId: string; afterSequenceNumber?: string }
   /** A call was throttled or failed transiently; it is retried after `delayMs`. */
-  | { type: 'retry'; operation: string; shardId?: string; attempt: number; delayMs: number; error: string };
+  | { type: 'retry'; operation: string; shardId?: string; attempt: number; delayMs: number; error: string }
+  /** Kinesis source: redelivered changes (an eventID already passed on) were dropped. */
+  | { type: 'duplicates'; shardId: string; count: number }
+  /**
+   * Kinesis source: changes older than a change of their item already passed on (an earlier page)
+   * were passed on after it: their order against it is not restored.
+   */
+  | { type: 'late'; shardId: string; eventIds: string[] };
 
 /** Options of {@link ShardWalker}. */
 export interface ShardWalkerOptions {
@@ -128,4 +137,18 @@ export interface ShardCounts {
   waiting: number;
   /** Read to the end, skipped or gone. */
   done: number;
+}
+
+/** What a stream-reading command gets from one read: the changes, and what the source adds. */
+export interface LiveBatch {
+  /** The changes in DynamoDB Streams' Lambda format (from a Kinesis source: converted, each once). */
+  records: StreamRecord[];
+  /** Kinesis source: the Kinesis record each change came from (same order as `records`). */
+  kinesisRecords?: KinesisStreamRecord[];
+  /** Kinesis source: records that are not DynamoDB change records, with why. */
+  undecodable?: { shardId: string; sequenceNumber: string; error: Error }[];
+  /** Kinesis source: redelivered changes dropped from this read. */
+  duplicates?: number;
+  /** Kinesis source: changes of this read older than one of their item already passed on. */
+  late?: string[];
 }

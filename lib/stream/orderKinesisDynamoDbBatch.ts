@@ -23,8 +23,8 @@ export interface OrderedKinesisBatch {
   orderUncertain: string[];
 }
 
-/** The item a record changes: its key attributes, in a canonical form. */
-function itemKeyOf(entry: KinesisSourcedRecord): string {
+/** The item a record changes: its table and key attributes, in a canonical form. */
+export function itemKeyOf(entry: KinesisSourcedRecord): string {
   const data = entry.record.dynamodb;
   const keys = data?.Keys ?? data?.NewImage ?? data?.OldImage ?? {};
   const table = entry.record.eventSourceARN ?? '';

@@ -283,6 +283,32 @@ describe('every command follows the conventions', () => {
     }
   });
 
+  it('walks the Kinesis source flags of tail and capture as it walks their DynamoDB ones', async () => {
+    for (const name of ['tail', 'capture']) {
+      const out = name === 'capture' ? ['--out', 'new.json'] : [];
+      const missing = await run(name, ...out, '--kinesis-stream');
+      expect([missing.code, missing.first]).toEqual([
+        2,
+        "error: option '--kinesis-stream <name|arn>' argument missing",
+      ]);
+      const endpoint = await run(name, ...out, '--kinesis-stream', 's', '--endpoint-url', 'localhost:4567');
+      expect([endpoint.code, endpoint.first]).toEqual([
+        2,
+        `memory-cdc ${name}: --endpoint-url: expected a URL with scheme and host such as http://localhost:8000 (given "localhost:4567"; did you mean http://localhost:4567?)`,
+      ]);
+      const both = await run(name, ...out, '--kinesis-stream', 's', '--stream-arn', 'arn:x');
+      expect([both.code, both.first]).toEqual([
+        2,
+        `memory-cdc ${name}: --kinesis-stream reads a Kinesis data stream: give it without --table or --stream-arn`,
+      ]);
+    }
+    const format = await run('capture', '--table', 't', '--out', 'new.json', '--format', 'parquet');
+    expect([format.code, format.first]).toEqual([
+      2,
+      'memory-cdc capture: --format must be dynamodb or kinesis (given "parquet")',
+    ]);
+  });
+
   it('lists the endpoint flags the README documents, and only on commands that call AWS', async () => {
     const withEndpoints: Record<string, string[]> = {};
     for (const name of Object.keys(COMMANDS)) {

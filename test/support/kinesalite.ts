@@ -59,6 +59,8 @@ export interface KinesaliteHandle {
   client(overrides?: Partial<KinesisClientConfig>): KinesisClient;
   /** Creates a stream and waits until it is ACTIVE. */
   createStream(name: string, shards?: number): Promise<void>;
+  /** Waits until the stream is ACTIVE again (after a split or merge). */
+  waitActive(name: string): Promise<void>;
   /** Every record of the stream, shard by shard, each shard in sequence order. */
   readStream(name: string): Promise<StreamedRecord[]>;
   close(): Promise<void>;
@@ -83,6 +85,13 @@ export async function startKinesalite(): Promise<KinesaliteHandle> {
     return client;
   };
   const admin = makeClient();
+  const waitActive = async (name: string) => {
+    for (;;) {
+      const { StreamDescription } = await admin.send(new DescribeStreamCommand({ StreamName: name }));
+      if (StreamDescription?.StreamStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
 
   return {
     endpoint,
@@ -90,12 +99,9 @@ export async function startKinesalite(): Promise<KinesaliteHandle> {
     client: makeClient,
     async createStream(name, shards = 1) {
       await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-      for (;;) {
-        const { StreamDescription } = await admin.send(new DescribeStreamCommand({ StreamName: name }));
-        if (StreamDescription?.StreamStatus === 'ACTIVE') return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await waitActive(name);
     },
+    waitActive,
     async readStream(name) {
       const { StreamDescription } = await admin.send(new DescribeStreamCommand({ StreamName: name }));
       const out: StreamedRecord[] = [];

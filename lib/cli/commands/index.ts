@@ -38,12 +38,14 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'tail',
-    summary: "Follow a table's DynamoDB stream live through the pipeline (same output as replay)",
+    summary:
+      "Follow a table's DynamoDB stream, or with --kinesis-stream the Kinesis data stream it streams to, live through the pipeline (same output as replay)",
     load: async () => (await import('./tail.js')).registerTail,
   },
   {
     name: 'capture',
-    summary: "Save records from a table's DynamoDB stream as a replayable fixture file (Lambda event format)",
+    summary:
+      "Save records from a table's DynamoDB stream, or its Kinesis data stream, as a replayable fixture file (DynamoDB Streams event; --format kinesis: Kinesis Data Streams for DynamoDB)",
     load: async () => (await import('./capture.js')).registerCapture,
   },
   {

@@ -81,7 +81,10 @@ export const registerReplay: RegisterCommand = (program: Command, ctx: CliContex
     .description(
       'Replay DynamoDB Streams fixtures through the pipeline locally (default: every fixture in events/)',
     )
-    .argument('[files...]', 'fixture files or folders')
+    .argument(
+      '[files...]',
+      'fixture files or folders: Lambda DynamoDB Streams events, or Lambda Kinesis events of Kinesis Data Streams for DynamoDB records (as capture --format kinesis writes)',
+    )
     .option(
       '--layout <layout>',
       'agent-memory | mastra | path to a layout JSON file (default: detected per file)',

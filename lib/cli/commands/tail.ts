@@ -37,9 +37,26 @@ async function runTail(flags: TailFlags, ctx: CliContext): Promise<void> {
     ctx.err(
       `tail: reading ${streamArn} from ${startAt}${count ? `, ${count} record(s)` : ''}; Ctrl-C to stop\n`,
     );
+    // Kinesis source: records that are not changes fail (reported now, counted once a report exists).
+    const unconverted: string[] = [];
+    let duplicates = 0;
+    let late = 0;
     // A stream that fails mid-way: still print what was read, then the error.
-    const failure = await session.read(streamArn, (records) => {
-      report ??= LiveReport.forFirstRecords(reportOptions, records);
+    const failure = await session.read(streamArn, (batch) => {
+      for (const bad of batch.undecodable ?? []) {
+        const message = `shard ${bad.shardId}, Kinesis record ${bad.sequenceNumber}: ${bad.error.message}`;
+        ctx.err(`error: ${message}\n`);
+        if (report) report.failed(message);
+        else unconverted.push(message);
+      }
+      duplicates += batch.duplicates ?? 0;
+      late += batch.late?.length ?? 0;
+      const { records } = batch;
+      if (records.length === 0) return;
+      if (!report) {
+        report = LiveReport.forFirstRecords(reportOptions, records);
+        for (const message of unconverted.splice(0)) report.failed(message);
+      }
       for (const record of records) {
         const result = report.add(record);
         if (!result.ok) ctx.err(`error: ${result.error.message}\n`);
@@ -47,29 +64,49 @@ async function runTail(flags: TailFlags, ctx: CliContext): Promise<void> {
       }
     });
     if (!flags.json) {
-      ctx.out(report ? report.format('tail', 'Stream') : 'memory-cdc tail: 0 record(s)\n');
+      const extra = reading.kinesis
+        ? [
+            `Kinesis source: ${duplicates} redelivered change(s) dropped (same eventID); ${late} change(s) arrived after a later change of their item (order across reads not restored)`,
+          ]
+        : [];
+      ctx.out(report ? report.format('tail', 'Stream', extra) : 'memory-cdc tail: 0 record(s)\n');
     }
     session.reportProgress();
     if (failure) throw failure;
-    if (report && report.summary.failed > 0) ctx.exitCode = 1;
+    if ((report && report.summary.failed > 0) || unconverted.length > 0) ctx.exitCode = 1;
   } finally {
     session.close();
   }
 }
 
 /**
- * `memory-cdc tail`: follows a table's stream through the pipeline, printing what replay prints.
+ * `memory-cdc tail`: follows a table's stream — its DynamoDB stream, or with `--kinesis-stream` the
+ * Kinesis data stream it streams to — through the pipeline, printing what replay prints.
  */
 export const registerTail: RegisterCommand = (program: Command, ctx: CliContext) => {
   addEndpointOption(
     program.command('tail'),
-    'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (--endpoint is an alias)',
+    'DynamoDB Streams (or, with --kinesis-stream, Kinesis) endpoint, e.g. http://localhost:8000 for DynamoDB Local (--endpoint is an alias)',
   )
-    .description("Follow a table's DynamoDB stream live through the pipeline (same output as replay)")
+    .description(
+      "Follow a table's DynamoDB stream, or with --kinesis-stream the Kinesis data stream it streams to, live through the pipeline (same output as replay)",
+    )
     .option('--table <name>', 'table whose newest stream to read')
     .option('--stream-arn <arn>', 'stream to read (instead of --table)')
+    .option(
+      '--kinesis-stream <name|arn>',
+      'read the Kinesis data stream the table streams to (records in the Kinesis Data Streams for DynamoDB format), instead of its DynamoDB stream; each change shown once, per-item order restored within each read',
+    )
+    .option(
+      '--precision <precision>',
+      'with --kinesis-stream: auto | microsecond | millisecond, the unit of ApproximateCreationDateTime when a record does not state it',
+    )
     .option('--region <region>', 'AWS region (default: AWS_REGION / your AWS config)')
-    .option('--from <position>', 'latest | trim-horizon (oldest record kept, up to 24 h back)', 'latest')
+    .option(
+      '--from <position>',
+      'latest | trim-horizon (oldest record kept: up to 24 h back on a DynamoDB stream, the retention period on Kinesis)',
+      'latest',
+    )
     .option('--layout <layout>', 'agent-memory | mastra | path to a layout JSON file (default: detected)')
     .option('--routing <file>', 'JSON routing configuration (which entities go to which sink)')
     .option(
