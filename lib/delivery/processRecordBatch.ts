@@ -126,6 +126,10 @@ export async function processRecordBatch<R>(
       }
       if (prepared.kind === 'outputs') {
         owed.push(prepared.outputs);
+        if (prepared.poison !== undefined) {
+          failures[index]!.push({ stage: 'prepare', reason: prepared.poison });
+          rejected[index] = true;
+        }
         continue;
       }
       owed.push([]);

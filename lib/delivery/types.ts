@@ -30,8 +30,12 @@ export interface RecordAdapter<R> {
 
 /** What one record means for the sinks, as the caller's `prepare` step found. */
 export type PreparedRecord =
-  /** The outputs the record owes (none: it is acknowledged as it is). */
-  | { kind: 'outputs'; outputs: readonly RoutedOutput[] }
+  /**
+   * The outputs the record owes (none: it is acknowledged as it is). With `poison`, part of what the
+   * record carries can never be delivered (one change of several in a change-log record): the
+   * outputs are delivered, and the record is dead-lettered with that reason instead of acknowledged.
+   */
+  | { kind: 'outputs'; outputs: readonly RoutedOutput[]; poison?: string }
   /** It can never be delivered (undecodable, invalid): dead-letter it. */
   | { kind: 'poison'; reason: string }
   /** Preparing it failed for now (a claim-check read timed out): report it for Lambda to retry. */

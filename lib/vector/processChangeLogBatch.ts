@@ -7,6 +7,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { MemoryEventDetail } from '../catalog/types.js';
+import { readChanges } from '../changeLog/readChanges.js';
 import { classifyError, describeError } from '../delivery/classifyError.js';
 import { deliverInRounds } from '../delivery/deliverInRounds.js';
 import { type BatchDeliveryOptions, processRecordBatch } from '../delivery/processRecordBatch.js';
@@ -18,11 +19,10 @@ import type { Layout } from '../layout/types.js';
 import type { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
 import type { BatchSummary } from '../observability/types.js';
 import { DEFAULT_ROUTING, routeAccepts } from '../routing/defaultRouting.js';
-import type { SinkRoute, VectorOperation, VectorOutput } from '../routing/types.js';
+import type { RoutedOutput, SinkRoute, VectorOperation, VectorOutput } from '../routing/types.js';
 import { vectorOperationFor } from '../routing/vectorOperation.js';
 import type { VectorSyncSink } from '../sinks/vector/VectorSyncSink.js';
 import type { ChangeLogDeadLetterStore } from './ChangeLogDeadLetterStore.js';
-import { decodeChangeLogRecord } from './decodeChangeLogRecord.js';
 import { parseEmbedding } from './parseEmbedding.js';
 import { type ClaimCheckReader, needsClaimCheck } from './S3ClaimCheckReader.js';
 import type { VectorSyncStats } from './types.js';
@@ -126,19 +126,47 @@ export async function processChangeLogBatch(
 /** A record the index does not follow, or one that implies nothing for it: acknowledged as it is. */
 const NOTHING_OWED: PreparedRecord = { kind: 'outputs', outputs: [] };
 
-/** What one change-log record means for the index. */
+/**
+ * What one change-log record means for the index: the outputs of each change it carries, in order.
+ * A change that can never be applied (a claim check that is gone, a bad embedding) does not stop the
+ * others: the record is dead-lettered once its outputs are settled (redriving it re-applies them
+ * all, harmlessly: the worker skips stale and unchanged ones). A claim check that cannot be read
+ * for now reports the whole record for retry.
+ */
 async function prepare(
   record: KinesisStreamRecord,
   options: ProcessChangeLogBatchOptions,
   policy: RetryPolicy,
   signal: AbortSignal,
 ): Promise<PreparedRecord> {
-  let detail: MemoryEventDetail;
+  let changes: MemoryEventDetail[];
   try {
-    detail = decodeChangeLogRecord(record);
+    changes = readChanges(record);
   } catch (error) {
     return { kind: 'poison', reason: describeError(error) };
   }
+  const outputs: RoutedOutput[] = [];
+  const poison: string[] = [];
+  for (const change of changes) {
+    const prepared = await prepareChange(change, options, policy, signal);
+    if (prepared.kind === 'retry') return prepared;
+    if (prepared.kind === 'poison') {
+      poison.push(changes.length > 1 ? `change ${change.eventId}: ${prepared.reason}` : prepared.reason);
+    } else outputs.push(...prepared.outputs);
+  }
+  if (poison.length === 0) return outputs.length === 0 ? NOTHING_OWED : { kind: 'outputs', outputs };
+  const reason = poison.join('; ');
+  return outputs.length === 0 ? { kind: 'poison', reason } : { kind: 'outputs', outputs, poison: reason };
+}
+
+/** What one change means for the index. */
+async function prepareChange(
+  change: MemoryEventDetail,
+  options: ProcessChangeLogBatchOptions,
+  policy: RetryPolicy,
+  signal: AbortSignal,
+): Promise<PreparedRecord> {
+  let detail = change;
   if (needsClaimCheck(detail)) {
     if (!options.claimChecks) {
       return {

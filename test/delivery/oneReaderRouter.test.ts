@@ -16,6 +16,7 @@ import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import { createPipeline } from '../../lib/pipeline/createPipeline.js';
 import type { StreamRecord } from '../../lib/stream/types.js';
 import { archiveOutputsOf, expiryBatch } from '../archive/expiries.js';
+import { changesOf } from '../support/changesOf.js';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/eventBridgeEndpoint.js';
 import { type FaultProxy, faults, startFaultProxy } from '../support/faultProxy.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
@@ -110,7 +111,9 @@ describe('the router in the one-reader layout', () => {
     const expiryEvents = eventIdsOf(expiries, 'eventbridge');
     expect(expiryEvents.length).toBeGreaterThan(0);
     expect(expiryEvents.filter((id) => !accepted.has(id))).toEqual([]);
-    const logged = (await kinesis.readStream(CHANGE_LOG)).map((r) => JSON.parse(r.data).eventId as string);
+    const logged = changesOf(await kinesis.readStream(CHANGE_LOG)).map(
+      (r) => JSON.parse(r.data).eventId as string,
+    );
     expect(eventIdsOf(expiries, 'kinesis').filter((id) => !logged.includes(id))).toEqual([]);
   });
 

@@ -26,6 +26,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/dev/startDynam
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import type { Layout } from '../../lib/layout/types.js';
 import type { StreamEvent, StreamRecord } from '../../lib/stream/types.js';
+import { changesOf } from '../support/changesOf.js';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/eventBridgeEndpoint.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.js';
@@ -247,7 +248,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         };
       },
       async changeLog(table) {
-        const records = await kinesis.readStream(CHANGE_LOG);
+        const records = changesOf(await kinesis.readStream(CHANGE_LOG));
         return records
           .map((r) => ({
             partitionKey: r.partitionKey,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registerBackfill } from '../../lib/cli/commands/backfill.js';
+import { changesOf } from '../support/changesOf.js';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/eventBridgeEndpoint.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
 import { type LocalDynamo, startLocalDynamo } from './localDynamo.js';
@@ -210,7 +211,7 @@ describe('backfill', () => {
       expect(run.err).toContain('40 item(s) emitted by this run, 40 in all; complete');
       expect(run.out).toContain('Delivered to: eventbridge, kinesis');
       expect(run.code).toBe(0);
-      const changes = await kinesis.readStream('changes');
+      const changes = changesOf(await kinesis.readStream('changes'));
       expect(changes).toHaveLength(ITEMS);
       expect(JSON.parse(changes[0]!.data)).toMatchObject({ op: 'read', entity: 'turn' });
       const created = eventBridge.accepted.filter((e) => e.detailType === 'Turn Created');

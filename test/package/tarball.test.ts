@@ -133,7 +133,12 @@ describe('the package entries, imported from the installed package', () => {
         expect.arrayContaining(['compilePattern', 'matchesPattern']),
       );
       expect(exported['memory-cdc/catalog']).toEqual(expect.arrayContaining(['EVENT_SOURCE']));
-      expect(exported['memory-cdc/change-log']).toEqual(['decodeChangeLogRecord']);
+      expect(exported['memory-cdc/change-log']).toEqual([
+        'CHANGE_LOG_VERSION',
+        'encodeChangeLogData',
+        'readChanges',
+        'readChangesFromData',
+      ]);
       expect(exported['memory-cdc/aws']).toEqual(
         expect.arrayContaining(['createRouterHandler', 'EventBridgePublisher']),
       );

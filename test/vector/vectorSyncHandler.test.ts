@@ -5,6 +5,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readChanges } from '../../lib/changeLog/readChanges.js';
 import { fixtureVector } from '../../lib/fixtures/embeddingBytes.js';
 import { S3ClaimCheckStore } from '../../lib/sinks/claimCheck/S3ClaimCheckStore.js';
 import { S3_VECTORS_NON_FILTERABLE_METADATA_KEYS } from '../../lib/vector/backends/S3VectorsIndex.js';
@@ -13,7 +14,7 @@ import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js
 import { type S3rverHandle, startS3rver } from '../support/s3rver.js';
 import { type S3VectorsEndpoint, startS3VectorsEndpoint } from '../support/s3VectorsEndpoint.js';
 import { type BedrockEndpoint, expectedEmbedding, startBedrockEndpoint } from './support/bedrockEndpoint.js';
-import { changeLogEvent, kinesisRecord } from './support/changeLog.js';
+import { changeLogEvent, kinesisRecord, oneChangePerRecord } from './support/changeLog.js';
 import { DIMENSIONS, TurnTable } from './support/turnTable.js';
 
 let kinesis: KinesaliteHandle;
@@ -170,7 +171,8 @@ describe('vector-sync handler', () => {
 
   test('throttled writes are retried a bounded number of times, then reported by Kinesis sequence number', async () => {
     const table = story();
-    const event = await changeLogEvent(kinesis, 'changes-3', table.records);
+    // One change per record, so which records are reported shows which changes were applied.
+    const event = oneChangePerRecord(await changeLogEvent(kinesis, 'changes-3', table.records));
     const { handler, stored } = setup();
     const throttle = () => ({ status: 429, type: 'TooManyRequestsException' });
     const rule = ({ operation }: { operation: string }) =>
@@ -223,11 +225,15 @@ describe('vector-sync handler', () => {
     table.putTurn('u-1', 'c-a', 't-1', 'user', 'Fine turn.', { seed: 1 });
     table.putTurn('u-1', 'c-a', 't-2', 'user', 'Wrong size.', { seed: 2 });
     const event = await changeLogEvent(kinesis, 'changes-5', table.records);
-    // The second turn's own embedding has 8 dimensions instead of 256.
-    const second = event.Records[1]!;
-    const detail = JSON.parse(Buffer.from(second.kinesis.data, 'base64').toString('utf8'));
-    detail.after.embedding = fixtureVector(2, 8);
-    second.kinesis.data = Buffer.from(JSON.stringify(detail)).toString('base64');
+    // Both turns are of one conversation: one change-log record carries them, in order.
+    expect(event.Records).toHaveLength(1);
+    // The second turn's own embedding has 8 dimensions instead of 256: the first is still applied,
+    // and the record is dead-lettered for the second.
+    const second = event.Records[0]!;
+    const data = JSON.parse(Buffer.from(second.kinesis.data, 'base64').toString('utf8'));
+    expect(data.changes).toHaveLength(2);
+    data.changes[1].after.embedding = fixtureVector(2, 8);
+    second.kinesis.data = Buffer.from(JSON.stringify(data)).toString('base64');
     const garbage = kinesisRecord(
       '49999999999999999999999999999999999999999999999999990001',
       'pk',
@@ -281,9 +287,9 @@ describe('vector-sync handler', () => {
       claimCheck,
       maxRecordBytes: 8192,
     });
-    const detail = JSON.parse(Buffer.from(event.Records[0]!.kinesis.data, 'base64').toString('utf8'));
-    expect(detail.claimCheck).toBeDefined();
-    expect(detail.after).toBeUndefined();
+    const [detail] = readChanges(event.Records[0]!);
+    expect(detail!.claimCheck).toBeDefined();
+    expect(detail!.after).toBeUndefined();
     const { handler, stored } = setup();
     expect(await handler(event)).toEqual({ batchItemFailures: [] });
     expectIndexEquals(stored(), table);

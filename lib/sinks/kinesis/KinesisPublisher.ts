@@ -1,8 +1,9 @@
 /**
- * Publishes Kinesis change-log outputs with PutRecords, keeping the order of every partition key
- * even when a request partly fails.
+ * Publishes Kinesis change-log outputs with PutRecords, several consecutive changes of one
+ * partition key to a record, keeping the order of every key even when a request partly fails.
  */
-import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { changeLogDataBytes, encodeChangeLogData } from '../../changeLog/encodeChangeLogData.js';
 import { type AttemptOutcome, deliverInRounds } from '../../delivery/deliverInRounds.js';
 import { packBatches } from '../../delivery/packBatches.js';
 import { prepareOutputs } from '../../delivery/prepareOutputs.js';
@@ -27,7 +28,10 @@ export interface KinesisPublisherOptions {
   client: KinesisClient;
   /** CHANGE_LOG_STREAM_NAME: a stream name, or a stream ARN (`arn:…`). */
   stream: string;
-  /** Largest record (partition key + data); larger details go as claim checks. @default 1 MiB */
+  /**
+   * Largest record (partition key + data, change-log envelope included): a key's changes are split
+   * into records of at most this size; a change larger alone goes as a claim check. @default 1 MiB
+   */
   maxRecordBytes?: number;
   /** Largest request. @default 5 MiB ({@link DEFAULT_KINESIS_MAX_REQUEST_BYTES}) */
   maxRequestBytes?: number;
@@ -39,29 +43,51 @@ export interface KinesisPublisherOptions {
   telemetry?: DeliveryTelemetry;
 }
 
-/** One output ready to send. */
-interface PreparedRecord {
+/** One change ready to send: an output with its detail serialized. */
+interface PreparedChange {
   index: number;
   key: string;
+  /** UTF-8 bytes of the partition key (they count toward the record size). */
+  keyBytes: number;
   eventId: string;
-  record: PutRecordsRequestEntry;
+  /** The detail's UTF-8 JSON. */
+  data: Uint8Array;
+  /** Size of a record carrying this change alone: partition key, envelope and data. */
   bytes: number;
-  /** Sent alone after its request was rejected as a whole (to find the one bad record). */
+  /** Sent alone, in a record and a request of its own, after its request was refused as a whole. */
+  isolate: boolean;
+}
+
+/** One change-log record of a round: consecutive pending changes of one partition key. */
+interface ChangeLogRecord {
+  key: string;
+  changes: PreparedChange[];
+  /** UTF-8 bytes of the changes' JSON, summed. */
+  changeBytes: number;
+  /** Partition key plus data, as Kinesis counts a record. */
+  bytes: number;
   isolate: boolean;
 }
 
 /**
  * The Kinesis sink of the router Lambda.
  *
+ * **Records.** A change-log record carries one or more consecutive changes of one partition key, in
+ * stream order (format version 2, `lib/changeLog/format.ts`; read with `readChanges` from
+ * `memory-cdc/change-log`). A key's pending changes go into as few records as the record size limit
+ * allows (partition key, envelope and changes; a change too large alone goes as a claim check).
+ *
  * **Ordering.** PutRecords does not stop at a failed record: a later record of the same partition
  * key in the same request can be written while the earlier one failed, and would then overtake it.
- * So a request never holds two records of one partition key: each request takes the oldest
- * unsent record of every key (up to 500 records and the size limit), and a key's next record is
- * sent only after its previous one was accepted. When a record fails, its key is held for the rest
- * of the round — its successors wait behind it — and the round goes on with the other keys; the
- * next round (after a back-off) starts again from the failed record. A rejected record (invalid,
- * dead-lettered by the caller) releases its successors. The cost: a batch needs at least as many
- * requests as its busiest key has records.
+ * So a request never holds two records of one key. A round sends, at once, the first record of every
+ * key (as many requests as 500 records a request and the request size force); a key's next record
+ * (only when its changes needed more than one record) goes out only after the previous one was
+ * accepted. A record is written or refused whole, so its changes share its outcome. When a record
+ * fails, its key is held for the rest of the round, its successors waiting behind it; the next round
+ * (after a back-off) starts again from the failed record's first change. A rejected record (refused
+ * as invalid, dead-lettered by the caller) releases its successors. So a batch costs
+ * ⌈keys / 500⌉ requests, plus what the byte limits force — one, not 100, for a batch of 100 changes of
+ * one conversation.
  *
  * @example
  * ```ts
@@ -112,9 +138,9 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
           : undefined;
       },
       prepare: (index, output, data) => this.prepare(index, output, data),
-      limitBytes: this.maxRecordBytes,
+      limitBytes: this.recordLimit,
       limitName: 'record limit',
-      fits: (prepared) => prepared.bytes <= this.maxRecordBytes,
+      fits: (prepared) => prepared.bytes <= this.recordLimit,
       claimCheck: this.claimCheck,
       policy: this.policy,
       signal,
@@ -150,80 +176,130 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
     return { outcomes };
   }
 
-  private prepare(index: number, output: KinesisOutput, data: SerializedDetail): PreparedRecord {
+  /** A record must fit the record limit and, alone, a request. */
+  private get recordLimit(): number {
+    return Math.min(this.maxRecordBytes, this.maxRequestBytes);
+  }
+
+  private prepare(index: number, output: KinesisOutput, detail: SerializedDetail): PreparedChange {
     const key = output.payload.PartitionKey;
-    const bytes = data.bytes();
+    const data = detail.bytes();
+    const keyBytes = Buffer.byteLength(key, 'utf8');
     return {
       index,
       key,
+      keyBytes,
       eventId: output.eventId,
-      record: { PartitionKey: key, Data: bytes },
-      bytes: Buffer.byteLength(key, 'utf8') + bytes.byteLength,
+      data,
+      bytes: keyBytes + changeLogDataBytes(data.byteLength, 1),
       isolate: false,
     };
   }
 
   /**
-   * One round: requests of at most one record per partition key, sent one after another until
-   * every key is either done or held behind a record that failed in this round.
+   * One round: the pending changes of each key packed into records, then waves of requests — the
+   * next record of every key not held, at most one per key in a request, the wave's requests sent
+   * at once — until every key is done or held behind a record that failed in this round.
    */
   private async sendRound(
-    pending: readonly PreparedRecord[],
+    pending: readonly PreparedChange[],
     signal?: AbortSignal,
   ): Promise<AttemptOutcome[]> {
-    const results = new Map<PreparedRecord, AttemptOutcome>();
-    const queues = new Map<string, PreparedRecord[]>();
-    for (const record of pending) {
-      const queue = queues.get(record.key);
-      if (queue) queue.push(record);
-      else queues.set(record.key, [record]);
-    }
-    const heldBehind = new Map<string, PreparedRecord>();
+    const results = new Map<PreparedChange, AttemptOutcome>();
+    const queues = this.recordsByKey(pending);
+    const heldBehind = new Map<string, PreparedChange>();
     while (!signal?.aborted) {
-      const heads: PreparedRecord[] = [];
+      const heads: ChangeLogRecord[] = [];
       for (const [key, queue] of queues) {
         const head = queue[0];
         if (head && !heldBehind.has(key)) heads.push(head);
       }
       if (heads.length === 0) break;
-      heads.sort((a, b) => a.index - b.index);
-      const isolated = heads.find((h) => h.isolate);
-      const request = isolated
-        ? [isolated]
-        : packBatches(
-            heads.filter((h) => !h.isolate).map((h) => ({ item: h, bytes: h.bytes })),
-            { maxCount: PUT_RECORDS_MAX_RECORDS, maxBytes: this.maxRequestBytes + 1 },
-          )[0]!;
-      const outcomes = await this.send(request, signal);
-      request.forEach((record, i) => {
-        const outcome = outcomes[i]!;
-        results.set(record, outcome);
-        if (outcome.status === 'retryable') {
-          heldBehind.set(record.key, record);
-          return;
-        }
-        const queue = queues.get(record.key)!;
-        queue.shift();
-        if (queue.length === 0) queues.delete(record.key);
+      heads.sort((a, b) => a.changes[0]!.index - b.changes[0]!.index);
+      const requests = [
+        ...heads.filter((h) => h.isolate).map((h) => [h]),
+        ...packBatches(
+          heads.filter((h) => !h.isolate).map((h) => ({ item: h, bytes: h.bytes })),
+          { maxCount: PUT_RECORDS_MAX_RECORDS, maxBytes: this.maxRequestBytes + 1 },
+        ),
+      ];
+      const answers = await Promise.all(requests.map((request) => this.send(request, signal)));
+      requests.forEach((request, r) => {
+        request.forEach((record, i) => {
+          const outcome = answers[r]![i]!;
+          for (const change of record.changes) {
+            results.set(change, outcome);
+            // Refused as a whole with others: each change goes alone next round, to find the bad one.
+            if (record.isolate) change.isolate = true;
+          }
+          if (outcome.status === 'retryable') {
+            heldBehind.set(record.key, record.changes[0]!);
+            return;
+          }
+          const queue = queues.get(record.key)!;
+          queue.shift();
+          if (queue.length === 0) queues.delete(record.key);
+        });
       });
     }
-    return pending.map((record) => {
-      const result = results.get(record);
+    return pending.map((change) => {
+      const result = results.get(change);
       if (result) return result;
-      const blocker = heldBehind.get(record.key);
+      const blocker = heldBehind.get(change.key);
       return blocker
         ? { status: 'retryable', reason: `held back behind ${blocker.eventId}` }
         : { status: 'retryable', reason: 'deadline reached before sending' };
     });
   }
 
-  private send(request: PreparedRecord[], signal?: AbortSignal): Promise<AttemptOutcome[]> {
+  /**
+   * Per partition key, its pending changes (in order) in as few records as the record limit
+   * allows; an isolated change in a record of its own.
+   */
+  private recordsByKey(pending: readonly PreparedChange[]): Map<string, ChangeLogRecord[]> {
+    const limit = this.recordLimit;
+    const byKey = new Map<string, ChangeLogRecord[]>();
+    for (const change of pending) {
+      let records = byKey.get(change.key);
+      if (!records) {
+        records = [];
+        byKey.set(change.key, records);
+      }
+      const last = records.at(-1);
+      if (last && !last.isolate && !change.isolate) {
+        const changeBytes = last.changeBytes + change.data.byteLength;
+        const bytes = change.keyBytes + changeLogDataBytes(changeBytes, last.changes.length + 1);
+        if (bytes <= limit) {
+          last.changes.push(change);
+          last.changeBytes = changeBytes;
+          last.bytes = bytes;
+          continue;
+        }
+      }
+      records.push({
+        key: change.key,
+        changes: [change],
+        changeBytes: change.data.byteLength,
+        bytes: change.bytes,
+        isolate: change.isolate,
+      });
+    }
+    return byKey;
+  }
+
+  private send(request: ChangeLogRecord[], signal?: AbortSignal): Promise<AttemptOutcome[]> {
     return sendRequest(
       request,
       async () =>
         (
           await this.client.send(
-            new PutRecordsCommand({ ...this.stream, Records: request.map((r) => r.record) }),
+            new PutRecordsCommand({
+              ...this.stream,
+              Records: request.map((record) => ({
+                PartitionKey: record.key,
+                Data: encodeChangeLogData(record.changes.map((change) => change.data)),
+              })),
+            }),
             { abortSignal: signal },
           )
         ).Records,

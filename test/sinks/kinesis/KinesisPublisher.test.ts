@@ -1,10 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { changeLogDataBytes } from '../../../lib/changeLog/encodeChangeLogData.js';
 import { DeliveryTelemetry } from '../../../lib/observability/DeliveryTelemetry.js';
+import type { KinesisOutput } from '../../../lib/routing/types.js';
 import { S3ClaimCheckStore } from '../../../lib/sinks/claimCheck/S3ClaimCheckStore.js';
 import { KinesisPublisher } from '../../../lib/sinks/kinesis/KinesisPublisher.js';
 import { FAST_RETRY, kinesisOutput } from '../../delivery/outputs.js';
+import { changesOf } from '../../support/changesOf.js';
 import { type FaultProxy, faults, startFaultProxy } from '../../support/faultProxy.js';
-import { type KinesaliteHandle, kinesisPartialFailure, startKinesalite } from '../../support/kinesalite.js';
+import {
+  type KinesaliteHandle,
+  kinesisPartialFailure,
+  type StreamedRecord,
+  startKinesalite,
+} from '../../support/kinesalite.js';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.js';
 
 const PUT_RECORDS = 'Kinesis_20131202.PutRecords';
@@ -44,10 +52,10 @@ async function setUp(shards = 1, options: Partial<ConstructorParameters<typeof K
   return { stream, sink, telemetry };
 }
 
-/** Event numbers of a stream's records per partition key, in stream order. */
-function numbersByKey(records: { partitionKey: string; data: string }[]): Map<string, number[]> {
+/** Event numbers of a stream's changes per partition key, in stream order. */
+function numbersByKey(records: StreamedRecord[]): Map<string, number[]> {
   const byKey = new Map<string, number[]>();
-  for (const record of records) {
+  for (const record of changesOf(records)) {
     const n = Number(JSON.parse(record.data).origin.eventId.slice('rec-'.length));
     byKey.set(record.partitionKey, [...(byKey.get(record.partitionKey) ?? []), n]);
   }
@@ -69,6 +77,21 @@ function putRecordsCalls(): number {
   return proxy.log.filter((e) => e.target === PUT_RECORDS).length;
 }
 
+/** Bytes of a record as Kinesis counts them: partition key and data. */
+function recordBytes(record: StreamedRecord): number {
+  return Buffer.byteLength(record.partitionKey) + Buffer.byteLength(record.data);
+}
+
+/** The largest record size that holds `count` of the given outputs' changes of one key, and no more. */
+function limitFor(outputs: KinesisOutput[], count: number): number {
+  const sizes = outputs.map((o) => Buffer.byteLength(JSON.stringify(o.payload.Data)));
+  const largest = Math.max(...sizes);
+  const key = Buffer.byteLength(outputs[0]!.payload.PartitionKey);
+  const limit = key + changeLogDataBytes(count * largest, count);
+  expect(key + changeLogDataBytes((count + 1) * Math.min(...sizes), count + 1)).toBeGreaterThan(limit);
+  return limit;
+}
+
 describe('KinesisPublisher', () => {
   it('packs records of distinct partition keys 500 to a request', async () => {
     const { stream, sink, telemetry } = await setUp(2);
@@ -80,32 +103,98 @@ describe('KinesisPublisher', () => {
     expect(await kinesis.readStream(stream)).toHaveLength(1200);
   });
 
-  it('never puts two records of one partition key in the same request', async () => {
-    const { stream, sink, telemetry } = await setUp();
-    const outputs = Array.from({ length: 30 }, (_, n) => kinesisOutput(n, { conversation: `c${n % 3}` }));
+  it('carries the 100 changes of one hot conversation in one record of one request, in order', async () => {
+    const { stream, sink } = await setUp();
+    const outputs = Array.from({ length: 100 }, (_, n) => kinesisOutput(n, { conversation: 'hot' }));
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    expect(putRecordsCalls()).toBe(1);
+    const records = await kinesis.readStream(stream);
+    expect(records).toHaveLength(1);
+    expect(JSON.parse(records[0]!.data)).toMatchObject({ changeLogVersion: 2 });
+    expect(numbersByKey(records).get('conv#u1#hot')).toEqual(outputs.map((_, n) => n));
+  });
+
+  it('sends a batch in ceil(keys / 500) requests however many changes each key has', async () => {
+    const { stream, sink } = await setUp(2);
+    // 600 keys, 1,800 changes (3 of each key, interleaved as a stream interleaves conversations).
+    const outputs = Array.from({ length: 1800 }, (_, n) => kinesisOutput(n, { conversation: `c${n % 600}` }));
     await sink.deliver(outputs);
 
-    expect(telemetry.snapshot().kinesis?.requests).toBe(10);
-    for (const [, numbers] of numbersByKey(await kinesis.readStream(stream))) {
+    expect(putRecordsCalls()).toBe(Math.ceil(600 / 500));
+    const records = await kinesis.readStream(stream);
+    expect(records).toHaveLength(600);
+    for (const [, numbers] of numbersByKey(records)) {
+      expect(numbers).toHaveLength(3);
       expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
-      expect(numbers).toHaveLength(10);
     }
   });
 
-  it('keeps every partition key in order when requests fail partly, writing each record once', async () => {
-    const { stream, sink, telemetry } = await setUp(3, { retry: { ...FAST_RETRY, maxAttempts: 30 } });
+  it("splits a key's changes into records under the record limit, one request per part, in order", async () => {
+    const outputs = Array.from({ length: 30 }, (_, n) => kinesisOutput(n, { conversation: 'hot' }));
+    const maxRecordBytes = limitFor(outputs, 4);
+    const { stream, sink } = await setUp(1, { maxRecordBytes });
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    const records = await kinesis.readStream(stream);
+    expect(records).toHaveLength(Math.ceil(30 / 4));
+    for (const record of records) expect(recordBytes(record)).toBeLessThanOrEqual(maxRecordBytes);
+    // Two records of one key never share a request: the parts go one after another.
+    expect(putRecordsCalls()).toBe(records.length);
+    expect(numbersByKey(records).get('conv#u1#hot')).toEqual(outputs.map((_, n) => n));
+  });
+
+  it('splits requests at the request size, records of different keys together', async () => {
+    const outputs = Array.from({ length: 40 }, (_, n) => kinesisOutput(n, { conversation: `k${n}` }));
+    const { stream, sink } = await setUp(1, { maxRequestBytes: 8192 });
+    const requests: { PartitionKey: string; Data: string }[][] = [];
+    proxy.addRule({
+      // Never injects: records what each request carried.
+      match: (request) => {
+        if (request.headers['x-amz-target'] === PUT_RECORDS) {
+          requests.push(JSON.parse(request.body.toString()).Records);
+        }
+        return false;
+      },
+      fault: faults.reset(),
+    });
+    await sink.deliver(outputs);
+
+    const records = await kinesis.readStream(stream);
+    expect(records).toHaveLength(40);
+    const perRequest = Math.floor(8192 / Math.max(...records.map(recordBytes)));
+    expect(requests.length).toBeGreaterThan(1);
+    expect(putRecordsCalls()).toBeLessThanOrEqual(Math.ceil(40 / perRequest));
+    for (const sent of requests) {
+      const bytes = sent.reduce(
+        (n, r) => n + Buffer.byteLength(r.PartitionKey) + Buffer.from(r.Data, 'base64').byteLength,
+        0,
+      );
+      expect(bytes).toBeLessThanOrEqual(8192);
+    }
+  });
+
+  it('keeps every partition key in order when requests fail partly, writing each change once', async () => {
+    const outputs = Array.from({ length: 400 }, (_, n) => kinesisOutput(n, { conversation: `c${n % 12}` }));
+    // Records of about five changes: each key's changes go in several records, which fail apart.
+    const { stream, sink, telemetry } = await setUp(3, {
+      retry: { ...FAST_RETRY, maxAttempts: 30 },
+      maxRecordBytes: limitFor(outputs, 5),
+    });
     proxy.addRule({
       match: { target: PUT_RECORDS },
       probability: 0.7,
       fault: kinesisPartialFailure({ recordProbability: 0.35, seed: 3 }),
     });
-    const outputs = Array.from({ length: 400 }, (_, n) => kinesisOutput(n, { conversation: `c${n % 12}` }));
     const { outcomes } = await sink.deliver(outputs);
 
     expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
     expect(telemetry.snapshot().kinesis?.retries).toBeGreaterThan(50);
     const records = await kinesis.readStream(stream);
-    expect(records).toHaveLength(400);
+    expect(records.length).toBeGreaterThanOrEqual(Math.ceil(400 / 5));
+    expect(changesOf(records)).toHaveLength(400);
     const byKey = numbersByKey(records);
     expect(byKey.size).toBe(12);
     for (const [key, numbers] of byKey) {
@@ -116,10 +205,14 @@ describe('KinesisPublisher', () => {
     }
   });
 
-  it('holds back the successors of a record that keeps failing, and lets other keys through', async () => {
-    const { stream, sink } = await setUp(1, { retry: { ...FAST_RETRY, maxAttempts: 3 } });
+  it('fails exactly the changes of a record that keeps failing, holds back its successors, lets other keys through', async () => {
     const outputs = Array.from({ length: 12 }, (_, n) => kinesisOutput(n, { conversation: `c${n % 2}` }));
-    const stuck = outputs[4]!; // conversation c0, third record of it
+    // Two changes a record: c0 goes as [0, 2], [4, 6], [8, 10]; c1 as [1, 3], [5, 7], [9, 11].
+    const { stream, sink } = await setUp(1, {
+      retry: { ...FAST_RETRY, maxAttempts: 3 },
+      maxRecordBytes: limitFor(outputs, 2),
+    });
+    const stuck = outputs[4]!; // conversation c0, first change of its second record
     proxy.addRule({
       match: { target: PUT_RECORDS },
       fault: kinesisPartialFailure({ failIndexes: (records) => positionsOf(records, stuck.eventId) }),
@@ -141,7 +234,10 @@ describe('KinesisPublisher', () => {
       '10:retryable',
       '11:accepted',
     ]);
-    expect(outcomes[6]).toMatchObject({ reason: `held back behind ${stuck.eventId}` });
+    // 6 shares the failed record; 8 and 10 wait behind it.
+    expect(outcomes[6]!.status === 'retryable' && outcomes[6]!.reason).not.toContain('held back');
+    expect(outcomes[8]).toMatchObject({ reason: `held back behind ${stuck.eventId}` });
+    expect(outcomes[10]).toMatchObject({ reason: `held back behind ${stuck.eventId}` });
     const byKey = numbersByKey(await kinesis.readStream(stream));
     expect(byKey.get('conv#u1#c0')).toEqual([0, 2]);
     expect(byKey.get('conv#u1#c1')).toEqual([1, 3, 5, 7, 9, 11]);
@@ -181,8 +277,7 @@ describe('KinesisPublisher', () => {
     const { outcomes } = await sink.deliver(outputs);
 
     expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted']);
-    const records = await kinesis.readStream(stream);
-    const data = records.map((r) => JSON.parse(r.data));
+    const data = changesOf(await kinesis.readStream(stream)).map((r) => JSON.parse(r.data));
     expect(data.map((d) => d.eventId)).toEqual(outputs.map((o) => o.eventId));
     expect(data[1].claimCheck).toMatchObject({
       bucket: 'claim-checks',
@@ -212,7 +307,7 @@ describe('KinesisPublisher', () => {
       expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'retryable', 'retryable', 'accepted']);
       expect(outcomes[2]).toMatchObject({ reason: `held back behind ${outputs[1]!.eventId}` });
       // Key c's order holds: nothing after the record that is still owed went out.
-      const sent = (await kinesis.readStream(stream)).map((r) => JSON.parse(r.data).eventId);
+      const sent = changesOf(await kinesis.readStream(stream)).map((r) => JSON.parse(r.data).eventId);
       expect(sent).toEqual([outputs[0]!.eventId, outputs[3]!.eventId]);
       expect(s3Proxy.injected()).toBeGreaterThan(0);
     } finally {

@@ -4,6 +4,8 @@
  * wrapped in Lambda's Kinesis event shape.
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { encodeChangeLogData } from '../../../lib/changeLog/encodeChangeLogData.js';
+import { readChanges } from '../../../lib/changeLog/readChanges.js';
 import { agentMemoryLayout } from '../../../lib/layout/presets/agentMemory.js';
 import { createPipeline } from '../../../lib/pipeline/createPipeline.js';
 import type { KinesisOutput } from '../../../lib/routing/types.js';
@@ -64,4 +66,22 @@ export async function changeLogEvent(
   if (refused.length > 0) throw new Error(`publishing the change log failed: ${JSON.stringify(refused[0])}`);
   const read = await kinesis.readStream(stream);
   return { Records: read.map((r) => kinesisRecord(r.sequenceNumber, r.partitionKey, r.data)) };
+}
+
+/**
+ * The same change log with one change per record (each still in the version-2 envelope), as a
+ * stream of quiet conversations looks: for tests about which records a batch reports.
+ */
+export function oneChangePerRecord(event: KinesisStreamEvent): KinesisStreamEvent {
+  return {
+    Records: event.Records.flatMap((record) =>
+      readChanges(record).map((change, index) =>
+        kinesisRecord(
+          `${record.kinesis.sequenceNumber}${String(index).padStart(4, '0')}`,
+          record.kinesis.partitionKey,
+          Buffer.from(encodeChangeLogData([Buffer.from(JSON.stringify(change))])),
+        ),
+      ),
+    ),
+  };
 }
