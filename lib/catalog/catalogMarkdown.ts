@@ -1,3 +1,4 @@
+import { CHANGE_LOG_VERSION } from '../changeLog/format.js';
 import { describeConversationStart } from '../layout/conversationStartRule.js';
 import { agentMemoryLayout } from '../layout/presets/agentMemory.js';
 import { PRESET_LAYOUTS } from '../layout/resolveLayout.js';
@@ -16,8 +17,9 @@ export function catalogMarkdown(): string {
 # memory-cdc event catalog
 
 Every event has EventBridge \`source\` **\`${EVENT_SOURCE}\`**, a \`detail-type\` from the table below, and the
-same \`detail\` envelope (version \`${DETAIL_VERSION}\`). Kinesis change-log records carry the same detail as JSON,
-one record per change (change events only), partitioned so one conversation, run or item stays in order.
+same \`detail\` envelope (version \`${DETAIL_VERSION}\`). Kinesis change-log records carry the same details as JSON,
+**one or more consecutive changes of one partition key per record** (change events only), partitioned so one
+conversation, run or item stays in order — see [Change-log records](#change-log-records).
 TypeScript consumers: \`import type { MemoryEventDetail, MemoryDetailType } from 'memory-cdc/catalog'\`.
 
 ## Detail-types
@@ -84,6 +86,29 @@ leave snapshot reads out of a rule, match \`"op": ["insert"]\`.
 | \`time\` | approximate time of the change (ISO-8601); **absent** when the stream record has no \`ApproximateCreationDateTime\` (legal: the AWS Lambda guide's sample event has none) — the PutEvents entry then has no \`Time\` and EventBridge stamps the time it received the event |
 | \`origin\` | \`table\`, \`streamArn\`, \`region\`, \`eventId\` (the stream record's), \`sequenceNumber\`, \`approximateCreationTime\` (absent with \`time\`) |
 | \`claimCheck\` | \`{ bucket, key, bytes }\` when the images were moved to S3 because the event was too large |
+
+## Change-log records
+
+Each Kinesis record's data is UTF-8 JSON in change-log format **version ${CHANGE_LOG_VERSION}**:
+
+\`\`\`json
+{ "changeLogVersion": ${CHANGE_LOG_VERSION}, "changes": [ { "eventId": "…", "detailType": "Turn Created", "…": "…" }, { "eventId": "…", "detailType": "Turn Updated", "…": "…" } ] }
+\`\`\`
+
+| field | meaning |
+|---|---|
+| \`changeLogVersion\` | the number \`${CHANGE_LOG_VERSION}\`; a higher number is a newer format: refuse the record rather than guess |
+| \`changes\` | one or more details (the envelope above, exactly as EventBridge receives them), all of the record's partition key, **oldest first** (the table stream's order) |
+
+- A record carries several changes when the router had several changes of one conversation, run or item in a
+  batch: a key's changes go in as few records as the record size limit allows (1 MiB by default, partition key
+  included), so a busy conversation costs one record and one PutRecords request, not one of each per change.
+  Across records, a key's order is the stream's order, also after partial failures and retries.
+- Every record has the envelope, also with a single change.
+- **Version 1** (before): the data was one bare detail. A stream keeps records 24 hours or more, so readers
+  should accept both; \`readChanges(record)\` from \`memory-cdc/change-log\` does, returning the changes as a list.
+- A consumer that handled one detail per record loops over \`changes\` instead; deduplication stays on
+  \`eventId\` (a retried batch can write a change again, in a record of other changes).
 
 ## The number rule
 

@@ -81,7 +81,7 @@ export function capacityTable(rows: readonly CapacityRow[], hot: SimulatedBatch)
   }
   lines.push(
     '',
-    `One hot conversation — all ${hot.records} records of a batch under one partition key, which a parallelization factor cannot split — holds its lane ${n(hot.batchMs)} ms a batch (${hot.putRecordsCalls} PutRecords calls): at most ${n((hot.records * 1000) / hot.batchMs)} writes/s for a single conversation.`,
+    `One hot conversation — all ${hot.records} records of a batch under one partition key, which a parallelization factor cannot split — holds its lane ${n(hot.batchMs)} ms a batch (${hot.putRecordsCalls} PutRecords ${hot.putRecordsCalls === 1 ? 'call' : 'calls'}, ${hot.putRecordsChanges} changes in ${hot.putRecordsEntries} ${hot.putRecordsEntries === 1 ? 'record' : 'records'}): at most ${n((hot.records * 1000) / hot.batchMs)} writes/s for a single conversation.`,
   );
   return lines.join('\n');
 }

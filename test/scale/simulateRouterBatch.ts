@@ -10,6 +10,7 @@ import type { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import pino from 'pino';
 import { vi } from 'vitest';
+import { readChangesFromData } from '../../lib/changeLog/readChanges.js';
 import { loadRouterConfig } from '../../lib/config/routerConfig.js';
 import { createRouterHandler } from '../../lib/delivery/createRouterHandler.js';
 import type { StreamRecord } from '../../lib/stream/types.js';
@@ -24,7 +25,10 @@ export interface SimulatedBatch {
   putEventsCalls: number;
   putEventsEntries: number;
   putRecordsCalls: number;
+  /** Kinesis records sent (each carries one or more changes of its partition key). */
   putRecordsEntries: number;
+  /** Changes those records carried. */
+  putRecordsChanges: number;
   /** Bytes of change-log data and partition keys sent. */
   putRecordsBytes: number;
   failures: number;
@@ -60,6 +64,7 @@ export async function simulateRouterBatch(
     putEventsEntries: 0,
     putRecordsCalls: 0,
     putRecordsEntries: 0,
+    putRecordsChanges: 0,
     putRecordsBytes: 0,
   };
   const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -80,6 +85,7 @@ export async function simulateRouterBatch(
       counts.putRecordsEntries += entries.length;
       for (const entry of entries) {
         counts.putRecordsBytes += (entry.Data?.byteLength ?? 0) + Buffer.byteLength(entry.PartitionKey ?? '');
+        counts.putRecordsChanges += readChangesFromData(entry.Data ?? new Uint8Array()).length;
       }
       await after(options.latencyMs);
       return {
