@@ -229,7 +229,7 @@ export async function benchDelivery(): Promise<BenchResult[]> {
         unit: 'calls',
       },
       {
-        name: 'delivery: PutRecords unordered bound per 1,000 events (500/request)',
+        name: 'delivery: PutRecords bound per 1,000 events at one change a record (500/request)',
         value: per1000(Math.ceil(kinesisOutputs / 500), kinesisOutputs),
         unit: 'calls',
       },

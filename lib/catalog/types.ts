@@ -36,7 +36,10 @@ export interface ClaimCheck {
   bytes: number;
 }
 
-/** The `detail` of every memory-cdc event, and the data of every Kinesis change-log record. */
+/**
+ * The `detail` of every memory-cdc event, and each change of a Kinesis change-log record (read them
+ * with `readChanges` from `memory-cdc/change-log`).
+ */
 export interface MemoryEventDetail {
   /** Envelope version, {@link DETAIL_VERSION}. */
   version: string;

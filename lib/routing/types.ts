@@ -25,11 +25,14 @@ export interface EventBridgeEntry {
   EventBusName?: string;
 }
 
-/** A Kinesis change-log record. */
+/**
+ * One change for the Kinesis change log. The publisher carries a key's consecutive changes in one
+ * record (change-log format 2, `lib/changeLog/format.ts`).
+ */
 export interface KinesisEntry {
   /** Keeps one conversation (or run, or item) in order. */
   PartitionKey: string;
-  /** The change event (serialized as JSON by the publisher). */
+  /** The change event (serialized as JSON by the publisher, inside the record's `changes`). */
   Data: MemoryEventDetail;
 }
 
@@ -127,7 +130,7 @@ export interface SinkRoute {
 export interface RoutingConfig {
   /** Change and semantic events for rule subscribers. @default all entities but noise */
   eventbridge: SinkRoute;
-  /** The ordered change log: one record per change. @default every entity, noise included */
+  /** The ordered change log: every change, in order per key. @default every entity, noise included */
   kinesis: SinkRoute;
   /** TTL expiries with the full old image. @default all entities */
   archive: SinkRoute;

@@ -226,7 +226,15 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
       const answers = await Promise.all(requests.map((request) => this.send(request, signal)));
       requests.forEach((request, r) => {
         request.forEach((record, i) => {
-          const outcome = answers[r]![i]!;
+          let outcome = answers[r]![i]!;
+          if (outcome.status === 'rejected' && record.changes.length > 1) {
+            // A record of several changes refused: find the bad change before giving any up.
+            record.isolate = true;
+            outcome = {
+              status: 'retryable',
+              reason: `record refused, retrying its changes alone: ${outcome.reason}`,
+            };
+          }
           for (const change of record.changes) {
             results.set(change, outcome);
             // Refused as a whole with others: each change goes alone next round, to find the bad one.

@@ -352,4 +352,27 @@ describe('KinesisPublisher', () => {
     ]);
     expect(putRecordsCalls()).toBe(6);
   });
+
+  it('finds the one bad change of a record the service refused, keeping the key in order', async () => {
+    const { stream, sink } = await setUp();
+    const outputs = Array.from({ length: 5 }, (_, n) => kinesisOutput(n, { conversation: 'c' }));
+    proxy.addRule({
+      match: (request) =>
+        request.headers['x-amz-target'] === PUT_RECORDS &&
+        positionsOf(JSON.parse(request.body.toString()).Records, outputs[2]!.eventId).length > 0,
+      fault: faults.jsonError(400, 'ValidationException', 'record refused'),
+    });
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'accepted',
+      'accepted',
+      'rejected',
+      'accepted',
+      'accepted',
+    ]);
+    // The record of five, then each change alone, one after another.
+    expect(putRecordsCalls()).toBe(6);
+    expect(numbersByKey(await kinesis.readStream(stream)).get('conv#u1#c')).toEqual([0, 1, 3, 4]);
+  });
 });
