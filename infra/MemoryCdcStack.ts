@@ -33,7 +33,10 @@ export class MemoryCdcStack extends Stack {
 
     const outputs: Record<string, [string, string]> = {
       EventBusName: [this.cdc.eventBus.eventBusName, 'Bus that receives memory events (source memory-cdc)'],
-      ChangeLogStreamName: [this.cdc.changeLog.streamName, 'Kinesis change log, each key in order (read records with readChanges from memory-cdc/change-log)'],
+      ChangeLogStreamName: [
+        this.cdc.changeLog.streamName,
+        'Kinesis change log, each key in order (read records with readChanges from memory-cdc/change-log)',
+      ],
       BucketName: [
         this.cdc.bucket.bucketName,
         'Archive (archive/), claim checks (claim-check/), dead letters',
