@@ -16,6 +16,7 @@ import { createPipeline } from '../../lib/pipeline/createPipeline.js';
 import type { ArchiveOutput } from '../../lib/routing/types.js';
 import { fromKinesisDynamoDbRecord } from '../../lib/stream/fromKinesisDynamoDbRecord.js';
 import { expiryBatch } from '../archive/expiries.js';
+import { changesOf } from '../support/changesOf.js';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/eventBridgeEndpoint.js';
 import { type FaultProxy, faults, startFaultProxy } from '../support/faultProxy.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
@@ -105,7 +106,7 @@ describe('the router on a Kinesis Data Streams for DynamoDB source', () => {
     );
   const published = (from: number) => bus.accepted.slice(from).map((e) => e.detail.eventId as string);
   const changeLogDetails = async () =>
-    (await kinesis.readStream(changeLog)).map(
+    changesOf(await kinesis.readStream(changeLog)).map(
       (r) => JSON.parse(r.data) as { eventId: string; origin: { sequenceNumber: string }; keys: unknown },
     );
 
