@@ -5,64 +5,42 @@
  * peak RSS ≤ 2× the file size, in summary mode and with `--json`. The file is generated in a
  * temporary folder and removed afterwards. `MEMORY_CDC_BENCH_REPLAY_MB` sets another size.
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateFixtures } from '../lib/fixtures/generateFixtures.js';
+import { runChild } from './childUsage.js';
 import type { BenchResult } from './measure.js';
+import { writeLambdaEventFile } from './writeLambdaEventFile.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_MB = Number(process.env.MEMORY_CDC_BENCH_REPLAY_MB ?? 100);
 
 /** Writes a Lambda-shaped event of about `megabytes` MB, 1,000 generated records at a time. */
 function writeFixture(file: string, megabytes: number): number {
-  const fd = openSync(file, 'w');
-  let bytes = 0;
-  let chunk = 0;
-  writeSync(fd, '{"Records":[');
-  while (bytes < megabytes * 1024 * 1024) {
-    const records = generateFixtures({
-      count: 1000,
-      itemSize: 4096,
-      seed: 100 + chunk,
-      table: `bench-${chunk}`,
-    });
-    const text = (chunk === 0 ? '' : ',') + records.map((r) => JSON.stringify(r)).join(',');
-    writeSync(fd, text);
-    bytes += text.length;
-    chunk++;
-  }
-  writeSync(fd, ']}');
-  closeSync(fd);
-  return statSync(file).size;
+  return writeLambdaEventFile(file, (bytes, chunk) =>
+    bytes < megabytes * 1024 * 1024
+      ? generateFixtures({ count: 1000, itemSize: 4096, seed: 100 + chunk, table: `bench-${chunk}` })
+      : undefined,
+  );
 }
 
 /** Runs `code` (an ES module body) in a child Node with tsx; its peak RSS in bytes and its time. */
-function child(code: string, args: string[]): { maxRssBytes: number; seconds: number } {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', code, '--', ...args],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const match = /maxRSS=(\d+)/.exec(result.stderr ?? '');
-  if (result.status !== 0 && !match) throw new Error(`bench child failed: ${result.stderr}`);
-  return { maxRssBytes: Number(match?.[1] ?? 0) * 1024, seconds };
+function child(code: string, args: string[]) {
+  return runChild(['--import', 'tsx', '--input-type=module', '-e', code, '--', ...args], {
+    cwd: ROOT,
+    okCodes: [0, 1],
+  });
 }
 
-const REPORT =
-  "process.on('exit', () => process.stderr.write('maxRSS=' + process.resourceUsage().maxRSS + '\\n'));";
-
 /** The CLI as users run it (stdout to /dev/null: a reader that keeps up). */
-const CLI = `${REPORT}
+const CLI = `
 const { main } = await import('./lib/cli/main.ts');
 process.exitCode = await main(['node', 'memory-cdc', 'replay', '--no-archive', '--layout', 'agent-memory', ...process.argv.slice(2)]);`;
 
 /** What a user would write by hand: read it all, parse it all, process every record. */
-const BASELINE = `${REPORT}
+const BASELINE = `
 const { readFileSync } = await import('node:fs');
 const { createPipeline } = await import('./lib/pipeline/createPipeline.ts');
 const { agentMemoryLayout } = await import('./lib/layout/presets/agentMemory.ts');

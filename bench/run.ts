@@ -6,6 +6,7 @@ import { benchDelivery } from './delivery.js';
 import { benchE2e } from './e2e.js';
 import type { BenchResult } from './measure.js';
 import { benchPatterns } from './patterns.js';
+import { benchReplayCpu } from './replayCpu.js';
 import { benchReplayMemory } from './replayMemory.js';
 import { benchRouter } from './router.js';
 import { benchVector } from './vector.js';
@@ -15,6 +16,7 @@ const suites: [string, () => Promise<BenchResult[]>][] = [
   ['core', benchCore],
   ['router', benchRouter],
   ['patterns', benchPatterns],
+  ['replay-cpu', benchReplayCpu],
   ['replay-memory', benchReplayMemory],
   ['delivery', benchDelivery],
   ['archive', benchArchive],

@@ -17,44 +17,49 @@ export function isKinesisRecord(record: unknown): record is KinesisStreamRecord 
 }
 
 /**
- * Passes a DynamoDB Streams file's entries through unchanged. A file whose first record is a
- * Kinesis record is read whole (one batch: order is restored within it), converted, deduplicated and
- * ordered; a record that does not convert is passed on as it is, and decoding reports it.
+ * Passes a DynamoDB Streams file's batches of entries through unchanged. A file whose first record
+ * is a Kinesis record is read whole (one batch: order is restored within it), converted,
+ * deduplicated and ordered; a record that does not convert is passed on as it is, and decoding
+ * reports it.
  *
  * @example
- * for await (const entry of kinesisFixtureEntries(readFixtureRecords(file), (n) => warn(`${n} duplicates`))) run(entry);
+ * for await (const batch of kinesisFixtureEntries(readFixtureBatches(file), (n) => warn(`${n} duplicates`))) batch.forEach(run);
  *
  * @param onDuplicates told how many redelivered changes were dropped (only when there were some)
  */
 export async function* kinesisFixtureEntries(
-  entries: AsyncIterable<FixtureEntry>,
+  batches: AsyncIterable<FixtureEntry[]>,
   onDuplicates?: (count: number) => void,
-): AsyncGenerator<FixtureEntry> {
-  const iterator = entries[Symbol.asyncIterator]();
+): AsyncGenerator<FixtureEntry[]> {
+  const iterator = batches[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
-  if (!isKinesisRecord(first.value.record)) {
+  if (!isKinesisRecord(first.value[0]?.record)) {
     yield first.value;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
     return;
   }
-  const all: FixtureEntry[] = [first.value];
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) all.push(next.value);
+  const all: FixtureEntry[] = [...first.value];
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) all.push(...next.value);
   const convertible: FixtureEntry[] = [];
+  const unconvertible: FixtureEntry[] = [];
   for (const entry of all) {
     try {
       fromKinesisDynamoDbRecord(entry.record as KinesisStreamRecord);
       convertible.push(entry);
     } catch {
-      yield entry; // decoding names what is wrong with it
+      unconvertible.push(entry); // decoding names what is wrong with it
     }
   }
+  if (unconvertible.length > 0) yield unconvertible;
   const batch = orderKinesisDynamoDbBatch(convertible.map((e) => e.record as KinesisStreamRecord));
   const indexOf = new Map(
     convertible.map((e) => [(e.record as KinesisStreamRecord).kinesis.sequenceNumber, e.index] as const),
   );
   if (batch.duplicates.length > 0) onDuplicates?.(batch.duplicates.length);
-  for (const entry of batch.records) {
-    yield { index: indexOf.get(entry.kinesisSequenceNumber) ?? 0, record: entry.record };
-  }
+  const ordered = batch.records.map((entry) => ({
+    index: indexOf.get(entry.kinesisSequenceNumber) ?? 0,
+    record: entry.record as unknown,
+  }));
+  if (ordered.length > 0) yield ordered;
 }

@@ -14,9 +14,16 @@ import type { Sink } from '../sinks/types.js';
 import type { StreamRecord } from '../stream/types.js';
 import { chooseLayout } from './chooseLayout.js';
 import { kinesisFixtureEntries } from './kinesisFixtureEntries.js';
-import { type FixtureEntry, readFixtureRecords } from './readFixtureRecords.js';
-import { SummaryCounter } from './SummaryCounter.js';
+import { type FixtureEntry, readFixtureBatches } from './readFixtureRecords.js';
+import { type CountedRecord, SummaryCounter } from './SummaryCounter.js';
 import type { ReplayOptions, ReplaySummary } from './types.js';
+
+/** The rules each output of a counted record matched. */
+type CountedRules = Extract<CountedRecord, { ok: true }>['rules'];
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
 
 /** Records read before the layout is chosen (the detection sample). */
 const DETECTION_SAMPLE = 200;
@@ -54,7 +61,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     const shown = show(file);
     counter.beginFile(shown);
     // Kinesis Data Streams for DynamoDB captures replay deduplicated and in per-item order.
-    const entries = kinesisFixtureEntries(readFixtureRecords(file), (count) => {
+    const batches = kinesisFixtureEntries(readFixtureBatches(file), (count) => {
       const warning = `${shown}: ${count} redelivered change(s) dropped (same eventID as an earlier record)`;
       if (counter.warn(warning)) options.onWarning?.(warning);
     });
@@ -79,27 +86,37 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       return pipelineFor(fallback);
     };
 
-    const run = async (entry: FixtureEntry) => {
+    // Hands outputs from `from` on to onOutput and the sinks; a promise only when one must be awaited.
+    const emit = (outputs: RoutedOutput[], rules: CountedRules, from: number): Promise<void> | undefined => {
+      for (let i = from; i < outputs.length; i++) {
+        const output = outputs[i]!;
+        const waiting = options.onOutput?.(output, rules[i]);
+        if (sinks[output.sink]) pending.push(output);
+        if (isPromise(waiting)) return Promise.resolve(waiting).then(() => emit(outputs, rules, i + 1));
+      }
+      return pending.length >= DELIVERY_CHUNK ? deliver(pending.splice(0), sinks, counter) : undefined;
+    };
+
+    // Synchronous for a record that owes nothing to wait for (the common case): no promise per record.
+    const run = (entry: FixtureEntry): Promise<void> | undefined => {
       pipeline ??= choose();
       const result = counter.process(pipeline, entry.record as StreamRecord, entry.index);
-      if (!result.ok) return;
-      for (const [i, output] of result.processed.outputs.entries()) {
-        await options.onOutput?.(output, result.rules[i]);
-        if (sinks[output.sink]) pending.push(output);
-      }
-      if (pending.length >= DELIVERY_CHUNK) await deliver(pending.splice(0), sinks, counter);
+      return result.ok ? emit(result.processed.outputs, result.rules, 0) : undefined;
     };
 
     try {
-      for await (const entry of entries) {
-        if (!pipeline && sample.length < DETECTION_SAMPLE) {
-          sample.push(entry);
-          if (sample.length < DETECTION_SAMPLE) continue;
-          pipeline = choose();
-          for (const held of sample.splice(0)) await run(held);
-          continue;
+      for await (const batch of batches) {
+        for (const entry of batch) {
+          if (!pipeline && sample.length < DETECTION_SAMPLE) {
+            sample.push(entry);
+            if (sample.length < DETECTION_SAMPLE) continue;
+            pipeline = choose();
+            for (const held of sample.splice(0)) await run(held);
+            continue;
+          }
+          const waiting = run(entry);
+          if (waiting) await waiting;
         }
-        await run(entry);
       }
     } catch (error) {
       if (!(error instanceof FixtureError)) throw error;
