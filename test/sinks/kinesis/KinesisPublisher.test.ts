@@ -131,6 +131,28 @@ describe('KinesisPublisher', () => {
     }
   });
 
+  it('delivers a hot conversation of 2,000 changes in order under 20 % record failures, in few requests', async () => {
+    const outputs = Array.from({ length: 2000 }, (_, n) => kinesisOutput(n, { conversation: 'hot' }));
+    // Records of about 100 changes: some 20 parts, which must land one after another.
+    const maxRecordBytes = 75_000;
+    const { stream, sink } = await setUp(1, { retry: { ...FAST_RETRY, maxAttempts: 30 }, maxRecordBytes });
+    proxy.addRule({
+      match: { target: PUT_RECORDS },
+      fault: kinesisPartialFailure({ recordProbability: 0.2, seed: 16 }),
+    });
+    const { outcomes } = await sink.deliver(outputs);
+
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    const records = await kinesis.readStream(stream);
+    expect(records.length).toBeGreaterThanOrEqual(15);
+    expect(records.length).toBeLessThanOrEqual(25);
+    for (const record of records) expect(recordBytes(record)).toBeLessThanOrEqual(maxRecordBytes);
+    expect(numbersByKey(records).get('conv#u1#hot')).toEqual(outputs.map((_, n) => n));
+    // One request per part, plus one per failed attempt: nowhere near one per change.
+    expect(putRecordsCalls()).toBeGreaterThan(records.length);
+    expect(putRecordsCalls()).toBeLessThan(3 * records.length);
+  });
+
   it("splits a key's changes into records under the record limit, one request per part, in order", async () => {
     const outputs = Array.from({ length: 30 }, (_, n) => kinesisOutput(n, { conversation: 'hot' }));
     const maxRecordBytes = limitFor(outputs, 4);
