@@ -13,6 +13,9 @@ import { describeError } from './classifyError.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import { type SerializedDetail, serializeDetail } from './serializeDetail.js';
 
+/** Every output's outcome until it is sent or refused (shared: outcomes are replaced, never changed). */
+const NOT_SENT: DeliveryOutcome = Object.freeze({ status: 'retryable', reason: 'not sent' });
+
 /** An output made ready to send: where it stands among the outputs, and its size. */
 export interface PreparedOutput {
   index: number;
@@ -82,7 +85,7 @@ export async function prepareOutputs<O, P extends PreparedOutput>(
   outputs: readonly O[],
   options: PrepareOutputsOptions<O, P>,
 ): Promise<PreparedOutputs<P>> {
-  const outcomes: DeliveryOutcome[] = outputs.map(() => ({ status: 'retryable', reason: 'not sent' }));
+  const outcomes: DeliveryOutcome[] = new Array(outputs.length).fill(NOT_SENT);
   const ready: P[] = [];
   const oversize: (OversizeDetail & { index: number })[] = [];
 

@@ -120,7 +120,9 @@ export async function processRecordBatch<R>(
     for (const [index, record] of records.entries()) {
       let prepared: PreparedRecord;
       try {
-        prepared = await options.prepare(record, { signal: deadline.soft });
+        const result = options.prepare(record, { signal: deadline.soft });
+        // Awaited only when it is a promise: a microtask turn per record is measurable at 1,000.
+        prepared = result instanceof Promise ? await result : result;
       } catch (error) {
         prepared = { kind: 'poison', reason: describeError(error) };
       }

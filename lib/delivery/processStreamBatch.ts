@@ -67,6 +67,11 @@ export async function processStreamBatch(
   return processRecordBatch(event.Records ?? [], {
     ...options,
     adapter: dynamoDbRecordAdapter,
-    prepare: async (record) => ({ kind: 'outputs', outputs: await options.outputsFor(record) }),
+    prepare: (record) => {
+      const outputs = options.outputsFor(record);
+      return outputs instanceof Promise
+        ? outputs.then((resolved) => ({ kind: 'outputs', outputs: resolved }))
+        : { kind: 'outputs', outputs };
+    },
   });
 }

@@ -68,26 +68,30 @@ function keyText(item: PlainItem, attribute: string | undefined): string | undef
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
+/** The item's key values as text, read once per classification (every rule tests the same ones). */
+interface KeyTexts {
+  pk: string | undefined;
+  sk: string | undefined;
+}
+
+function keyTexts(layout: Layout, item: PlainItem): KeyTexts {
+  return { pk: keyText(item, layout.partitionKey), sk: keyText(item, layout.sortKey) };
+}
+
 /** Placeholder values of the rule's templates, or undefined when a template does not fit. */
-function templateValues(
-  layout: Layout,
-  entry: CompiledRule,
-  item: PlainItem,
-): Record<string, string> | undefined {
-  let values: Record<string, string> = {};
-  if (entry.pk) {
-    const pk = keyText(item, layout.partitionKey);
-    const m = pk === undefined ? undefined : entry.pk.match(pk);
-    if (!m) return undefined;
-    values = m;
-  }
-  if (entry.sk) {
-    const sk = keyText(item, layout.sortKey);
-    const m = sk === undefined ? undefined : entry.sk.match(sk);
-    if (!m) return undefined;
-    values = { ...values, ...m };
-  }
-  return values;
+function templateValues(entry: CompiledRule, keys: KeyTexts): Record<string, string> | undefined {
+  const { pk, sk } = entry;
+  // The literal prefixes first: most rules are told apart there, before any regex runs.
+  if (pk && (keys.pk === undefined || !keys.pk.startsWith(pk.prefix))) return undefined;
+  if (sk && (keys.sk === undefined || !keys.sk.startsWith(sk.prefix))) return undefined;
+  const fromPk = pk ? pk.match(keys.pk!) : undefined;
+  if (pk && !fromPk) return undefined;
+  const fromSk = sk ? sk.match(keys.sk!) : undefined;
+  if (sk && !fromSk) return undefined;
+  if (!fromSk) return fromPk ?? {};
+  if (!fromPk) return fromSk;
+  for (const name in fromSk) fromPk[name] = fromSk[name]!;
+  return fromPk;
 }
 
 function identifiersOf(
@@ -148,22 +152,24 @@ export function classifyItem(layout: Layout, item: PlainItem): Classification {
     }
     // Several rules may share a value (the prefixed and the literal form of one entity): the first
     // whose templates fit reads the identifiers from the keys; else the first reads attributes only.
+    const keys = keyTexts(layout, item);
     for (const entry of entries) {
-      const values = templateValues(layout, entry, item);
+      const values = templateValues(entry, keys);
       if (values) return classified(entry, identifiersOf(entry, values, item));
     }
     return classified(entries[0]!, identifiersOf(entries[0]!, undefined, item));
   }
   // A discriminator the layout does not know: still unknown, but say what the table called it.
+  const keys = keyTexts(layout, item);
   if (
     unknownValue !== undefined &&
     c.byDiscriminator.size > 0 &&
-    !c.byTemplate.some((e) => templateValues(layout, e, item))
+    !c.byTemplate.some((e) => templateValues(e, keys))
   ) {
     return { entity: 'unknown', sourceEntity: unknownValue, ids: {}, rule: undefined };
   }
   for (const entry of c.byTemplate) {
-    const values = templateValues(layout, entry, item);
+    const values = templateValues(entry, keys);
     if (values) return classified(entry, identifiersOf(entry, values, item));
   }
   return { entity: 'unknown', ids: {}, rule: undefined };

@@ -105,7 +105,8 @@ export function compileKeyTemplate(source: string): KeyTemplate {
       const m = regex.exec(value);
       if (!m) return undefined;
       for (const [i, type] of types) if (!TYPE_TESTS[type](m[i + 1]!)) return undefined;
-      const out: Record<string, string> = Object.create(null);
+      // No prototype (a placeholder may be named `__proto__`), built fast: see `emptyRecord`.
+      const out: Record<string, string> = Object.setPrototypeOf({}, null);
       for (let i = 0; i < names.length; i++) out[names[i]!] = m[i + 1]!;
       return out;
     },

@@ -8,7 +8,7 @@ import type { Change } from '../stream/types.js';
 import { archiveEntryFor } from './archiveEntry.js';
 import { routeAccepts } from './defaultRouting.js';
 import { partitionKeyFor } from './partitionKey.js';
-import type { RoutedOutput, RoutingConfig } from './types.js';
+import type { EventBridgeEntry, RoutedOutput, RoutingConfig } from './types.js';
 import { vectorOperationFor } from './vectorOperation.js';
 
 // Every record of a stream names the same table: derive its ARN once per stream, not per event.
@@ -33,31 +33,35 @@ export function routeEvents(
   const { eventId: record, sequenceNumber } = change.position;
   for (const event of events) {
     const { detail } = event;
-    const { entity } = detail;
-    const base = { record, sequenceNumber, entity, eventId: detail.eventId };
+    const { entity, eventId } = detail;
     if (routeAccepts(routing.eventbridge, entity) && (!event.noise || routing.eventbridge.includeNoise)) {
+      const Resources = resourcesOf(change.position.streamArn);
+      const payload: EventBridgeEntry = detail.time
+        ? { Source: event.source, DetailType: event.detailType, Detail: detail, Time: detail.time, Resources }
+        : { Source: event.source, DetailType: event.detailType, Detail: detail, Resources };
       outputs.push({
-        ...base,
+        record,
+        sequenceNumber,
+        entity,
+        eventId,
         sink: 'eventbridge',
         detailType: event.detailType,
-        payload: {
-          Source: event.source,
-          DetailType: event.detailType,
-          Detail: detail,
-          ...(detail.time ? { Time: detail.time } : {}),
-          Resources: resourcesOf(change.position.streamArn),
-        },
+        payload,
       });
     }
     if (event.kind !== 'change') continue;
     if (routeAccepts(routing.kinesis, entity) && (!event.noise || routing.kinesis.includeNoise)) {
       outputs.push({
-        ...base,
+        record,
+        sequenceNumber,
+        entity,
+        eventId,
         sink: 'kinesis',
         detailType: event.detailType,
         payload: { PartitionKey: partitionKeyFor(detail), Data: detail },
       });
     }
+    const base = { record, sequenceNumber, entity, eventId };
     if (change.expired && routeAccepts(routing.archive, entity)) {
       outputs.push({ ...base, sink: 'archive', payload: archiveEntryFor(change, detail) });
     }

@@ -5,6 +5,7 @@ import { DecodeError } from '../errors.js';
 import { attributeValueEquals } from './attributeValueEquals.js';
 import { MalformedAttributeError } from './decodeAttributeValue.js';
 import { describeType } from './dynamoNumber.js';
+import { isoTimeOf } from './isoTime.js';
 import { DYNAMODB_LOCAL_REGION, isTtlExpiry } from './isTtlExpiry.js';
 import { toPlainItem } from './toPlainItem.js';
 import type {
@@ -159,7 +160,7 @@ function streamSourceOf(streamArn: string): StreamSource {
 let lastCreation = { epochMs: Number.NaN, iso: '' };
 
 function isoOf(epochMs: number): string {
-  if (lastCreation.epochMs !== epochMs) lastCreation = { epochMs, iso: new Date(epochMs).toISOString() };
+  if (lastCreation.epochMs !== epochMs) lastCreation = { epochMs, iso: isoTimeOf(epochMs) };
   return lastCreation.iso;
 }
 

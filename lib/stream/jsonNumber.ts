@@ -55,9 +55,31 @@ export function isExactDouble(text: string): boolean {
 }
 
 /**
+ * True when `text` is an optional `-` and 1 to 15 decimal digits: always a number DynamoDB stores
+ * and always exact as a double, so decoding can skip the general checks (the common case: counts,
+ * epoch seconds, sequence numbers). A character loop, cheaper than a regex on the hot path.
+ *
+ * @example
+ * ```ts
+ * isShortInteger('1795592001'); // true
+ * isShortInteger('1.5'); // false: the general rule decides
+ * ```
+ */
+export function isShortInteger(text: string): boolean {
+  const start = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const digits = text.length - start;
+  if (digits < 1 || digits > 15) return false;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
  * Converts a DynamoDB number (its decimal text) to the JSON value memory-cdc emits: a number when
  * that is exact, else the decimal string unchanged.
  */
 export function toJsonNumber(text: string): number | string {
-  return isExactDouble(text) ? Number(text) : text;
+  return isShortInteger(text) || isExactDouble(text) ? Number(text) : text;
 }

@@ -120,17 +120,29 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
 
   private prepare(index: number, output: EventBridgeOutput, detailJson: string): PreparedEntry {
     const { payload } = output;
-    const time = new Date(payload.Time ?? Number.NaN);
+    const time = this.timeOf(payload.Time);
     const entry: PutEventsRequestEntry = {
       Source: payload.Source,
       DetailType: payload.DetailType,
       Detail: detailJson,
       Resources: payload.Resources,
       EventBusName: payload.EventBusName ?? this.eventBusName,
-      // An unparseable time is left out: EventBridge then stamps the time of the call.
-      ...(Number.isNaN(time.getTime()) ? {} : { Time: time }),
     };
+    // An unparseable time is left out: EventBridge then stamps the time of the call.
+    if (time !== undefined) entry.Time = time;
     return { index, entry, bytes: putEventsEntrySize(entry), isolate: false };
+  }
+
+  // The entries of a batch carry few distinct times (stream records share their second): parse
+  // each once. The Date is only read (the SDK writes it as epoch seconds), so entries may share it.
+  private lastTime: { text: string | undefined; date: Date | undefined } = { text: '', date: undefined };
+
+  private timeOf(text: string | undefined): Date | undefined {
+    if (text !== this.lastTime.text) {
+      const date = new Date(text ?? Number.NaN);
+      this.lastTime = { text, date: Number.isNaN(date.getTime()) ? undefined : date };
+    }
+    return this.lastTime.date;
   }
 
   /** One round: packs what is pending into requests and sends them, `concurrency` at a time. */
