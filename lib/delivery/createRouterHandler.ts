@@ -32,6 +32,7 @@ import { processStreamBatch } from './processStreamBatch.js';
 import { kinesisRecordAdapter } from './recordAdapters.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import { S3DeadLetterStore, S3RecordDeadLetterStore } from './S3DeadLetterStore.js';
+import { serializeOutputDetails } from './serializeDetail.js';
 import type { StreamBatchResponse } from './types.js';
 
 /** The part of the Lambda context the router uses. */
@@ -145,9 +146,13 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
     metrics.addMetric(RECORDS_MISSING_IMAGES_METRIC, MetricUnit.Count, missing);
   };
   // A record is acknowledged only when its events and, for a TTL expiry, its archive object are written.
-  const outputsFor = writesArchive
-    ? (record: StreamRecord) => outputsWithArchive(record, pipeline)
-    : (record: StreamRecord) => pipeline.process(record).outputs;
+  // Each record's details are serialized as soon as it is built, while its objects are hot in the
+  // CPU cache; the publishers reuse the text (see serializeOutputDetails).
+  const outputsFor = (record: StreamRecord) => {
+    const outputs = writesArchive ? outputsWithArchive(record, pipeline) : pipeline.process(record).outputs;
+    serializeOutputDetails(outputs);
+    return outputs;
+  };
 
   return async (event, context) => {
     const shared = {

@@ -15,9 +15,10 @@ export function partitionKeyFor(detail: MemoryEventDetail): string {
   const table = detail.origin.table;
   let key: string;
   if (ids.conversationId && (detail.entity === 'turn' || detail.entity === 'conversation' || !ids.runId)) {
-    key = `conv#${table}#${ids.userId ?? ''}#${ids.conversationId}`;
+    // Joined: a flat string, not a tree of pieces, is what stays alive until the batch is sent.
+    key = ['conv', table, ids.userId ?? '', ids.conversationId].join('#');
   } else if (ids.runId) {
-    key = `run#${table}#${ids.runId}`;
+    key = ['run', table, ids.runId].join('#');
   } else {
     key = `item#${table}#${JSON.stringify(
       Object.keys(detail.keys)

@@ -42,5 +42,8 @@ export function isoTimeOf(epochMs: number): string {
   const hours = Math.floor(offset / 3_600_000);
   const minutes = Math.floor(offset / 60_000) % 60;
   const seconds = Math.floor(offset / 1000) % 60;
-  return `${dayPrefix}${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(offset % 1000)}Z`;
+  // Joined, not concatenated: one flat string, not a tree of pieces kept alive with the record.
+  return [dayPrefix, pad2(hours), ':', pad2(minutes), ':', pad2(seconds), '.', pad3(offset % 1000), 'Z'].join(
+    '',
+  );
 }

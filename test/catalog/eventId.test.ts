@@ -50,4 +50,11 @@ describe('event ids', () => {
   it('does not confuse fields whose concatenation is the same', () => {
     expect(eventIdFor('ab', 'c', 'Run Created')).not.toBe(eventIdFor('a', 'bc', 'Run Created'));
   });
+
+  it('keeps the ids earlier versions gave (consumers deduplicate on them across upgrades)', () => {
+    const arn = 'arn:aws:dynamodb:us-east-1:123456789012:table/agent-memory/stream/2026-11-01T00:00:00.000';
+    expect(eventIdFor(arn, 'bbaf0970da9bcd50d49d9ba0ab3cd502', 'Run Created')).toBe(
+      '4d395a7b-271a-8ce5-866b-70037e4b772d',
+    );
+  });
 });

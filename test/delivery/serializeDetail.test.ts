@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoryEventDetail } from '../../lib/catalog/types.js';
-import { serializeDetail } from '../../lib/delivery/serializeDetail.js';
+import { serializeDetail, serializeOutputDetails } from '../../lib/delivery/serializeDetail.js';
+import type { RoutedOutput } from '../../lib/routing/types.js';
 
 /** A detail that counts how often it is serialized (JSON.stringify calls toJSON once each time). */
 function countingDetail(): { detail: MemoryEventDetail; count: () => number } {
@@ -46,5 +47,42 @@ describe('serializeDetail', () => {
     const detail = { eventId: 'e-2', size: 1n } as unknown as MemoryEventDetail;
     expect(() => serializeDetail(detail)).toThrow(/BigInt/);
     expect(() => serializeDetail(detail)).toThrow(/BigInt/);
+  });
+});
+
+describe('serializeOutputDetails', () => {
+  function outputs(detail: MemoryEventDetail): RoutedOutput[] {
+    const base = {
+      record: 'r-1',
+      sequenceNumber: '1',
+      entity: 'turn' as const,
+      eventId: 'e-1',
+      detailType: 'Turn Created',
+    };
+    return [
+      {
+        ...base,
+        sink: 'eventbridge',
+        payload: { Source: 'memory-cdc', DetailType: 'Turn Created', Detail: detail, Resources: [] },
+      },
+      { ...base, sink: 'kinesis', payload: { PartitionKey: 'k', Data: detail } },
+    ];
+  }
+
+  it('serializes a record’s shared detail once, ahead of the publishers, with its bytes', () => {
+    const { detail, count } = countingDetail();
+    serializeOutputDetails(outputs(detail));
+    expect(count()).toBe(1);
+    const made = serializeDetail(detail);
+    expect(count()).toBe(1);
+    expect(made.bytes()).toBe(made.bytes());
+    expect(Buffer.from(made.bytes()).toString('utf8')).toBe('{"eventId":"e-1","text":"héllo"}');
+  });
+
+  it('leaves a detail that cannot be serialized to the publisher, which meets the same error', () => {
+    const cyclic = { eventId: 'e-2' } as unknown as MemoryEventDetail & { self?: unknown };
+    cyclic.self = cyclic;
+    expect(() => serializeOutputDetails(outputs(cyclic))).not.toThrow();
+    expect(() => serializeDetail(cyclic)).toThrow(TypeError);
   });
 });
