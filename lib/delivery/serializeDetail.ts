@@ -13,10 +13,24 @@ export interface SerializedDetail {
 }
 
 // The router hands the same detail object to the EventBridge entry and the Kinesis record (see
-// `routeEvents`). Keyed weakly by that object, so the text lives exactly as long as the detail.
-// Details are never mutated after routing (a claim check builds a new summary object), which is
-// what makes sharing the text sound.
-const serialized = new WeakMap<object, SerializedDetail>();
+// `routeEvents`). The text is kept on that object under a symbol, hidden (not enumerable: JSON,
+// spreads and equality checks never see it), so it lives exactly as long as the detail. A WeakMap
+// did the same at several times the cost: every new key grows a table the garbage collector walks
+// on each young-generation pass, and a batch adds thousands. Only a detail that cannot take a
+// property (frozen, sealed) goes to the WeakMap. Details are never mutated after routing (a claim
+// check builds a new summary object), which is what makes sharing the text sound.
+const SERIALIZED = Symbol('memory-cdc.serialized');
+const frozenDetails = new WeakMap<object, SerializedDetail>();
+
+/** One detail's text, and its bytes once asked for. */
+class Serialized implements SerializedDetail {
+  private utf8: Uint8Array | undefined;
+  constructor(readonly json: string) {}
+  bytes(): Uint8Array {
+    this.utf8 ??= Buffer.from(this.json, 'utf8');
+    return this.utf8;
+  }
+}
 
 /**
  * Serializes an event detail to JSON once per detail object: a second call with the same object
@@ -29,18 +43,15 @@ const serialized = new WeakMap<object, SerializedDetail>();
  * @throws whatever `JSON.stringify` throws (a cycle, a BigInt); nothing is cached then
  */
 export function serializeDetail(detail: MemoryEventDetail | ClaimCheckedDetail): SerializedDetail {
-  const known = serialized.get(detail);
+  const holder = detail as { [SERIALIZED]?: SerializedDetail };
+  const known = holder[SERIALIZED] ?? frozenDetails.get(detail);
   if (known) return known;
-  const json = JSON.stringify(detail);
-  let bytes: Uint8Array | undefined;
-  const result: SerializedDetail = {
-    json,
-    bytes: () => {
-      bytes ??= Buffer.from(json, 'utf8');
-      return bytes;
-    },
-  };
-  serialized.set(detail, result);
+  const result = new Serialized(JSON.stringify(detail));
+  if (Object.isExtensible(detail)) {
+    Object.defineProperty(detail, SERIALIZED, { value: result, configurable: true });
+  } else {
+    frozenDetails.set(detail, result);
+  }
   return result;
 }
 
