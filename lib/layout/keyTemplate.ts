@@ -55,6 +55,44 @@ function escapeRegExp(text: string): string {
 }
 
 /**
+ * True when a template's placeholders can be read without its regex: none is `:any`, and each is
+ * followed by a literal that starts with `#` (or ends the template). A `[^#]+` placeholder then
+ * ends exactly at the next `#` (or the end), so the regex never backtracks and a scan for `#`
+ * finds the same values — the shape of every shipped layout's keys (`CONV#{conversationId}#TS#…`).
+ */
+function splitsAtSeparators(
+  literals: readonly string[],
+  types: readonly [number, PlaceholderType][],
+): boolean {
+  if (types.some(([, type]) => type === 'any')) return false;
+  for (let i = 1; i < literals.length; i++) {
+    const literal = literals[i]!;
+    if (literal === '' ? i !== literals.length - 1 : !literal.startsWith('#')) return false;
+  }
+  return true;
+}
+
+/**
+ * The placeholder values of `value` under a template that {@link splitsAtSeparators} (`value`
+ * starts with `literals[0]`), or undefined when it does not fit: what the template's regex
+ * captures, found with `indexOf` instead.
+ */
+function splitAtSeparators(value: string, literals: readonly string[]): string[] | undefined {
+  const captured: string[] = [];
+  let position = literals[0]!.length;
+  for (let i = 1; i < literals.length; i++) {
+    let end = value.indexOf('#', position);
+    if (end === -1) end = value.length;
+    if (end === position) return undefined; // a placeholder matches one character or more
+    const literal = literals[i]!;
+    if (!value.startsWith(literal, end)) return undefined;
+    captured.push(value.slice(position, end));
+    position = end + literal.length;
+  }
+  return position === value.length ? captured : undefined;
+}
+
+/**
  * Compiles a key template. Placeholders match one or more characters other than `#`, the
  * separator every shipped layout uses, so `CONV#{conversationId}` never swallows a turn's
  * `CONV#c1#TS#…` sort key. A placeholder may name a value type after a colon: `{timestamp:time}`
@@ -74,6 +112,8 @@ export function compileKeyTemplate(source: string): KeyTemplate {
     throw new LayoutError('a key template must be a non-empty string');
   const names: string[] = [];
   const types: [number, PlaceholderType][] = [];
+  /** The literal text before each placeholder, and after the last one. */
+  const literals: string[] = [];
   let pattern = '^';
   let last = 0;
   for (const m of source.matchAll(PLACEHOLDER)) {
@@ -89,11 +129,14 @@ export function compileKeyTemplate(source: string): KeyTemplate {
       types.push([names.length, type as PlaceholderType]);
     }
     names.push(name);
+    literals.push(source.slice(last, m.index));
     pattern += `${escapeRegExp(source.slice(last, m.index))}${type === 'any' ? '(.+)' : '([^#]+)'}`;
     last = m.index! + m[0].length;
   }
+  literals.push(source.slice(last));
   pattern += `${escapeRegExp(source.slice(last))}$`;
   const regex = new RegExp(pattern);
+  const split = splitsAtSeparators(literals, types) ? literals : undefined;
   const firstBrace = source.indexOf('{');
   const prefix = firstBrace === -1 ? source : source.slice(0, firstBrace);
   return {
@@ -102,12 +145,12 @@ export function compileKeyTemplate(source: string): KeyTemplate {
     names,
     match(value) {
       if (!value.startsWith(prefix)) return undefined;
-      const m = regex.exec(value);
-      if (!m) return undefined;
-      for (const [i, type] of types) if (!TYPE_TESTS[type](m[i + 1]!)) return undefined;
+      const captured = split ? splitAtSeparators(value, split) : regex.exec(value)?.slice(1);
+      if (!captured) return undefined;
+      for (const [i, type] of types) if (!TYPE_TESTS[type](captured[i]!)) return undefined;
       // No prototype (a placeholder may be named `__proto__`), built fast: see `emptyRecord`.
       const out: Record<string, string> = Object.setPrototypeOf({}, null);
-      for (let i = 0; i < names.length; i++) out[names[i]!] = m[i + 1]!;
+      for (let i = 0; i < names.length; i++) out[names[i]!] = captured[i]!;
       return out;
     },
     format(values) {

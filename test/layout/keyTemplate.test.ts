@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LayoutError } from '../../lib/errors.js';
 import { compileKeyTemplate } from '../../lib/layout/keyTemplate.js';
@@ -124,6 +125,64 @@ describe('typed placeholders', () => {
   it('rejects an unknown value type, naming it and the known ones', () => {
     expect(() => compileKeyTemplate('{a:uuid}')).toThrow(
       new LayoutError('key template {a:uuid}: unknown value type :uuid of {a} (one of time, step, any)'),
+    );
+  });
+});
+
+describe('reading placeholders without the regex', () => {
+  /** The regex every template compiles to, written out again as the reference. */
+  function reference(source: string, value: string): Record<string, string> | undefined {
+    const names: string[] = [];
+    const pattern = source
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z]+))?\}/g, (_m, name: string, type?: string) => {
+        names.push(name);
+        return type === 'any' ? '(.+)' : '([^#]+)';
+      });
+    const m = new RegExp(`^${pattern}$`).exec(value);
+    if (!m) return undefined;
+    return Object.fromEntries(names.map((name, i) => [name, m[i + 1]!]));
+  }
+
+  const literal = fc.constantFrom('USER#', '#', 'CONV#', '#TS#', '#STEP#', 'A', '-', 'x#y', '');
+  const template = fc
+    .array(fc.tuple(literal, fc.constantFrom('', ':any')), { minLength: 0, maxLength: 3 })
+    .chain((parts) =>
+      literal.map((tail) => parts.map(([lit, type], i) => `${lit}{p${i}${type}}`).join('') + tail),
+    )
+    .filter((source) => source !== '');
+  const value = fc
+    .array(fc.constantFrom('USER', '#', 'CONV', 'TS', 'STEP', 'u-1', 'c', '-', 'A', '', 'x#y', '7'), {
+      maxLength: 8,
+    })
+    .map((parts) => parts.join(''));
+
+  it('finds what the template regex finds, for any template and key', () => {
+    fc.assert(
+      fc.property(template, value, (source, key) => {
+        const compiled = compileKeyTemplate(source);
+        const found = compiled.match(key);
+        expect(found === undefined ? undefined : { ...found }).toEqual(reference(source, key));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('also for keys that are built from the template', () => {
+    fc.assert(
+      fc.property(
+        template,
+        fc.array(fc.constantFrom('u-1', 'c', 'A-B', 'x', '2026'), { minLength: 3, maxLength: 3 }),
+        (source, values) => {
+          const compiled = compileKeyTemplate(source);
+          const key = compiled.format(
+            Object.fromEntries(compiled.names.map((name, i) => [name, values[i]!])),
+          );
+          const found = compiled.match(key);
+          expect(found === undefined ? undefined : { ...found }).toEqual(reference(source, key));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
