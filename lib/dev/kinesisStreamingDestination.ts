@@ -55,7 +55,7 @@ export interface KinesisStreamingConsumerOptions {
 
 /** Counts of what the bridge did. */
 export interface KinesisStreamingStats {
-  /** Changes written to the Kinesis stream (a change written again after a failure counts again). */
+  /** Records written to the Kinesis stream (a change written again after a failure counts again). */
   written: number;
   /** `PutRecords` calls that failed in part or whole (their records were sent again). */
   failedCalls: number;
@@ -134,7 +134,8 @@ export function kinesisStreamingConsumer(
         const failed = (answer.Records ?? []).findIndex((r) => r.ErrorCode !== undefined);
         if (failed !== -1) {
           stats.failedCalls++;
-          stats.written += failed;
+          // Kinesis wrote every record but the failed ones, those after the first failure included.
+          stats.written += end - start - (answer.FailedRecordCount ?? 1);
           return {
             batchItemFailures: [{ itemIdentifier: records[start + failed]!.dynamodb!.SequenceNumber! }],
           };

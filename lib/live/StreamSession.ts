@@ -45,7 +45,11 @@ export interface StreamFlags {
 export interface StreamReading {
   startAt: StartPosition;
   /** The Kinesis data stream to read instead of a table's DynamoDB stream. */
-  kinesis?: KinesisStreamRef & { precision: CreationTimePrecision | 'auto' };
+  kinesis?: KinesisStreamRef & {
+    precision: CreationTimePrecision | 'auto';
+    /** `--table` with `--kinesis-stream`: only this table's changes (several tables can stream to one). */
+    table?: string;
+  };
   /** Stop after this many records. */
   count?: number;
   idlePollMs?: number;
@@ -60,12 +64,14 @@ export interface StreamReading {
 export function parseStreamFlags(flags: StreamFlags): StreamReading {
   let kinesis: StreamReading['kinesis'];
   if (flags.kinesisStream !== undefined) {
-    if (flags.table !== undefined || flags.streamArn !== undefined) {
-      throw new ConfigError(
-        '--kinesis-stream reads a Kinesis data stream: give it without --table or --stream-arn',
-      );
+    if (flags.streamArn !== undefined) {
+      throw new ConfigError('--kinesis-stream reads a Kinesis data stream: give it without --stream-arn');
     }
-    kinesis = { ...parseKinesisStream(flags.kinesisStream), precision: parsePrecision(flags.precision) };
+    kinesis = {
+      ...parseKinesisStream(flags.kinesisStream),
+      precision: parsePrecision(flags.precision),
+      ...(flags.table !== undefined ? { table: flags.table } : {}),
+    };
   } else if (flags.precision !== undefined) {
     throw new ConfigError('--precision applies to --kinesis-stream only');
   }
@@ -198,11 +204,12 @@ export class StreamSession {
     };
     try {
       if (reading.kinesis) {
-        const { name, precision } = reading.kinesis;
+        const { name, precision, table } = reading.kinesis;
         for await (const batch of readKinesisStream(this.client as KinesisClient, {
           ...walk,
           streamName: name,
           precision,
+          ...(table !== undefined ? { tableName: table } : {}),
         })) {
           onBatch(batch);
         }

@@ -13,12 +13,21 @@ import type { ReadStreamOptions } from './readStream.js';
 import { ShardWalker } from './ShardWalker.js';
 import type { LiveBatch } from './types.js';
 
+/** The table of a converted change's `eventSourceARN` (`…:table/<name>/stream/kinesis-data-streams`). */
+const tableOf = (arn: string | undefined) => /:table\/([^/]+)\/stream\//.exec(arn ?? '')?.[1];
+
 /** Options for {@link readKinesisStream}. */
 export interface ReadKinesisStreamOptions extends Omit<ReadStreamOptions, 'onWalker'> {
   /** The stream's name (every call names it) and ARN (`streamArn` too; records carry it). */
   streamName: string;
   /** The destination's precision for records that do not state it. @default 'auto' */
   precision?: CreationTimePrecision | 'auto';
+  /**
+   * Only this table's changes: several tables can stream to one Kinesis stream. The others are
+   * skipped and counted (`otherTables`).
+   * @default every table's
+   */
+  tableName?: string;
   /** Receives the walker (for shard counts and `caughtUp`). */
   onWalker?(walker: ShardWalker<KinesisStreamRecord>): void;
 }
@@ -44,10 +53,14 @@ export async function* readKinesisStream(
   );
   options.onWalker?.(walker);
   const tracker = new KinesisChangeTracker({ precision: options.precision });
+  const { tableName } = options;
   let left = options.count ?? Number.POSITIVE_INFINITY;
   if (left <= 0) return;
   for await (const { shardId, records: page } of walker.batches()) {
-    const { changes, duplicates, undecodable, late } = tracker.accept(page);
+    const { changes: all, duplicates, undecodable, late } = tracker.accept(page);
+    const changes =
+      tableName === undefined ? all : all.filter((c) => tableOf(c.record.eventSourceARN) === tableName);
+    const otherTables = all.length - changes.length;
     if (duplicates > 0) options.onNotice?.({ type: 'duplicates', shardId, count: duplicates });
     if (late.length > 0) options.onNotice?.({ type: 'late', shardId, eventIds: late });
     const kept = changes.slice(0, Math.max(0, left - undecodable.length));
@@ -61,8 +74,10 @@ export async function* readKinesisStream(
       })),
       duplicates,
       late: late.filter((id) => kept.some((c) => c.record.eventID === id)),
+      otherTables,
     };
-    if (batch.records.length === 0 && undecodable.length === 0 && duplicates === 0) continue;
+    if (batch.records.length === 0 && undecodable.length === 0 && duplicates === 0 && otherTables === 0)
+      continue;
     options.stats?.add(batch.records);
     left -= batch.records.length + undecodable.length;
     yield batch;

@@ -151,4 +151,6 @@ export interface LiveBatch {
   duplicates?: number;
   /** Kinesis source: changes of this read older than one of their item already passed on. */
   late?: string[];
+  /** Kinesis source with a table given: changes of other tables skipped in this read. */
+  otherTables?: number;
 }

@@ -299,7 +299,7 @@ describe('every command follows the conventions', () => {
       const both = await run(name, ...out, '--kinesis-stream', 's', '--stream-arn', 'arn:x');
       expect([both.code, both.first]).toEqual([
         2,
-        `memory-cdc ${name}: --kinesis-stream reads a Kinesis data stream: give it without --table or --stream-arn`,
+        `memory-cdc ${name}: --kinesis-stream reads a Kinesis data stream: give it without --stream-arn`,
       ]);
     }
     const format = await run('capture', '--table', 't', '--out', 'new.json', '--format', 'parquet');

@@ -211,6 +211,7 @@ describe('KinesisStreamingDestination', () => {
     })();
     await bridge.stop();
     expect(bridge.stats.lost).toBe(0);
+    expect(bridge.stats.written).toBe((await kinesis.readStream('changes-b')).length);
     const batch = orderKinesisDynamoDbBatch(converted(records));
     expect(batch.records).toHaveLength(writes);
     expect(batch.duplicates.length).toBeGreaterThan(0);

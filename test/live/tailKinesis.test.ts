@@ -203,6 +203,19 @@ describe('tail --kinesis-stream', () => {
     expect(tailed.err).toMatch(/shard shardId-000000000002: reading from TRIM_HORIZON/);
   });
 
+  it('shows with --table only that table’s changes when several tables stream to one Kinesis stream', async () => {
+    await kinesis.createStream(stream, 1);
+    const mine = records.slice(0, 6).map((r) => kds(r));
+    const theirs = records.slice(6, 10).map((r) => toKinesisDynamoDbRecord(r, { tableName: 'billing' }));
+    await put([...mine.slice(0, 3), ...theirs, ...mine.slice(3)]);
+    const tailed = await live('tail', '--table', 'agent-memory', '--from', 'trim-horizon', '--count', '6');
+    expect(tailed.code).toBe(0);
+    expect(tailed.out).toContain('memory-cdc tail: 6 record(s), 6 replayed, 0 failed');
+    expect(tailed.out).toContain(
+      'Kinesis source: 4 change(s) of other tables skipped (--table agent-memory)',
+    );
+  });
+
   it('backs off when GetRecords is throttled and still reads everything', async () => {
     await kinesis.createStream(stream, 1);
     await put(records.slice(0, 10).map((r) => kds(r)));
@@ -244,11 +257,15 @@ describe('tail --kinesis-stream', () => {
     const missing = await live('tail', '--count', '1');
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/Kinesis stream changes-\d+ does not exist \(at http:\/\/127\.0\.0\.1:\d+\)/);
-    const both = await cli('tail', '--kinesis-stream', 's', '--table', 't');
-    expect(both.code).toBe(2);
-    expect(both.err).toMatch(
-      /--kinesis-stream reads a Kinesis data stream: give it without --table or --stream-arn/,
+    const both = await cli(
+      'tail',
+      '--kinesis-stream',
+      's',
+      '--stream-arn',
+      'arn:aws:dynamodb:us-east-1:1:table/t/stream/x',
     );
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/--kinesis-stream reads a Kinesis data stream: give it without --stream-arn/);
     const badArn = await cli('tail', '--kinesis-stream', 'arn:aws:kinesis:us-east-1:1:table/x');
     expect(badArn.err).toMatch(/is not a Kinesis stream ARN/);
     const precision = await cli('tail', '--kinesis-stream', 's', '--precision', 'second');

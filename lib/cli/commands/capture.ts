@@ -119,7 +119,7 @@ export const registerCapture: RegisterCommand = (program: Command, ctx: CliConte
       'dynamodb: a Lambda DynamoDB Streams event | kinesis: a Lambda Kinesis event of Kinesis Data Streams for DynamoDB records (replay reads both)',
       'dynamodb',
     )
-    .option('--table <name>', 'table whose newest stream to read')
+    .option('--table <name>', 'table whose newest stream to read (with --kinesis-stream: only its changes)')
     .option('--stream-arn <arn>', 'stream to read (instead of --table)')
     .option(
       '--kinesis-stream <name|arn>',

@@ -41,6 +41,7 @@ async function runTail(flags: TailFlags, ctx: CliContext): Promise<void> {
     const unconverted: string[] = [];
     let duplicates = 0;
     let late = 0;
+    let otherTables = 0;
     // A stream that fails mid-way: still print what was read, then the error.
     const failure = await session.read(streamArn, (batch) => {
       for (const bad of batch.undecodable ?? []) {
@@ -51,6 +52,7 @@ async function runTail(flags: TailFlags, ctx: CliContext): Promise<void> {
       }
       duplicates += batch.duplicates ?? 0;
       late += batch.late?.length ?? 0;
+      otherTables += batch.otherTables ?? 0;
       const { records } = batch;
       if (records.length === 0) return;
       if (!report) {
@@ -67,6 +69,11 @@ async function runTail(flags: TailFlags, ctx: CliContext): Promise<void> {
       const extra = reading.kinesis
         ? [
             `Kinesis source: ${duplicates} redelivered change(s) dropped (same eventID); ${late} change(s) arrived after a later change of their item (order across reads not restored)`,
+            ...(reading.kinesis.table !== undefined
+              ? [
+                  `Kinesis source: ${otherTables} change(s) of other tables skipped (--table ${reading.kinesis.table})`,
+                ]
+              : []),
           ]
         : [];
       ctx.out(report ? report.format('tail', 'Stream', extra) : 'memory-cdc tail: 0 record(s)\n');
@@ -91,7 +98,7 @@ export const registerTail: RegisterCommand = (program: Command, ctx: CliContext)
     .description(
       "Follow a table's DynamoDB stream, or with --kinesis-stream the Kinesis data stream it streams to, live through the pipeline (same output as replay)",
     )
-    .option('--table <name>', 'table whose newest stream to read')
+    .option('--table <name>', 'table whose newest stream to read (with --kinesis-stream: only its changes)')
     .option('--stream-arn <arn>', 'stream to read (instead of --table)')
     .option(
       '--kinesis-stream <name|arn>',
