@@ -18,7 +18,9 @@
  * TTL archive too), leaving the second slot of each shard to a reader of your own; `readers: 'two'`
  * adds the archiver as a second reader. DynamoDB Streams throttles a third reader of a shard, so the
  * vector worker reads the Kinesis change log instead, and the construct refuses to synthesize when a
- * third mapping is attached to the stream.
+ * third mapping is attached to the stream. With `source: 'kinesis'` or `{ kinesisStreamArn }`
+ * ({@link MemoryCdcKinesisSource}, `Source`) router and archiver read a Kinesis data stream the table
+ * streams to (Kinesis Data Streams for DynamoDB) instead, and the table's stream is not read at all.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -38,6 +40,7 @@ import { ArchiveTable } from './ArchiveTable.js';
 import { CatalogSchemaRegistry } from './CatalogSchemaRegistry.js';
 import { MemoryCdcBus } from './MemoryCdcBus.js';
 import { METRICS_SERVICE, MemoryCdcConsumers } from './MemoryCdcConsumers.js';
+import { MemoryCdcKinesisSource } from './MemoryCdcKinesisSource.js';
 import { MemoryCdcMonitoring } from './MemoryCdcMonitoring.js';
 import type { ConsumerName, MemoryCdcProps, OnMemoryEventOptions } from './MemoryCdcProps.js';
 import { MemoryCdcStorage, ON_FAILURE_METRICS_FILTER } from './MemoryCdcStorage.js';
@@ -50,8 +53,10 @@ import { resolveMemoryCdcProps } from './resolveMemoryCdcProps.js';
 export { METRICS_SERVICE } from './MemoryCdcConsumers.js';
 export type {
   ConsumerName,
+  KinesisSourceStream,
   MemoryCdcFunctionCode,
   MemoryCdcProps,
+  MemoryCdcSource,
   MemoryCdcTableProps,
   OnMemoryEventOptions,
   StreamConsumerOptions,
@@ -74,6 +79,12 @@ export class MemoryCdc extends Construct {
   readonly vectors: MemoryCdcVectorIndex;
   /** The three consumers. */
   readonly consumers: MemoryCdcConsumers;
+  /**
+   * The Kinesis data stream the router and the archiver read (`source: 'kinesis'` or
+   * `{ kinesisStreamArn }`), with the streaming destinations the stack enabled; undefined when
+   * they read the table's DynamoDB stream.
+   */
+  readonly kinesisSource: MemoryCdcKinesisSource | undefined;
   /** The subscription rules on the memory bus. */
   readonly subscriptions: MemoryCdcSubscriptions;
   /** The bus memory events are published to. */
@@ -142,15 +153,38 @@ export class MemoryCdc extends Construct {
     this.vectorBucket = this.vectors.vectorBucket;
     this.vectorIndex = this.vectors.vectorIndex;
 
+    this.kinesisSource =
+      config.source.kind === 'kinesis'
+        ? new MemoryCdcKinesisSource(this, 'Source', {
+            tables: config.tables.map((t) => ({ table: t.table, tableName: t.tableName })),
+            logRetention: config.logRetention,
+            ...(config.source.streamArn !== undefined ? { streamArn: config.source.streamArn } : {}),
+            ...(config.source.encryptionKey ? { encryptionKey: config.source.encryptionKey } : {}),
+          })
+        : undefined;
+
     // Checked on every deploy before the mappings exist: a wrong stream or TTL fails the deploy.
     this.tableCheck = new MemoryCdcTableCheck(this, 'TableCheck', {
       table: this.table,
       tableName: config.tableName,
-      streamArn: config.tableStreamArn,
+      ...(config.tableStreamArn !== undefined && !this.kinesisSource
+        ? { streamArn: config.tableStreamArn }
+        : {}),
+      ...(this.kinesisSource
+        ? {
+            kinesis: {
+              streamArn: this.kinesisSource.stream.streamArn,
+              enabledByStack: this.kinesisSource.createdByStack,
+              changeLogStreamArn: this.changeLog.streamArn,
+            },
+          }
+        : {}),
       ttlAttribute: resolveLayout(config.layout).ttlAttribute,
       runtime: config.runtime,
       logRetention: config.logRetention,
     });
+    for (const destination of this.kinesisSource?.destinations ?? [])
+      this.tableCheck.node.addDependency(destination);
 
     this.consumers = new MemoryCdcConsumers(this, 'Consumers', {
       tables: this.tables,
@@ -158,6 +192,7 @@ export class MemoryCdc extends Construct {
       storage: this.storage,
       vectors: this.vectors,
       config,
+      ...(this.kinesisSource ? { kinesisSource: this.kinesisSource.stream } : {}),
       ...(props.logContents ? { logContents: true } : {}),
       ...(props.code ? { code: props.code } : {}),
     });

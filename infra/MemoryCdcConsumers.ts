@@ -1,12 +1,14 @@
 /**
  * The consumers and how they read: the router on the table's DynamoDB stream — alone, writing the
  * TTL archive too (`readers: 'one'`), or beside the archiver filtered to TTL deletions (`readers:
- * 'two'`) — and the vector worker on the Kinesis change log. Each has its own function and role, a bounded retry policy, an S3
+ * 'two'`), or both on a Kinesis data stream the table streams to (a Kinesis `source`) — and the
+ * vector worker on the Kinesis change log. Each has its own function and role, a bounded retry policy, an S3
  * on-failure destination keeping whole failed batches, and exactly the permissions its handler calls, granted by the parts it uses.
  */
 import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -46,6 +48,12 @@ export interface MemoryCdcConsumersProps {
   /** The validated construct props. */
   readonly config: ResolvedProps;
   /**
+   * The Kinesis data stream the tables stream to, when it is the source: the router and the
+   * archiver each read it with a Kinesis mapping instead of reading the tables' DynamoDB streams.
+   * @default the tables' DynamoDB streams
+   */
+  readonly kinesisSource?: kinesis.IStream;
+  /**
    * Log item contents (`MEMORY_CDC_LOG_CONTENTS`).
    * @default false
    */
@@ -84,6 +92,7 @@ export class MemoryCdcConsumers extends Construct {
     };
     const functionDefaults = { runtime: config.runtime, logRetention: config.logRetention };
     const oneReader = config.readers === 'one';
+    const source = props.kinesisSource ? 'Kinesis source stream' : 'DynamoDB stream';
     const archiveEnvironment = {
       ARCHIVE_BUCKET: storage.bucket.bucketName,
       ARCHIVE_PREFIX: config.archivePrefix,
@@ -93,8 +102,8 @@ export class MemoryCdcConsumers extends Construct {
       ...functionDefaults,
       handlerName: 'router',
       description: oneReader
-        ? `memory-cdc router of ${config.tableName}: DynamoDB stream -> EventBridge + Kinesis + TTL archive`
-        : `memory-cdc router of ${config.tableName}: DynamoDB stream -> EventBridge + Kinesis`,
+        ? `memory-cdc router of ${config.tableName}: ${source} -> EventBridge + Kinesis + TTL archive`
+        : `memory-cdc router of ${config.tableName}: ${source} -> EventBridge + Kinesis`,
       memorySize: config.router.memorySize,
       timeout: config.router.timeout,
       environment: {
@@ -167,7 +176,22 @@ export class MemoryCdcConsumers extends Construct {
     // whole (the invocation record with its records) under aws/lambda/ of the bucket. One mapping per
     // table for the router (and the archiver with readers: 'two'): each table's stream keeps a free slot with one reader.
     const onFailure = new S3OnFailureRecords(storage);
-    for (const table of props.tables) {
+    if (props.kinesisSource) {
+      // One Kinesis stream carries every table's changes (each record names its table): one mapping
+      // each for router and archiver, shared-throughput polling, grants on exactly that stream.
+      this.router.addEventSource(
+        new sources.KinesisEventSource(props.kinesisSource, { ...mappingOptions(config.router), onFailure }),
+      );
+      this.archiver?.addEventSource(
+        new sources.KinesisEventSource(props.kinesisSource, {
+          ...mappingOptions(config.archiver),
+          onFailure,
+          // Only TTL deletions; Lambda filters on the JSON inside the Kinesis record's data.
+          filters: [lambda.FilterCriteria.filter({ data: TTL_DELETION_PATTERN })],
+        }),
+      );
+    }
+    for (const table of props.kinesisSource ? [] : props.tables) {
       this.router.addEventSource(
         new sources.DynamoEventSource(table, {
           ...mappingOptions(config.router),
@@ -179,15 +203,7 @@ export class MemoryCdcConsumers extends Construct {
           ...mappingOptions(config.archiver),
           onFailure,
           // Only TTL deletions: REMOVE records written by DynamoDB's own TTL service.
-          filters: [
-            lambda.FilterCriteria.filter({
-              eventName: lambda.FilterRule.isEqual('REMOVE'),
-              userIdentity: {
-                type: lambda.FilterRule.isEqual('Service'),
-                principalId: lambda.FilterRule.isEqual('dynamodb.amazonaws.com'),
-              },
-            }),
-          ],
+          filters: [lambda.FilterCriteria.filter(TTL_DELETION_PATTERN)],
         }),
       );
     }
@@ -197,17 +213,21 @@ export class MemoryCdcConsumers extends Construct {
         onFailure,
       }),
     );
-    this.acknowledgeNagFindings(storage, config);
+    this.acknowledgeNagFindings(storage, config, props.kinesisSource === undefined);
   }
 
   /**
    * Acknowledges the cdk-nag findings this design accepts, each with its reason, on the one
    * resource it concerns (never stack-wide), so a new finding anywhere still fails the checks.
    */
-  private acknowledgeNagFindings(storage: MemoryCdcStorage, config: ResolvedProps): void {
+  private acknowledgeNagFindings(
+    storage: MemoryCdcStorage,
+    config: ResolvedProps,
+    readsDynamoDbStream: boolean,
+  ): void {
     const functions = this.functions;
     const bucketArn = `<${logicalIdOf(storage.bucket)}.Arn>`;
-    for (const fn of [functions.router, functions.archiver]) {
+    for (const fn of readsDynamoDbStream ? [functions.router, functions.archiver] : []) {
       if (!fn) continue;
       Validations.of(fn.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -254,6 +274,15 @@ export class MemoryCdcConsumers extends Construct {
     });
   }
 }
+
+/** A TTL deletion: a REMOVE written by DynamoDB's own TTL service (the archiver's mapping filter). */
+const TTL_DELETION_PATTERN = {
+  eventName: lambda.FilterRule.isEqual('REMOVE'),
+  userIdentity: {
+    type: lambda.FilterRule.isEqual('Service'),
+    principalId: lambda.FilterRule.isEqual('dynamodb.amazonaws.com'),
+  },
+};
 
 /** Event source mapping settings every consumer shares: partial batch responses, bisect, bounds. */
 function mappingOptions(c: ResolvedConsumer): sources.StreamEventSourceProps {

@@ -147,7 +147,8 @@ export interface MemoryCdcProps {
   readonly tableName?: string;
   /**
    * ARN of the table's stream (`arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`),
-   * when `table` is not given (then `tableName` is required too).
+   * when `table` is not given (then `tableName` is required too, and this is too unless `source` is
+   * a Kinesis stream).
    * @default the stream ARN of `table`
    */
   readonly tableStreamArn?: string;
@@ -188,12 +189,40 @@ export interface MemoryCdcProps {
    */
   readonly changeLogEncryptionKey?: kms.IKey;
   /**
+   * Where the router and the archiver read the table's changes.
+   *
+   * - `'dynamodb-stream'`: the table's DynamoDB stream (`NEW_AND_OLD_IMAGES`), 24 hours of
+   *   retention, at most two readers per shard (see `readers`).
+   * - `{ kinesisStreamArn }`: an existing Kinesis data stream the table already streams to (Kinesis
+   *   Data Streams for DynamoDB, a streaming destination of the table): retention up to 365 days,
+   *   more consumers per stream. The router and the archiver each get a Kinesis event source mapping
+   *   on it (shared throughput) and `kinesis:` read actions on exactly that stream; give
+   *   `encryptionKey` when the stream uses a customer-managed key.
+   * - `'kinesis'`: the stack creates that stream (on-demand capacity, encrypted with the AWS-managed
+   *   key `aws/kinesis`, 24 hours of retention) and turns on the table's Kinesis streaming destination
+   *   with a custom resource (EnableKinesisStreamingDestination on create, Disable on delete), with
+   *   `ApproximateCreationDateTimePrecision: MICROSECOND` — each record's creation time in
+   *   microseconds, which orders an item's changes far more often than milliseconds would.
+   *
+   * Kinesis Data Streams for DynamoDB can deliver a change more than once and out of order: the
+   * functions drop repeated deliveries within a batch (same `eventID`) and process each item's
+   * changes in creation-time order within a batch; across batches a repeat keeps its event ids (so
+   * consumers deduplicate on them) and order is not restored — `origin.sequenceNumber` of each event
+   * is the change's creation time in microseconds for consumers that must tell. With a Kinesis
+   * source `readers` does not apply, and the table needs no DynamoDB stream (`tableStreamArn` may
+   * be left out). The source stream must not be the change log.
+   * @default 'dynamodb-stream'
+   */
+  readonly source?: MemoryCdcSource;
+  /**
    * How many of the table stream's reader slots the stack takes (DynamoDB Streams serves at most two
    * readers per shard). `'one'`: the router also writes the TTL archive — the archiver's processing
    * in the router's batch loop, a record acknowledged only when its events and its archive object
    * are written — leaving the second slot free for a reader of your own. `'two'`: a separate
    * archiver function reads the stream as well, filtered to TTL deletions, so archive writes never
    * add to the router's latency and the archive's batching and retries are tuned apart (`archiver`).
+   * Only with `source: 'dynamodb-stream'`: a Kinesis source has no reader limit to save, and both
+   * functions read it.
    * @default 'one'
    */
   readonly readers?: StreamReaders;
@@ -204,7 +233,8 @@ export interface MemoryCdcProps {
    */
   readonly router?: StreamConsumerOptions;
   /**
-   * The archiver: DynamoDB stream (TTL expiries only) -> S3. Only with `readers: 'two'`.
+   * The archiver: the table's changes (TTL expiries only) -> S3. Only with `readers: 'two'` or a
+   * Kinesis `source`.
    * @default see {@link StreamConsumerOptions}
    */
   readonly archiver?: StreamConsumerOptions;
@@ -348,8 +378,28 @@ export interface OnMemoryEventOptions {
   readonly description?: string;
 }
 
-/** The three consumers, by the name used in env vars, prefixes, alarms and metrics. */
+/**
+ * Where the stack reads the table's changes: the table's DynamoDB stream, an existing Kinesis data
+ * stream the table streams to, or one the stack creates (see `MemoryCdcProps.source`).
+ */
+export type MemoryCdcSource = 'dynamodb-stream' | 'kinesis' | KinesisSourceStream;
+
+/** An existing Kinesis data stream that is a Kinesis streaming destination of the table(s). */
+export interface KinesisSourceStream {
+  /**
+   * ARN of the stream (`arn:aws:kinesis:<region>:<account>:stream/<name>`); the table must already
+   * stream to it (the deploy-time table check fails otherwise).
+   */
+  readonly kinesisStreamArn: string;
+  /**
+   * The stream's customer-managed KMS key; the router and the archiver get `kms:Decrypt` on it.
+   * @default none (the stream is unencrypted or uses the AWS-managed key `aws/kinesis`)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
 /** The table-stream reader layouts: the router alone (it writes the archive too), or router and archiver. */
 export type StreamReaders = 'one' | 'two';
 
+/** The three consumers, by the name used in env vars, prefixes, alarms and metrics. */
 export type ConsumerName = 'router' | 'archiver' | 'vector-sync';

@@ -4,7 +4,8 @@
  * deploy with a message naming each problem: no stream, a stream not on NEW_AND_OLD_IMAGES, a
  * stream ARN that is not the table's current stream, TTL not on the layout's attribute. (A wrong
  * view type would otherwise only show at run time, as dead letters and the RecordsMissingImages
- * alarm.) The check's code is `lib/tableCheck/tableCheckSource.ts`, deployed inline.
+ * alarm.) With a Kinesis source it checks instead that the stream is an ACTIVE Kinesis streaming
+ * destination of the table and not the change log. The check's code is `lib/tableCheck/tableCheckSource.ts`, deployed inline.
  */
 import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -21,8 +22,19 @@ export interface MemoryCdcTableCheckProps {
   readonly table: dynamodb.ITable;
   /** Its name. */
   readonly tableName: string;
-  /** The stream ARN the event source mappings read. */
-  readonly streamArn: string;
+  /** The DynamoDB stream ARN the event source mappings read (none with a Kinesis source). */
+  readonly streamArn?: string;
+  /**
+   * A Kinesis source: the stream the mappings read instead, checked to be an ACTIVE Kinesis
+   * streaming destination of the table and not the change log.
+   * @default the table's DynamoDB stream is the source
+   */
+  readonly kinesis?: {
+    readonly streamArn: string;
+    /** The stack enabled the destination itself (ENABLING is then fine). */
+    readonly enabledByStack: boolean;
+    readonly changeLogStreamArn: string;
+  };
   /**
    * The layout's TTL attribute.
    * @default no TTL check
@@ -53,11 +65,23 @@ export class MemoryCdcTableCheck extends Construct {
     checkLogs.grantWrite(checkRole);
     iam.Grant.addToPrincipal({
       grantee: checkRole,
-      actions: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'],
+      actions: props.kinesis
+        ? ['dynamodb:DescribeKinesisStreamingDestination', 'dynamodb:DescribeTimeToLive']
+        : ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'],
       resourceArns: [props.table.tableArn],
     });
+    if (props.kinesis) {
+      // What DescribeKinesisStreamingDestination needs on the stream (DynamoDB developer guide, kds_iam).
+      iam.Grant.addToPrincipal({
+        grantee: checkRole,
+        actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary'],
+        resourceArns: [props.kinesis.streamArn],
+      });
+    }
     this.function = new lambda.Function(this, 'Check', {
-      description: `Deploy-time check of table ${props.tableName} for memory-cdc: stream view type, stream ARN, TTL`,
+      description: props.kinesis
+        ? `Deploy-time check of table ${props.tableName} for memory-cdc: Kinesis streaming destination, TTL`
+        : `Deploy-time check of table ${props.tableName} for memory-cdc: stream view type, stream ARN, TTL`,
       runtime: props.runtime,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
@@ -77,8 +101,15 @@ export class MemoryCdcTableCheck extends Construct {
     });
     const properties: TableCheckProperties = {
       TableName: props.tableName,
-      StreamArn: props.streamArn,
+      StreamArn: props.streamArn ?? '',
       TtlAttribute: props.ttlAttribute ?? '',
+      ...(props.kinesis
+        ? {
+            KinesisStreamArn: props.kinesis.streamArn,
+            KinesisEnabledByStack: String(props.kinesis.enabledByStack),
+            ChangeLogStreamArn: props.kinesis.changeLogStreamArn,
+          }
+        : {}),
     };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -1,7 +1,9 @@
 /**
  * The CDK app: `npx cdk synth|deploy -c tableName=<table> -c streamArn=<stream ARN>` (cdk.json runs
  * it with tsx). Optional context: stackName, eventBusName (an existing bus), readers (one, the
- * default: the router archives too; two: router and archiver on the table stream), layout (a preset name —
+ * default: the router archives too; two: router and archiver on the table stream), source (kinesis: the
+ * stack creates a Kinesis data stream and streams the table to it; or the ARN of a Kinesis stream the
+ * table already streams to, then streamArn may be left out), layout (a preset name —
  * agent-memory, mastra, session-state, session-turns — or a layout JSON file), embeddingDimensions,
  * bedrockModelId, alarmTopicArn, subscriptions (a subscriptions file: one rule per entry, see
  * lib/subscriptions/subscriptionsFile.ts). Beside several tables: `-c 'tables=[{"tableName":…,
@@ -39,7 +41,11 @@ try {
             ...(t.ttlAttribute ? { ttlAttribute: t.ttlAttribute } : {}),
           })),
         }
-      : { tableName: context.tableName, tableStreamArn: context.streamArn }),
+      : {
+          tableName: context.tableName,
+          ...(context.streamArn ? { tableStreamArn: context.streamArn } : {}),
+        }),
+    ...(context.source ? { source: context.source } : {}),
     ...(context.eventBusName ? { existingEventBusName: context.eventBusName } : {}),
     ...(context.readers ? { readers: context.readers } : {}),
     ...(context.layout ? { layout: context.layout } : {}),

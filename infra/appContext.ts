@@ -15,6 +15,7 @@ export const APP_CONTEXT_KEYS = [
   'stackName',
   'eventBusName',
   'readers',
+  'source',
   'layout',
   'embeddingDimensions',
   'bedrockModelId',
@@ -36,7 +37,8 @@ export interface AppContextTable {
 export interface AppContext {
   /** The table (the first of `tables` when several are given). */
   tableName: string;
-  streamArn: string;
+  /** The table's DynamoDB stream; may be left out with `source` a Kinesis stream ARN. */
+  streamArn?: string;
   /** Several tables, each with its layout (context `tables`); absent for a single table. */
   tables?: AppContextTable[];
   /** Account and region of the table, read from the stream ARN: the stack deploys there. */
@@ -46,6 +48,11 @@ export interface AppContext {
   eventBusName?: string;
   /** Table-stream readers the stack takes (`-c readers=two` adds the archiver). */
   readers?: 'one' | 'two';
+  /**
+   * Where the router and the archiver read (`-c source=kinesis`, or `-c source=<Kinesis stream ARN>`
+   * of a stream the table already streams to; see `MemoryCdcProps.source`).
+   */
+  source?: 'dynamodb-stream' | 'kinesis' | { kinesisStreamArn: string };
   layout?: string | Layout;
   embeddingDimensions?: number;
   bedrockModelId?: string;
@@ -54,6 +61,7 @@ export interface AppContext {
   subscriptions?: Subscription[];
 }
 
+const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:([a-z0-9-]+):(\d{12}):stream\/[A-Za-z0-9_.-]{1,128}$/;
 const STREAM_ARN =
   /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})\/stream\/.+$/;
 const HOW_TO =
@@ -69,8 +77,14 @@ const HOW_TO =
  */
 export function readAppContext(get: (key: string) => unknown, cwd = process.cwd()): AppContext {
   const tables = readTables(get, cwd);
+  const source = readSource(get);
   const tableName = tables ? tables[0]!.tableName : text(get, 'tableName');
   const streamArn = tables ? tables[0]!.streamArn : text(get, 'streamArn');
+  if (tableName !== undefined && streamArn === undefined && typeof source === 'object' && !tables) {
+    // A Kinesis stream the table streams to: it names the account and region, no DynamoDB stream needed.
+    const [, region = '', account = ''] = KINESIS_STREAM_ARN.exec(source.kinesisStreamArn)!;
+    return readOptions(get, cwd, { tableName, account, region, source });
+  }
   if (tableName === undefined || streamArn === undefined) {
     const missing = [tableName === undefined && 'tableName', streamArn === undefined && 'streamArn'].filter(
       Boolean,
@@ -100,13 +114,37 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
       }
     }
   }
-  const context: AppContext = {
+  return readOptions(get, cwd, {
     tableName,
     streamArn,
     ...(tables ? { tables } : {}),
     account,
     region,
-    stackName: text(get, 'stackName') ?? `MemoryCdc-${tableName.replace(/[^A-Za-z0-9-]/g, '-')}`,
+    ...(source ? { source } : {}),
+  });
+}
+
+/** The `source` key: the table stream, `kinesis`, or the ARN of a Kinesis stream the table streams to. */
+function readSource(get: (key: string) => unknown): AppContext['source'] {
+  const value = text(get, 'source');
+  if (value === undefined) return undefined;
+  if (value === 'dynamodb-stream' || value === 'kinesis') return value;
+  if (KINESIS_STREAM_ARN.test(value)) return { kinesisStreamArn: value };
+  throw new ConfigError(
+    `context source must be dynamodb-stream, kinesis, or the ARN of a Kinesis stream the table streams to, arn:aws:kinesis:<region>:<account>:stream/<name> (given ${value})`,
+  );
+}
+
+/** The keys besides the table(s) and the source. */
+function readOptions(
+  get: (key: string) => unknown,
+  cwd: string,
+  base: Omit<AppContext, 'stackName'>,
+): AppContext {
+  const tables = base.tables;
+  const context: AppContext = {
+    ...base,
+    stackName: text(get, 'stackName') ?? `MemoryCdc-${base.tableName.replace(/[^A-Za-z0-9-]/g, '-')}`,
   };
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(context.stackName)) {
     throw new ConfigError(

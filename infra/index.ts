@@ -10,10 +10,12 @@ export { ArchiveTable, type ArchiveTableProps } from './ArchiveTable.js';
 export { CatalogSchemaRegistry, type CatalogSchemaRegistryProps } from './CatalogSchemaRegistry.js';
 export {
   type ConsumerName,
+  type KinesisSourceStream,
   METRICS_SERVICE,
   MemoryCdc,
   type MemoryCdcFunctionCode,
   type MemoryCdcProps,
+  type MemoryCdcSource,
   type MemoryCdcTableProps,
   type OnMemoryEventOptions,
   type StreamConsumerOptions,
@@ -21,6 +23,7 @@ export {
 } from './MemoryCdc.js';
 export { MemoryCdcBus, type MemoryCdcBusProps } from './MemoryCdcBus.js';
 export { MemoryCdcConsumers, type MemoryCdcConsumersProps } from './MemoryCdcConsumers.js';
+export { MemoryCdcKinesisSource, type MemoryCdcKinesisSourceProps } from './MemoryCdcKinesisSource.js';
 export {
   type ConsumerAlarms,
   MemoryCdcMonitoring,

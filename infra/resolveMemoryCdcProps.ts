@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -17,8 +18,11 @@ import type { MemoryCdcProps, StreamConsumerOptions, StreamReaders } from './Mem
 const DEFAULT_BEDROCK_MODEL = 'amazon.titan-embed-text-v2:0';
 const STREAM_ARN =
   /^arn:(aws[a-z-]*):dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})\/stream\/(.+)$/;
+const KINESIS_STREAM_ARN = /^arn:(aws[a-z-]*):kinesis:([a-z0-9-]+):(\d{12}):stream\/([A-Za-z0-9_.-]{1,128})$/;
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const MAX_DYNAMODB_RECORD_AGE = Duration.hours(24);
+/** Lambda's limit of MaximumRecordAgeInSeconds for Kinesis mappings (604,800 s). */
+const MAX_KINESIS_RECORD_AGE = Duration.days(7);
 /** Lambda's limit for all environment variables of a function together. */
 const ENV_LIMIT_BYTES = 4096;
 
@@ -27,14 +31,22 @@ export type ResolvedConsumer = Required<Omit<StreamConsumerOptions, 'startingPos
   startingPosition: lambda.StartingPosition;
 };
 
+/** Where the router and the archiver read the table's changes, resolved. */
+export type ResolvedSource =
+  | { kind: 'dynamodb-stream' }
+  /** A Kinesis data stream the table streams to: given (`streamArn`), or created by the stack. */
+  | { kind: 'kinesis'; streamArn?: string; encryptionKey?: kms.IKey };
+
 /** The props with defaults applied, validated. */
 export interface ResolvedProps {
+  /** Where the router and the archiver read the table's changes. */
+  source: ResolvedSource;
   /** The memory table, imported from `tableName`/`tableStreamArn` when `table` was not given. */
   table: dynamodb.ITable;
   /** Its name (a token for a table of the same app). */
   tableName: string;
-  /** Its stream ARN. */
-  tableStreamArn: string;
+  /** Its DynamoDB stream ARN (undefined with a Kinesis source when none was given). */
+  tableStreamArn: string | undefined;
   /** Every table of the stack, the first being `table`. */
   tables: ResolvedTable[];
   /** `MEMORY_CDC_TABLE_LAYOUTS` (JSON of table name -> layout) when the stack serves several tables. */
@@ -75,7 +87,8 @@ export interface ResolvedProps {
  * @throws ConfigError
  */
 export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): ResolvedProps {
-  const tables = resolveTables(scope, props);
+  const source = resolveSource(props);
+  const tables = resolveTables(scope, props, source.kind === 'dynamodb-stream');
   const { table, tableName, tableStreamArn, layout: layoutValue } = tables[0]!;
   // Several tables: every function reads each record or change-log detail with its table's layout.
   const tableLayouts =
@@ -96,7 +109,15 @@ export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): 
   const changeLogRetention = props.changeLogRetention ?? Duration.hours(24);
   hoursBetween('changeLogRetention', changeLogRetention, 24, 8760);
 
-  const readers = props.readers ?? 'one';
+  if (source.kind === 'kinesis' && props.readers !== undefined) {
+    fail(
+      'readers',
+      props.readers,
+      `applies only to source 'dynamodb-stream': with a Kinesis source the router and the archiver each read the Kinesis stream (source given: ${describeSource(props.source)})`,
+    );
+  }
+  // A Kinesis source has no reader limit: router and archiver both read it, as with two readers.
+  const readers = props.readers ?? (source.kind === 'kinesis' ? 'two' : 'one');
   if (readers !== 'one' && readers !== 'two') fail('readers', readers, "must be 'one' or 'two'");
   if (readers === 'one' && props.archiver !== undefined) {
     fail(
@@ -105,13 +126,19 @@ export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): 
       "applies only with readers: 'two' (with one reader the router archives)",
     );
   }
+  // A given Kinesis stream may keep records up to 365 days; Lambda's mappings allow at most 7 days of age.
+  // The stack's own Kinesis stream keeps 24 hours, as DynamoDB Streams does.
+  const sourceRecordAgeLimit =
+    source.kind === 'kinesis' && source.streamArn !== undefined
+      ? MAX_KINESIS_RECORD_AGE
+      : MAX_DYNAMODB_RECORD_AGE;
   const router = consumer('router', props.router, {
     batchSize: 100,
     maxBatchingWindow: Duration.seconds(1),
     startingPosition: lambda.StartingPosition.LATEST,
     timeout: Duration.seconds(60),
     iteratorAgeAlarmThreshold: Duration.minutes(5),
-    maxRecordAgeLimit: MAX_DYNAMODB_RECORD_AGE,
+    maxRecordAgeLimit: sourceRecordAgeLimit,
   });
   const archiver = consumer('archiver', props.archiver, {
     batchSize: 1000,
@@ -119,7 +146,7 @@ export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): 
     startingPosition: lambda.StartingPosition.TRIM_HORIZON,
     timeout: Duration.seconds(60),
     iteratorAgeAlarmThreshold: Duration.minutes(15),
-    maxRecordAgeLimit: MAX_DYNAMODB_RECORD_AGE,
+    maxRecordAgeLimit: sourceRecordAgeLimit,
   });
   const vectorSync = consumer('vectorSync', props.vectorSync, {
     batchSize: 100,
@@ -212,6 +239,7 @@ export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): 
   }
 
   return {
+    source,
     table,
     tableName,
     tableStreamArn,
@@ -291,7 +319,8 @@ export interface ResolvedTable {
   table: dynamodb.ITable;
   /** Its name (a token for a table of the same app). */
   tableName: string;
-  tableStreamArn: string;
+  /** Its DynamoDB stream ARN; undefined with a Kinesis source when none was given. */
+  tableStreamArn: string | undefined;
   /** `MEMORY_CDC_LAYOUT` text: a preset name or inline JSON. */
   layout: string;
 }
@@ -311,9 +340,10 @@ interface TableNaming {
 function resolveTable(
   scope: Construct,
   props: TableNaming,
+  streamRequired: boolean,
   prefix = '',
   id = 'Table',
-): { table: dynamodb.ITable; tableName: string; tableStreamArn: string } {
+): { table: dynamodb.ITable; tableName: string; tableStreamArn: string | undefined } {
   const p = (name: string) => `${prefix}${name}`;
   const named = props.tableName !== undefined || props.tableStreamArn !== undefined;
   if (props.table !== undefined) {
@@ -329,6 +359,10 @@ function resolveTable(
       );
     }
     const streamArn = props.table.tableStreamArn;
+    if (streamArn === undefined && !streamRequired) {
+      checkNames(props.table.tableName, undefined, 'table', prefix);
+      return { table: props.table, tableName: props.table.tableName, tableStreamArn: undefined };
+    }
     if (streamArn === undefined) {
       fail(
         p('table'),
@@ -339,6 +373,12 @@ function resolveTable(
     }
     checkNames(props.table.tableName, streamArn, 'table', prefix);
     return { table: props.table, tableName: props.table.tableName, tableStreamArn: streamArn };
+  }
+  if (props.tableName !== undefined && props.tableStreamArn === undefined && !streamRequired) {
+    // A Kinesis source: the table needs no DynamoDB stream.
+    checkNames(props.tableName, undefined, 'tableStreamArn', prefix);
+    const table = dynamodb.Table.fromTableAttributes(scope, id, { tableName: props.tableName });
+    return { table, tableName: props.tableName, tableStreamArn: undefined };
   }
   if (props.tableName === undefined || props.tableStreamArn === undefined) {
     if (!named) {
@@ -397,10 +437,13 @@ const PRESETS = Object.keys(PRESET_LAYOUTS)
  * The tables of the stack: `tables`, or the single table of `table`/`tableName`/`layout`. The first
  * table names the stack's resources (bus, Glue database) as a single table does.
  */
-function resolveTables(scope: Construct, props: MemoryCdcProps): ResolvedTable[] {
+function resolveTables(scope: Construct, props: MemoryCdcProps, streamRequired: boolean): ResolvedTable[] {
   if (props.tables === undefined) {
     return [
-      { ...resolveTable(scope, props), layout: resolveLayoutProp('layout', props.layout, undefined, '') },
+      {
+        ...resolveTable(scope, props, streamRequired),
+        layout: resolveLayoutProp('layout', props.layout, undefined, ''),
+      },
     ];
   }
   const single = (['table', 'tableName', 'tableStreamArn', 'layout'] as const).filter(
@@ -419,7 +462,7 @@ function resolveTables(scope: Construct, props: MemoryCdcProps): ResolvedTable[]
   const resolved = props.tables.map((entry, i) => {
     const prefix = `tables[${i}].`;
     return {
-      ...resolveTable(scope, entry, prefix, i === 0 ? 'Table' : `Table${i}`),
+      ...resolveTable(scope, entry, streamRequired, prefix, i === 0 ? 'Table' : `Table${i}`),
       layout: resolveLayoutProp(`${prefix}layout`, entry.layout, entry.ttlAttribute, `${prefix}ttlAttribute`),
     };
   });
@@ -436,7 +479,7 @@ function resolveTables(scope: Construct, props: MemoryCdcProps): ResolvedTable[]
 /** The table name's characters, the stream ARN's shape, and that the stream is the named table's. */
 function checkNames(
   tableName: string,
-  tableStreamArn: string,
+  tableStreamArn: string | undefined,
   streamProp: 'table' | 'tableStreamArn',
   prefix = '',
 ): void {
@@ -445,7 +488,7 @@ function checkNames(
   if (!Token.isUnresolved(tableName) && !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
     fail(nameProp, tableName, 'must be 3-255 characters of A-Z, a-z, 0-9, _ . -');
   }
-  if (Token.isUnresolved(tableStreamArn)) return;
+  if (tableStreamArn === undefined || Token.isUnresolved(tableStreamArn)) return;
   const match = STREAM_ARN.exec(tableStreamArn);
   if (!match) {
     fail(
@@ -457,6 +500,33 @@ function checkNames(
   if (!Token.isUnresolved(tableName) && match[4] !== tableName) {
     fail(streamName, tableStreamArn, `is the stream of table ${match[4]}, not of ${nameProp} ${tableName}`);
   }
+}
+
+/** The `source` prop, validated. */
+function resolveSource(props: MemoryCdcProps): ResolvedSource {
+  const value = props.source ?? 'dynamodb-stream';
+  if (value === 'dynamodb-stream') return { kind: 'dynamodb-stream' };
+  if (value === 'kinesis') return { kind: 'kinesis' };
+  if (value === null || typeof value !== 'object' || typeof value.kinesisStreamArn !== 'string') {
+    fail('source', value, "must be 'dynamodb-stream', 'kinesis' or { kinesisStreamArn }");
+  }
+  const arn = value.kinesisStreamArn;
+  if (!Token.isUnresolved(arn) && !KINESIS_STREAM_ARN.test(arn)) {
+    fail(
+      'source.kinesisStreamArn',
+      arn,
+      'must look like arn:aws:kinesis:<region>:<account>:stream/<name> (a Kinesis data stream the table streams to)',
+    );
+  }
+  return {
+    kind: 'kinesis',
+    streamArn: arn,
+    ...(value.encryptionKey ? { encryptionKey: value.encryptionKey } : {}),
+  };
+}
+
+function describeSource(source: MemoryCdcProps['source']): string {
+  return typeof source === 'string' ? `'${source}'` : `{ kinesisStreamArn: ${source?.kinesisStreamArn} }`;
 }
 
 function fail(prop: string, value: unknown, rule: string): never {

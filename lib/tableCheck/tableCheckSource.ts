@@ -3,17 +3,28 @@
  * calls DescribeTable and DescribeTimeToLive on the memory table and fails the deploy, with a
  * message naming each problem, when the stream is missing or not NEW_AND_OLD_IMAGES, when the
  * stream ARN the stack reads is not the table's current stream, or when TTL is not on the layout's
- * attribute. It is plain CommonJS text (deployed inline, run by the Lambda runtime's own AWS SDK);
+ * attribute; with a Kinesis source, when that stream is not an ACTIVE Kinesis streaming destination
+ * of the table or is the change log itself. It is plain CommonJS text (deployed inline, run by the Lambda runtime's own AWS SDK);
  * tests run this same text against DynamoDB Local.
  */
 
 /** What the check is given (the custom resource's properties). */
 export interface TableCheckProperties {
   TableName: string;
-  /** The stream ARN the event source mappings read. */
+  /** The DynamoDB stream ARN the event source mappings read (empty with a Kinesis source). */
   StreamArn: string;
   /** The layout's TTL attribute; empty when the layout has none (no TTL check). */
   TtlAttribute: string;
+  /**
+   * With a Kinesis source: the Kinesis data stream the mappings read, which must be an ACTIVE
+   * Kinesis streaming destination of the table (ENABLING too when `KinesisEnabledByStack` is `true`).
+   * No DynamoDB stream is checked then.
+   */
+  KinesisStreamArn?: string;
+  /** `true` when the stack itself enabled the destination a moment ago. */
+  KinesisEnabledByStack?: string;
+  /** The change log's ARN, which must not be the source stream (the router would read its own output). */
+  ChangeLogStreamArn?: string;
 }
 
 /**
@@ -21,12 +32,14 @@ export interface TableCheckProperties {
  * CDK Provider framework: throwing fails the deploy with the message) and `exports.problems`.
  */
 export const TABLE_CHECK_SOURCE = `'use strict';
-const { DynamoDBClient, DescribeTableCommand, DescribeTimeToLiveCommand } = require('@aws-sdk/client-dynamodb');
+const { DynamoDBClient, DescribeTableCommand, DescribeTimeToLiveCommand, DescribeKinesisStreamingDestinationCommand } = require('@aws-sdk/client-dynamodb');
 
 function problems(table, ttl, expected) {
   const found = [];
-  const spec = table.StreamSpecification;
-  if (!spec || !spec.StreamEnabled || !table.LatestStreamArn) {
+  const spec = table && table.StreamSpecification;
+  if (expected.kinesis) {
+    // A Kinesis source: its destination is checked instead (kinesisProblems).
+  } else if (!spec || !spec.StreamEnabled || !table.LatestStreamArn) {
     found.push('it has no DynamoDB stream: enable one with view type NEW_AND_OLD_IMAGES');
   } else {
     if (spec.StreamViewType !== 'NEW_AND_OLD_IMAGES') {
@@ -47,26 +60,37 @@ function problems(table, ttl, expected) {
   return found;
 }
 
+function kinesisProblems(destinations, p) {
+  const arn = p.KinesisStreamArn;
+  if (arn === p.ChangeLogStreamArn) return ['the Kinesis source ' + arn + ' is the change log memory-cdc writes (the router would read its own output)'];
+  const d = (destinations || []).find((x) => x.StreamArn === arn);
+  if (!d) return ['the Kinesis stream ' + arn + ' is not a Kinesis streaming destination of the table: enable it, or use source \\'kinesis\\''];
+  const ok = p.KinesisEnabledByStack === 'true' ? ['ACTIVE', 'ENABLING', 'UPDATING'] : ['ACTIVE', 'UPDATING'];
+  return ok.includes(d.DestinationStatus) ? [] : ['its Kinesis streaming destination ' + arn + ' is ' + d.DestinationStatus + ', not ACTIVE'];
+}
+
 let client;
 async function handler(event) {
-  const properties = event.ResourceProperties || {};
-  const id = 'memory-cdc-table-check-' + properties.TableName;
+  const p = event.ResourceProperties || {};
+  const id = 'memory-cdc-table-check-' + p.TableName;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId || id };
   client = client || new DynamoDBClient({});
+  const table = { TableName: p.TableName };
+  const kinesis = !!p.KinesisStreamArn;
   const [described, ttl] = await Promise.all([
-    client.send(new DescribeTableCommand({ TableName: properties.TableName })),
-    client.send(new DescribeTimeToLiveCommand({ TableName: properties.TableName })),
+    client.send(kinesis ? new DescribeKinesisStreamingDestinationCommand(table) : new DescribeTableCommand(table)),
+    client.send(new DescribeTimeToLiveCommand(table)),
   ]);
-  const found = problems(described.Table || {}, ttl.TimeToLiveDescription, {
-    streamArn: properties.StreamArn,
-    ttlAttribute: properties.TtlAttribute,
-  });
+  const found = (kinesis ? kinesisProblems(described.KinesisDataStreamDestinations, p) : []).concat(
+    problems(described.Table || {}, ttl.TimeToLiveDescription, { kinesis, streamArn: p.StreamArn, ttlAttribute: p.TtlAttribute }),
+  );
   if (found.length > 0) {
-    throw new Error('memory-cdc cannot run on table ' + properties.TableName + ': ' + found.join('; '));
+    throw new Error('memory-cdc cannot run on table ' + p.TableName + ': ' + found.join('; '));
   }
   return { PhysicalResourceId: id };
 }
 
 exports.problems = problems;
+exports.kinesisProblems = kinesisProblems;
 exports.handler = handler;
 `;

@@ -67,6 +67,25 @@ describe('readAppContext', () => {
     });
   });
 
+  it('reads the source: kinesis, or a Kinesis stream ARN that then names account and region without streamArn', () => {
+    const arn = 'arn:aws:kinesis:eu-west-1:210987654321:stream/agent-memory-changes';
+    expect(readAppContext(contextOf({ ...base, source: 'kinesis' }))).toMatchObject({ source: 'kinesis' });
+    expect(readAppContext(contextOf({ tableName: TABLE_NAME, source: arn }))).toEqual({
+      tableName: TABLE_NAME,
+      account: '210987654321',
+      region: 'eu-west-1',
+      source: { kinesisStreamArn: arn },
+      stackName: 'MemoryCdc-agent-memory',
+    });
+    expect(() => readAppContext(contextOf({ ...base, source: 'kafka' }))).toThrow(
+      /^context source must be dynamodb-stream, kinesis, or the ARN of a Kinesis stream .* \(given kafka\)$/,
+    );
+    // source=kinesis creates the stream: the table's stream ARN still names account and region.
+    expect(() => readAppContext(contextOf({ tableName: TABLE_NAME, source: 'kinesis' }))).toThrow(
+      /^missing context streamArn/,
+    );
+  });
+
   it('reads a custom layout from a JSON file relative to the working directory', () => {
     writeFileSync(join(work, 'layout.json'), JSON.stringify({ ...agentMemoryLayout, name: 'custom' }));
     const context = readAppContext(contextOf({ ...base, layout: 'layout.json' }), work);
