@@ -3,8 +3,10 @@
  * the reason, and which outputs failed), or an invocation record Lambda's S3 on-failure
  * destination stored for a batch it gave up on (the batch, and the condition).
  */
+import type { KinesisStreamRecord } from 'aws-lambda';
 import type { DeadLetter, FailureReason } from '../delivery/types.js';
 import { MemoryCdcError } from '../errors.js';
+import { fromKinesisDynamoDbRecord } from '../stream/fromKinesisDynamoDbRecord.js';
 import type { StreamRecord } from '../stream/types.js';
 
 /** One failed batch (a dead letter is a batch of one record). */
@@ -56,7 +58,7 @@ export function parseFailedBatch(key: string, body: Uint8Array): FailedBatch {
       kind: 'dead-letter',
       function: letter.function,
       reason: letter.reason ?? 'unknown',
-      records: [letter.record],
+      records: [asStreamRecord(letter.record, letter.function)],
       ...(refused.length > 0 && !prepareFailed
         ? {
             onlyOutputs: new Set(
@@ -83,10 +85,27 @@ export function parseFailedBatch(key: string, body: Uint8Array): FailedBatch {
       kind: 'on-failure',
       function: functionName,
       reason: error ? `${condition} (${error})` : condition,
-      records,
+      records: records.map((record) => asStreamRecord(record, functionName)),
     };
   }
   throw new FailedBatchFormatError(`${key}: neither a memory-cdc dead letter nor a Lambda invocation record`);
+}
+
+/**
+ * A record of a router or archiver reading Kinesis Data Streams for DynamoDB (a Lambda Kinesis
+ * record) as the stream record it carries, so it is redriven like one from the table's stream, with
+ * the same event ids. Anything else — a DynamoDB stream record, a change-log record of the vector
+ * worker, a Kinesis record that holds no change (poison: its redrive reports it still cannot be
+ * processed) — is returned as it is.
+ */
+function asStreamRecord(record: unknown, functionName: string): StreamRecord {
+  const kinesis = (record as { kinesis?: { data?: unknown } } | null)?.kinesis;
+  if (/vector/i.test(functionName) || typeof kinesis?.data !== 'string') return record as StreamRecord;
+  try {
+    return fromKinesisDynamoDbRecord(record as KinesisStreamRecord).record;
+  } catch {
+    return record as StreamRecord;
+  }
 }
 
 /** How {@link FailedBatch.onlyOutputs} names an output. */

@@ -19,11 +19,13 @@ import { LocalRedriveSource, S3RedriveSource } from '../../lib/redrive/openRedri
 import { redrive } from '../../lib/redrive/redrive.js';
 import { EventBridgePublisher } from '../../lib/sinks/eventbridge/EventBridgePublisher.js';
 import { KinesisPublisher } from '../../lib/sinks/kinesis/KinesisPublisher.js';
+import { fromKinesisDynamoDbRecord } from '../../lib/stream/fromKinesisDynamoDbRecord.js';
 import type { StreamRecord } from '../../lib/stream/types.js';
 import { expiryBatch } from '../archive/expiries.js';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/eventBridgeEndpoint.js';
 import { type FaultProxy, faults, startFaultProxy } from '../support/faultProxy.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
+import { toKinesisDynamoDbRecords } from '../support/kinesisDynamoDbRecords.js';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.js';
 
 const DLQ = 'redrive-dead-letters';
@@ -238,6 +240,44 @@ describe('memory-cdc redrive', () => {
     const forRouter = owed.filter((o) => o.sink === 'eventbridge' || o.sink === 'kinesis').length;
     expect(summary).toMatchObject({ failed: 0, sent: 2 * forRouter });
     expect((await run(['on-failure', '--local', 'out-4', '--json'], cwd)).out).toContain('"sent":0');
+  });
+
+  it('redrives a Kinesis-sourced router batch as the changes it carries, with the ids the router gives them', async () => {
+    const folder = join(cwd, 'on-failure-kinesis');
+    const batch = toKinesisDynamoDbRecords(writes.slice(0, 3));
+    const invocation = {
+      requestContext: {
+        requestId: 'c9b8f2d1-0000-4000-8000-000000000002',
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:MemoryCdc-RouterFunction-AbC123',
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 11,
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: '2026-12-07T10:00:00.000Z',
+      KinesisBatchInfo: {
+        shardId: 'shardId-000000000000',
+        startSequenceNumber: batch[0]!.kinesis.sequenceNumber,
+        endSequenceNumber: batch.at(-1)!.kinesis.sequenceNumber,
+        batchSize: batch.length,
+        streamArn: batch[0]!.eventSourceARN,
+      },
+      payload: { Records: batch },
+    };
+    await new LocalRedriveSource(folder).put(
+      'aws/lambda/4b1c-esm/shardId-000000000000/2026/12/07/2026-12-07T10.00.00-k.json',
+      JSON.stringify(invocation),
+    );
+    const sent = JSON.parse((await run(['on-failure-kinesis', '--local', 'out-k', '--json'], cwd)).out);
+    const pipeline = createPipeline({ layout: agentMemoryLayout });
+    const owed = batch
+      .flatMap((r) => pipeline.process(fromKinesisDynamoDbRecord(r).record).outputs)
+      .filter((o) => o.sink === 'eventbridge');
+    expect(sent).toMatchObject({ failed: 0 });
+    const events = (await readFile(join(cwd, 'out-k', 'eventbridge.jsonl'), 'utf8')).trim().split('\n');
+    expect(
+      events.map((line) => (JSON.parse(line) as { detail: { eventId: string } }).detail.eventId).sort(),
+    ).toEqual(owed.map((o) => o.eventId).sort());
   });
 
   it('asks for exactly one of --dry-run, --deliver and --local', async () => {
