@@ -3,8 +3,8 @@
  * restore reads from here). Writes go to a temporary file renamed into place, so a reader never
  * sees half an object and a rewrite of the same key replaces it whole.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ARCHIVE_OBJECT_SUFFIX } from './archiveKey.js';
 import type { ArchiveReader, ArchiveWriter } from './types.js';
@@ -22,6 +22,10 @@ export const DEFAULT_LOCAL_ARCHIVE_DIR = '.memory-cdc/archive/';
 export class LocalArchiveStore implements ArchiveWriter, ArchiveReader {
   /** Absolute path of the folder. */
   readonly location: string;
+  /** Folders made (or found) so far: each is made once, not once per object. */
+  private readonly folders = new Set<string>();
+  /** Tells this process's temporary files apart. */
+  private serial = 0;
 
   constructor(folder: string) {
     this.location = resolve(folder);
@@ -35,16 +39,26 @@ export class LocalArchiveStore implements ArchiveWriter, ArchiveReader {
     return path;
   }
 
+  /**
+   * Writes at once rather than through the thread pool: objects are small and many (one per
+   * expired item), and a local write costs several times less done synchronously.
+   */
   async putObject(key: string, body: Uint8Array): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    const folder = dirname(path);
+    if (!this.folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+    const temporary = `${path}.${process.pid}-${this.serial++}.tmp`;
     try {
-      await writeFile(temporary, body);
-      await rename(temporary, path);
+      writeFileSync(temporary, body);
+      renameSync(temporary, path);
     } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
+      rmSync(temporary, { force: true });
+      // The folder went away after it was made: make it again, once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !this.folders.delete(folder)) throw error;
+      return this.putObject(key, body);
     }
   }
 

@@ -4,7 +4,7 @@
  * array of records, UTF-8 with or without a byte-order mark. {@link FixtureScanner} finds each
  * record and `JSON.parse` parses it (which keeps a `__proto__` key as data).
  */
-import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { FixtureError } from '../errors.js';
 import { FixtureScanner } from './FixtureScanner.js';
@@ -46,10 +46,15 @@ export async function* readFixtureBatches(
 ): AsyncGenerator<FixtureEntry[]> {
   const scanner = new FixtureScanner(file);
   const decoder = new StringDecoder('utf8');
-  const stream = createReadStream(file, { highWaterMark: options.chunkBytes ?? CHUNK_BYTES });
+  // One buffer, read into again and again: the decoder copies each chunk into text.
+  const buffer = Buffer.allocUnsafe(options.chunkBytes ?? CHUNK_BYTES);
+  let handle: FileHandle | undefined;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const batch = scanner.push(decoder.write(chunk));
+    handle = await open(file, 'r');
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const batch = scanner.push(decoder.write(buffer.subarray(0, bytesRead)));
       if (batch.length > 0) yield batch;
       if (scanner.failure) throw scanner.failure;
     }
@@ -63,7 +68,7 @@ export async function* readFixtureBatches(
     if (code) throw new FixtureError(file, `cannot read: ${code}`, { cause: error });
     throw new FixtureError(file, `cannot read: ${(error as Error).message}`, { cause: error });
   } finally {
-    stream.destroy();
+    await handle?.close();
   }
 }
 

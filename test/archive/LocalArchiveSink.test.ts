@@ -61,6 +61,16 @@ describe('LocalArchiveSink', () => {
     expect(sink.written.every((o) => o.items === 1)).toBe(true);
   });
 
+  it('writes whole objects, no temporary file left, and makes a folder again if it went away', async () => {
+    const store = new LocalArchiveStore(join(cwd, 'archive'));
+    await store.putObject('a/b/one.jsonl.gz', Buffer.from('1'));
+    await rm(join(cwd, 'archive', 'a'), { recursive: true });
+    await store.putObject('a/b/two.jsonl.gz', Buffer.from('2'));
+    await store.putObject('a/b/two.jsonl.gz', Buffer.from('3'));
+    expect(await readdir(join(cwd, 'archive', 'a', 'b'))).toEqual(['two.jsonl.gz']);
+    expect((await store.getObject('a/b/two.jsonl.gz')).toString()).toBe('3');
+  });
+
   it('refuses keys that would leave its folder', async () => {
     await expect(
       new LocalArchiveStore(cwd).putObject('../escape.jsonl.gz', Buffer.from('x')),

@@ -23,6 +23,32 @@ function stdoutDrained(): Promise<void> | undefined {
   });
 }
 
+/** Characters of `--json` lines written at a time. */
+const JSON_BLOCK = 64 * 1024;
+
+/**
+ * Collects `--json` lines and writes them a block at a time: written one by one, each line would be
+ * a system call of its own when stdout is a file or /dev/null.
+ */
+class JsonLines {
+  private block = '';
+  constructor(private readonly out: (text: string) => void) {}
+
+  /** Adds a line; a promise when stdout is backed up and the caller should wait for it. */
+  add(line: string): Promise<void> | undefined {
+    this.block += `${line}\n`;
+    return this.block.length >= JSON_BLOCK ? this.flush() : undefined;
+  }
+
+  /** Writes what is held. */
+  flush(): Promise<void> | undefined {
+    if (this.block === '') return undefined;
+    this.out(this.block);
+    this.block = '';
+    return stdoutDrained();
+  }
+}
+
 /** The counts of `--json`'s stderr summary line (errors were printed line by line above it). */
 function jsonSummary(summary: ReplaySummary) {
   const { errors, ...counts } = summary;
@@ -41,22 +67,23 @@ async function runReplay(files: string[], flags: ReplayFlags, ctx: CliContext): 
   const archive = flags.archive
     ? new LocalArchiveSink({ cwd: ctx.cwd, folder: flags.archiveDir })
     : undefined;
-  const summary = await replay({
-    files: await findFixtureFiles(files, ctx.cwd),
-    layout,
-    routing,
-    rules,
-    sinks: archive ? { archive } : {},
-    cwd: ctx.cwd,
-    onOutput: flags.json
-      ? (output, matched) => {
-          ctx.out(`${formatOutputLine(output, matched)}\n`);
-          return stdoutDrained();
-        }
-      : undefined,
-    // With --json, stdout is for outputs: warnings go to stderr as they arise.
-    onWarning: flags.json ? (message) => ctx.err(`warning: ${message}\n`) : undefined,
-  });
+  const lines = flags.json ? new JsonLines(ctx.out) : undefined;
+  let summary: ReplaySummary;
+  try {
+    summary = await replay({
+      files: await findFixtureFiles(files, ctx.cwd),
+      layout,
+      routing,
+      rules,
+      sinks: archive ? { archive } : {},
+      cwd: ctx.cwd,
+      onOutput: lines ? (output, matched) => lines.add(formatOutputLine(output, matched)) : undefined,
+      // With --json, stdout is for outputs: warnings go to stderr as they arise.
+      onWarning: flags.json ? (message) => ctx.err(`warning: ${message}\n`) : undefined,
+    });
+  } finally {
+    await lines?.flush();
+  }
   // Each error once, on stderr; the summary (on stdout) counts them without repeating them.
   for (const e of summary.errors) ctx.err(`error: ${formatReplayError(e)}\n`);
   if (flags.json) {
