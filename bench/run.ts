@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, baselines measured in the same run, ratios printed last.
 import { benchArchive } from './archive.js';
 import { benchCli } from './cli.js';
+import { benchColdStart } from './coldStart.js';
 import { benchCore } from './core.js';
 import { benchDelivery } from './delivery.js';
 import { benchE2e } from './e2e.js';
@@ -14,6 +15,7 @@ import { benchVector } from './vector.js';
 const suites: [string, () => Promise<BenchResult[]>][] = [
   ['cli', benchCli],
   ['core', benchCore],
+  ['cold-start', benchColdStart],
   ['router', benchRouter],
   ['patterns', benchPatterns],
   ['replay-cpu', benchReplayCpu],

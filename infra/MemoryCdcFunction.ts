@@ -76,10 +76,7 @@ export class MemoryCdcFunction extends Construct {
       ...common,
       code: props.code ?? lambda.Code.fromAsset(lambdaBundleDirectory(props.handlerName)),
       handler: 'index.handler',
-      // Stack traces through the bundle's source map name the TypeScript file and line.
-      environment: props.code
-        ? props.environment
-        : { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      // No NODE_OPTIONS=--enable-source-maps: see LAMBDA_SOURCE_MAPS in lambdaBundles.ts.
     });
   }
 }

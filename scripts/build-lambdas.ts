@@ -10,36 +10,33 @@
  * sources; the functions set NODE_OPTIONS=--enable-source-maps, so stack traces name the
  * TypeScript file and line.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { LAMBDA_HANDLERS, LAMBDA_NODE_TARGET, LOCAL_ONLY_MODULES } from '../infra/lambdaBundles.js';
+import { LAMBDA_HANDLERS } from '../infra/lambdaBundles.js';
+import { LAMBDA_BUILD_OPTIONS } from './lambdaBuildOptions.js';
+import { type BundleSourceMap, ownCodeSourceMap } from './ownCodeSourceMap.js';
+import { BUNDLED_VALIDATORS, precompiledValidatorsPlugin } from './precompiledValidators.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outRoot = join(root, 'dist', 'lambda');
 rmSync(outRoot, { recursive: true, force: true });
 
 await Promise.all(
-  LAMBDA_HANDLERS.map((name) =>
-    build({
+  LAMBDA_HANDLERS.map(async (name) => {
+    const outfile = join(outRoot, name, 'index.mjs');
+    await build({
       entryPoints: [join(root, 'functions', `${name}.ts`)],
-      outfile: join(outRoot, name, 'index.mjs'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: LAMBDA_NODE_TARGET,
-      minify: true,
-      keepNames: true,
+      outfile,
+      ...LAMBDA_BUILD_OPTIONS,
       sourcemap: 'linked',
       sourcesContent: false,
-      external: [...LOCAL_ONLY_MODULES],
-      mainFields: ['module', 'main'],
       tsconfig: join(root, 'tsconfig.json'),
-      // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-      banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-      logLevel: 'warning',
-    }),
-  ),
+      plugins: [precompiledValidatorsPlugin(root, BUNDLED_VALIDATORS[name])],
+    });
+    const map = JSON.parse(readFileSync(`${outfile}.map`, 'utf8')) as BundleSourceMap;
+    writeFileSync(`${outfile}.map`, JSON.stringify(ownCodeSourceMap(map)));
+  }),
 );
 process.stdout.write(`built ${LAMBDA_HANDLERS.length} Lambda bundles in ${outRoot}\n`);

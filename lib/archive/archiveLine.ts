@@ -7,9 +7,13 @@
  * Format 1 (shipped before): no `format` field; `keys`, `item` and `plain` were nested objects,
  * which Athena cannot read into the declared `string` columns. Restore reads both.
  */
-import { Ajv } from 'ajv';
 import type { ArchiveEntry } from '../routing/types.js';
 import type { AttributeMap, PlainItem } from '../stream/types.js';
+import {
+  type SchemaValidateFunction,
+  type SchemaValidatorSpec,
+  schemaValidator,
+} from '../validation/schemaValidator.js';
 import { ARCHIVE_COLUMNS, ARCHIVE_LINE_FORMAT } from './archiveColumns.js';
 import { ArchiveFormatError } from './errors.js';
 
@@ -47,25 +51,34 @@ const required = [
   'origin',
 ];
 
-const ajv = new Ajv({ allErrors: false });
 /** Format 1: the images as nested objects; attribute values are checked when restore converts them. */
-const validateV1 = ajv.compile({
-  type: 'object',
-  required,
-  properties: { ...common, keys: objectType, item: objectType, plain: objectType },
-});
-/** Format 2: the images as JSON-encoded strings. */
-const validateV2 = ajv.compile({
-  type: 'object',
-  required: ['format', ...required],
-  properties: {
-    ...common,
-    format: { const: ARCHIVE_LINE_FORMAT },
-    keys: stringType,
-    item: stringType,
-    plain: stringType,
+export const ARCHIVE_LINE_V1_VALIDATOR: SchemaValidatorSpec = {
+  id: 'archive-line-v1',
+  schema: {
+    type: 'object',
+    required,
+    properties: { ...common, keys: objectType, item: objectType, plain: objectType },
   },
-});
+  options: { allErrors: false },
+};
+/** Format 2: the images as JSON-encoded strings. */
+export const ARCHIVE_LINE_V2_VALIDATOR: SchemaValidatorSpec = {
+  id: 'archive-line-v2',
+  schema: {
+    type: 'object',
+    required: ['format', ...required],
+    properties: {
+      ...common,
+      format: { const: ARCHIVE_LINE_FORMAT },
+      keys: stringType,
+      item: stringType,
+      plain: stringType,
+    },
+  },
+  options: { allErrors: false },
+};
+const validateV1 = schemaValidator(ARCHIVE_LINE_V1_VALIDATOR);
+const validateV2 = schemaValidator(ARCHIVE_LINE_V2_VALIDATOR);
 
 /**
  * One entry as the line the archive stores (no trailing newline), in the current format. Binary
@@ -109,7 +122,7 @@ function parseObject(text: string, field: string, at: ArchiveLinePosition): Reco
   return value as Record<string, unknown>;
 }
 
-function schemaProblem(errors: typeof validateV1.errors): string {
+function schemaProblem(errors: SchemaValidateFunction['errors']): string {
   const problem = errors?.[0];
   return `${problem?.instancePath || '/'} ${problem?.message ?? 'invalid'}`;
 }

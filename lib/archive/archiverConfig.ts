@@ -3,8 +3,9 @@
  * (ajv), with errors that name the variable and its bad value.
  */
 import { bucketNameSchema, commonEnv, deadLetterEnv, deliveryEnv } from '../config/commonEnvironment.js';
-import { loadEnvironmentConfig } from '../config/loadEnvironmentConfig.js';
+import { CONFIG_VALIDATOR_OPTIONS, loadEnvironmentConfig } from '../config/loadEnvironmentConfig.js';
 import type { Environment, EnvironmentTable, FunctionConfig } from '../config/types.js';
+import { type SchemaValidatorSpec, schemaValidator } from '../validation/schemaValidator.js';
 
 /**
  * The archiver's settings: the common ones (only the `archive` route matters here; dead letters under
@@ -46,6 +47,15 @@ export const archiverConfigSchema = {
   },
 } as const;
 
+/** The check of {@link archiverConfigSchema} (precompiled in the Lambda bundles). */
+export const ARCHIVER_CONFIG_VALIDATOR: SchemaValidatorSpec = {
+  id: 'archiver-config',
+  schema: archiverConfigSchema,
+  options: CONFIG_VALIDATOR_OPTIONS,
+};
+
+const validateArchiverConfig = schemaValidator(ARCHIVER_CONFIG_VALIDATOR);
+
 /**
  * Reads and validates the archiver's configuration from environment variables.
  *
@@ -58,6 +68,6 @@ export function loadArchiverConfig(env: Environment): ArchiverConfig {
   return loadEnvironmentConfig<ArchiverConfig>(env, {
     component: 'archiver',
     variables: VARIABLES,
-    schema: archiverConfigSchema,
+    validate: validateArchiverConfig,
   });
 }

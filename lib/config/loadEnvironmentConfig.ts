@@ -1,5 +1,5 @@
-import { Ajv, type SchemaObject } from 'ajv';
 import { ConfigError } from '../errors.js';
+import type { SchemaValidateFunction } from '../validation/schemaValidator.js';
 import type { Environment, EnvironmentTable, EnvironmentVariable } from './types.js';
 
 /** What {@link loadEnvironmentConfig} reads and how it checks it. */
@@ -8,12 +8,18 @@ export interface EnvironmentConfigSpec<Config> {
   component: string;
   /** Every variable the function reads, the field it fills and how it is parsed. */
   variables: EnvironmentTable<Config>;
-  /** JSON Schema of `Config`, keyed by field; its defaults fill what the environment leaves out. */
-  schema: SchemaObject;
+  /**
+   * The check of `Config` against its JSON Schema, keyed by field: `schemaValidator` with
+   * {@link CONFIG_VALIDATOR_OPTIONS}, so the schema's defaults fill what the environment leaves out.
+   */
+  validate: SchemaValidateFunction;
 }
 
-// One instance for every function's schema: ajv compiles each schema object once and reuses it.
-const ajv = new Ajv({ allErrors: true, useDefaults: true });
+/**
+ * ajv options of every function's configuration check: all problems at once, defaults filled in,
+ * referenced definitions (the routing file's sinks) checked by one function each.
+ */
+export const CONFIG_VALIDATOR_OPTIONS = { allErrors: true, useDefaults: true, inlineRefs: false } as const;
 
 /**
  * Reads a Lambda function's configuration from environment variables: parses each variable of the
@@ -23,16 +29,13 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true });
  *
  * @example
  * ```ts
- * import { loadEnvironmentConfig } from '../lib/config/loadEnvironmentConfig.js';
+ * import { CONFIG_VALIDATOR_OPTIONS, loadEnvironmentConfig } from '../lib/config/loadEnvironmentConfig.js';
+ * import { schemaValidator } from '../lib/validation/schemaValidator.js';
  *
  * interface GreeterConfig { greeting: string; repeat: number }
  *
- * const config = loadEnvironmentConfig<GreeterConfig>(process.env, {
- *   component: 'greeter',
- *   variables: {
- *     GREETING: { field: 'greeting', type: 'string' },
- *     GREETING_REPEAT: { field: 'repeat', type: 'integer' },
- *   },
+ * const validateGreeterConfig = schemaValidator({
+ *   id: 'greeter-config',
  *   schema: {
  *     type: 'object',
  *     additionalProperties: false,
@@ -42,12 +45,22 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true });
  *       repeat: { type: 'integer', minimum: 1, default: 1 },
  *     },
  *   },
+ *   options: CONFIG_VALIDATOR_OPTIONS,
+ * });
+ *
+ * const config = loadEnvironmentConfig<GreeterConfig>(process.env, {
+ *   component: 'greeter',
+ *   variables: {
+ *     GREETING: { field: 'greeting', type: 'string' },
+ *     GREETING_REPEAT: { field: 'repeat', type: 'integer' },
+ *   },
+ *   validate: validateGreeterConfig,
  * });
  *
  * export const handler = async () => ({ body: config.greeting.repeat(config.repeat) });
  * ```
  * @param env the environment, usually `process.env`
- * @param spec the function's name, variable table and schema
+ * @param spec the function's name, variable table and schema check
  * @throws ConfigError naming each bad or missing variable and its value
  */
 export function loadEnvironmentConfig<Config>(env: Environment, spec: EnvironmentConfigSpec<Config>): Config {
@@ -73,7 +86,7 @@ export function loadEnvironmentConfig<Config>(env: Environment, spec: Environmen
       }
     }
   }
-  const validate = ajv.compile(spec.schema);
+  const { validate } = spec;
   if (problems.length === 0 && !validate(raw)) {
     for (const error of validate.errors ?? []) {
       const field =

@@ -9,8 +9,9 @@ import {
   DEFAULT_KINESIS_MAX_RECORD_BYTES,
   DEFAULT_KINESIS_MAX_REQUEST_BYTES,
 } from '../sinks/kinesis/limits.js';
+import { type SchemaValidatorSpec, schemaValidator } from '../validation/schemaValidator.js';
 import { bucketNameSchema, commonEnv, deadLetterEnv, deliveryEnv } from './commonEnvironment.js';
-import { loadEnvironmentConfig } from './loadEnvironmentConfig.js';
+import { CONFIG_VALIDATOR_OPTIONS, loadEnvironmentConfig } from './loadEnvironmentConfig.js';
 import type { Environment, EnvironmentTable, FunctionConfig } from './types.js';
 
 /**
@@ -97,6 +98,15 @@ export const routerConfigSchema = {
   },
 } as const;
 
+/** The check of {@link routerConfigSchema} (precompiled in the Lambda bundles). */
+export const ROUTER_CONFIG_VALIDATOR: SchemaValidatorSpec = {
+  id: 'router-config',
+  schema: routerConfigSchema,
+  options: CONFIG_VALIDATOR_OPTIONS,
+};
+
+const validateRouterConfig = schemaValidator(ROUTER_CONFIG_VALIDATOR);
+
 /**
  * Reads and validates the router's configuration from environment variables.
  *
@@ -110,7 +120,7 @@ export function loadRouterConfig(env: Environment): RouterConfig {
   const config = loadEnvironmentConfig<RouterConfig>(env, {
     component: 'router',
     variables: VARIABLES,
-    schema: routerConfigSchema,
+    validate: validateRouterConfig,
   });
   if (config.kinesisMaxRecordBytes > config.kinesisMaxRequestBytes) {
     throw new ConfigError(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import { LayoutError } from '../errors.js';
+import { type SchemaValidatorSpec, schemaValidator } from '../validation/schemaValidator.js';
 import { compileKeyTemplate } from './keyTemplate.js';
 import { layoutSchema } from './layoutSchema.js';
 import { agentMemoryLayout } from './presets/agentMemory.js';
@@ -17,7 +17,15 @@ export const PRESET_LAYOUTS: Readonly<Record<string, Layout>> = {
   'session-turns': sessionTurnsLayout,
 };
 
-const validate = new Ajv({ allErrors: true, useDefaults: true }).compile(layoutSchema);
+/** A custom layout's check (precompiled in the Lambda bundles; built-in presets are not checked). */
+export const LAYOUT_VALIDATOR: SchemaValidatorSpec = {
+  id: 'layout',
+  schema: layoutSchema,
+  // One function per referenced definition rather than a copy at each use: a smaller precompiled validator.
+  options: { allErrors: true, useDefaults: true, inlineRefs: false },
+};
+
+const validate = schemaValidator(LAYOUT_VALIDATOR);
 
 /**
  * Validates a custom layout (parsed JSON) and returns it as a {@link Layout}.

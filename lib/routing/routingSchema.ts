@@ -1,6 +1,6 @@
-import { Ajv } from 'ajv';
 import { ConfigError } from '../errors.js';
 import { ENTITY_KINDS } from '../layout/types.js';
+import { type SchemaValidatorSpec, schemaValidator } from '../validation/schemaValidator.js';
 import type { PartialRouting } from './types.js';
 
 /** JSON Schema of one sink's route in a routing file; every field is optional (defaults fill in). */
@@ -21,17 +21,28 @@ export const sinkRouteSchema = {
  * takes and whether noise goes too. A sink left out keeps its defaults (`memory-cdc routing show`).
  */
 export const routingSchema = {
+  // Its own id, so the reference below resolves inside it also where the schema is embedded (the
+  // functions' configuration); one definition for the four sinks keeps the compiled validators small.
+  $id: 'https://memory-cdc.dev/schemas/routing.json',
   type: 'object',
   additionalProperties: false,
+  definitions: { sinkRoute: sinkRouteSchema },
   properties: {
-    eventbridge: sinkRouteSchema,
-    kinesis: sinkRouteSchema,
-    archive: sinkRouteSchema,
-    vector: sinkRouteSchema,
+    eventbridge: { $ref: '#/definitions/sinkRoute' },
+    kinesis: { $ref: '#/definitions/sinkRoute' },
+    archive: { $ref: '#/definitions/sinkRoute' },
+    vector: { $ref: '#/definitions/sinkRoute' },
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true }).compile(routingSchema);
+/** The routing file's check (precompiled in the Lambda bundles). */
+export const ROUTING_VALIDATOR: SchemaValidatorSpec = {
+  id: 'routing',
+  schema: routingSchema,
+  options: { allErrors: true, inlineRefs: false },
+};
+
+const validate = schemaValidator(ROUTING_VALIDATOR);
 
 /**
  * Validates a parsed routing file.

@@ -3,9 +3,10 @@
  * validated (ajv), with errors that name the variable and its bad value.
  */
 import { commonEnv, deadLetterEnv, deliveryEnv } from '../config/commonEnvironment.js';
-import { loadEnvironmentConfig } from '../config/loadEnvironmentConfig.js';
+import { CONFIG_VALIDATOR_OPTIONS, loadEnvironmentConfig } from '../config/loadEnvironmentConfig.js';
 import type { Environment, EnvironmentTable, FunctionConfig } from '../config/types.js';
 import { ConfigError } from '../errors.js';
+import { type SchemaValidatorSpec, schemaValidator } from '../validation/schemaValidator.js';
 import { TITAN_EMBED_TEXT_V2 } from './BedrockTitanEmbedder.js';
 
 /**
@@ -59,6 +60,15 @@ export const vectorSyncConfigSchema = {
   },
 } as const;
 
+/** The check of {@link vectorSyncConfigSchema} (precompiled in the Lambda bundles). */
+export const VECTOR_SYNC_CONFIG_VALIDATOR: SchemaValidatorSpec = {
+  id: 'vector-sync-config',
+  schema: vectorSyncConfigSchema,
+  options: CONFIG_VALIDATOR_OPTIONS,
+};
+
+const validateVectorSyncConfig = schemaValidator(VECTOR_SYNC_CONFIG_VALIDATOR);
+
 /**
  * Reads and validates the vector sync's configuration from environment variables.
  *
@@ -72,7 +82,7 @@ export function loadVectorSyncConfig(env: Environment): VectorSyncConfig {
   const config = loadEnvironmentConfig<VectorSyncConfig>(env, {
     component: 'vector-sync',
     variables: VARIABLES,
-    schema: vectorSyncConfigSchema,
+    validate: validateVectorSyncConfig,
   });
   if (
     config.bedrockModelId.startsWith('amazon.titan-embed-text-v2') &&

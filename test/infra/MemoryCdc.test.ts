@@ -307,7 +307,8 @@ describe('the bundles', () => {
     async (name) => {
       const resource = template.toJSON().Resources[functionId(name)];
       const environment = sampleEnvironment(resource.Properties.Environment.Variables);
-      expect(environment.NODE_OPTIONS).toBe('--enable-source-maps');
+      // Source maps shipped, not enabled (start-up cost): test/infra/lambdaBundles.test.ts.
+      expect(environment.NODE_OPTIONS).toBeUndefined();
       const bundle = join(app.outdir, resource.Metadata['aws:asset:path'], 'index.mjs');
       const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(typeof m.handler);`;
       const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
@@ -317,31 +318,6 @@ describe('the bundles', () => {
       expect(stdout.trim()).toBe('function');
     },
   );
-
-  it('report a failing start-up with the TypeScript file and line (source maps)', async () => {
-    const resource = template.toJSON().Resources[functionId('router')];
-    const environment = {
-      ...sampleEnvironment(resource.Properties.Environment.Variables),
-      EVENT_BUS_NAME: '',
-    };
-    const bundle = join(app.outdir, resource.Metadata['aws:asset:path'], 'index.mjs');
-    const script = `await import(${JSON.stringify(pathToFileURL(bundle).href)});`;
-    const failure = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', ...environment },
-      timeout: 30_000,
-    }).then(
-      () => '',
-      (error: { stderr: string }) => error.stderr,
-    );
-    // The first lines only: the rest is the minified line Node quotes.
-    const head = failure
-      .split('\n')
-      .filter((line) => line.length < 400)
-      .slice(0, 12)
-      .join('\n');
-    expect(head).toMatch(/EVENT_BUS_NAME/);
-    expect(head).toMatch(/lib\/config\/routerConfig\.ts:\d+/);
-  });
 });
 
 describe('the event bus and the change log', () => {
