@@ -15,9 +15,9 @@
  * `MEMORY_CDC_BENCH_COLD_BUNDLES` another folder of bundles (to compare settings and builds).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { LAMBDA_SOURCE_MAPS, type LambdaHandlerName } from '../infra/lambdaBundles.js';
@@ -160,6 +160,16 @@ function importOnce(
   return JSON.parse(out) as ImportSample;
 }
 
+/** `index.mjs` and all `.mjs` (chunks included) in KiB, and the maps'. */
+function sizes(folder: string): string {
+  const files = readdirSync(folder, { recursive: true, encoding: 'utf8' });
+  const kib = (names: string[]) =>
+    Math.round(names.reduce((sum, name) => sum + statSync(join(folder, name)).size, 0) / 1024);
+  const code = files.filter((name) => name.endsWith('.mjs'));
+  const maps = files.filter((name) => name.endsWith('.map'));
+  return `index.mjs ${kib(['index.mjs'])} KiB (${kib(code)} KiB with chunks)${maps.length ? ` + maps ${kib(maps)} KiB` : ''}`;
+}
+
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
@@ -185,12 +195,16 @@ export async function benchColdStart(): Promise<BenchResult[]> {
     for (const c of CASES) {
       const real = join(bundles, c.name, 'index.mjs');
       if (!existsSync(real)) throw new Error(`${real} is missing: run \`npm run build\` first`);
-      const baseline = join(work, c.name, 'index.mjs');
+      const entry = join(work, `${c.name}-baseline.mjs`);
+      writeFileSync(entry, c.baseline);
       await build({
         ...LAMBDA_BUILD_OPTIONS,
-        stdin: { contents: c.baseline, resolveDir: root, loader: 'js', sourcefile: `${c.name}-baseline.mjs` },
-        outfile: baseline,
+        entryPoints: { index: entry },
+        outdir: join(work, c.name),
+        // The entry sits in the temporary folder; the packages are the repository's.
+        nodePaths: [join(root, 'node_modules')],
       });
+      const baseline = join(work, c.name, 'index.mjs');
       const env = { ...COMMON_ENV, ...c.env };
       // One of each first: file cache warm for both sides alike.
       importOnce(node, runner, real, env, flags);
@@ -220,10 +234,9 @@ export async function benchColdStart(): Promise<BenchResult[]> {
         ratios.push(r.ms / b.ms);
         cpuRatios.push(r.cpuMs / b.cpuMs);
       }
-      const kib = (file: string) => (existsSync(file) ? Math.round(statSync(file).size / 1024) : 0);
       console.log(
         `cold-start ${c.name}: Node ${version} ${flags.join(' ') || '(no flags)'}, ${runs} pairs; ` +
-          `bundle ${kib(real)} KiB + map ${kib(`${real}.map`)} KiB, minimal (${c.clients}) ${kib(baseline)} KiB; ` +
+          `bundle ${sizes(dirname(real))}, minimal (${c.clients}) ${sizes(dirname(baseline))}; ` +
           `import ms real ${round1(quantile(realMs, 0.5))} (${round1(quantile(realMs, 0.25))}–${round1(quantile(realMs, 0.75))}) ` +
           `vs minimal ${round1(quantile(baseMs, 0.5))} (${round1(quantile(baseMs, 0.25))}–${round1(quantile(baseMs, 0.75))}); ` +
           `ratio ${round2(quantile(ratios, 0.5))}× (p25–p75 ${round2(quantile(ratios, 0.25))}–${round2(quantile(ratios, 0.75))}), ` +

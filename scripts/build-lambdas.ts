@@ -10,7 +10,7 @@
  * sources; the functions set NODE_OPTIONS=--enable-source-maps, so stack traces name the
  * TypeScript file and line.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -25,18 +25,21 @@ rmSync(outRoot, { recursive: true, force: true });
 
 await Promise.all(
   LAMBDA_HANDLERS.map(async (name) => {
-    const outfile = join(outRoot, name, 'index.mjs');
+    const outdir = join(outRoot, name);
     await build({
-      entryPoints: [join(root, 'functions', `${name}.ts`)],
-      outfile,
+      entryPoints: { index: join(root, 'functions', `${name}.ts`) },
+      outdir,
       ...LAMBDA_BUILD_OPTIONS,
       sourcemap: 'linked',
       sourcesContent: false,
       tsconfig: join(root, 'tsconfig.json'),
       plugins: [precompiledValidatorsPlugin(root, BUNDLED_VALIDATORS[name])],
     });
-    const map = JSON.parse(readFileSync(`${outfile}.map`, 'utf8')) as BundleSourceMap;
-    writeFileSync(`${outfile}.map`, JSON.stringify(ownCodeSourceMap(map)));
+    for (const file of readdirSync(outdir, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.map')) continue;
+      const map = JSON.parse(readFileSync(join(outdir, file), 'utf8')) as BundleSourceMap;
+      writeFileSync(join(outdir, file), JSON.stringify(ownCodeSourceMap(map)));
+    }
   }),
 );
 process.stdout.write(`built ${LAMBDA_HANDLERS.length} Lambda bundles in ${outRoot}\n`);

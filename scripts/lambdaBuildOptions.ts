@@ -6,12 +6,17 @@ import type { BuildOptions } from 'esbuild';
 import { LAMBDA_NODE_TARGET, LOCAL_ONLY_MODULES } from '../infra/lambdaBundles.js';
 
 /**
- * One ESM file per handler for Node on Lambda, minified with class and function names kept
- * (`keepNames`: dead letters and logs name the error class). Entry, output and source maps are
- * the caller's.
+ * ESM for Node on Lambda, minified with class and function names kept (`keepNames`: dead letters
+ * and logs name the error class), split: `index.mjs` holds what the handler loads at start, and
+ * what is loaded only on first use (`import()`: the router's S3 client, the SDK's credential
+ * providers other than the environment's) sits in `chunks/`, never read unless needed. Entry
+ * (`{ index: … }`), output folder and source maps are the caller's.
  */
 export const LAMBDA_BUILD_OPTIONS = {
   bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   platform: 'node',
   format: 'esm',
   target: LAMBDA_NODE_TARGET,

@@ -2,7 +2,7 @@
  * Archive objects in an S3 bucket under a prefix (`s3://bucket/archive/`). Used by the archiver
  * Lambda to write and by restore to read; the AWS client is passed in, so tests point it at s3rver.
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError } from '../errors.js';
 import { ARCHIVE_OBJECT_SUFFIX } from './archiveKey.js';
 import type { ArchiveIoOptions, ArchiveReader, ArchiveWriter } from './types.js';
@@ -53,6 +53,8 @@ export class S3ArchiveStore implements ArchiveWriter, ArchiveReader {
   }
 
   async putObject(key: string, body: Uint8Array, options: ArchiveIoOptions = {}): Promise<void> {
+    // The commands load on first use: the router's start does not load the S3 client (lazyAwsClient.ts).
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -65,6 +67,7 @@ export class S3ArchiveStore implements ArchiveWriter, ArchiveReader {
   }
 
   async *listObjects(prefix = '', options: ArchiveIoOptions = {}): AsyncIterable<string> {
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
     let token: string | undefined;
     do {
       const page = await this.client.send(
@@ -84,6 +87,7 @@ export class S3ArchiveStore implements ArchiveWriter, ArchiveReader {
   }
 
   async getObject(key: string, options: ArchiveIoOptions = {}): Promise<Uint8Array> {
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const response = await this.client.send(
       new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
       {

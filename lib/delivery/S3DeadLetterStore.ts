@@ -1,4 +1,4 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { StreamRecord } from '../stream/types.js';
 import { DEAD_LETTER_PREFIX, recordDeadLetterKey } from './deadLetterKey.js';
 import { dynamoDbRecordAdapter } from './recordAdapters.js';
@@ -35,6 +35,8 @@ export class S3RecordDeadLetterStore<R> implements DeadLetterStore<R> {
 
   async write(letter: DeadLetter<R>, options: { signal?: AbortSignal } = {}): Promise<string> {
     const key = recordDeadLetterKey(this.adapter, letter.function, letter.record, this.prefix);
+    // Loaded on first use: the router's start does not load the S3 client (see lazyAwsClient.ts).
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,

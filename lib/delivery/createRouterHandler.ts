@@ -7,11 +7,12 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { Logger } from 'pino';
 import { outputsWithArchive } from '../archive/archiveOutputsOf.js';
 import { createAwsClient } from '../config/createAwsClient.js';
+import { lazyAwsClient } from '../config/lazyAwsClient.js';
 import type { RouterConfig } from '../config/routerConfig.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
 import { parseTableLayouts } from '../layout/tableLayouts.js';
@@ -85,7 +86,10 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
     connectionTimeoutMs: config.connectionTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
   };
-  const s3 = overrides.clients?.s3 ?? createAwsClient(S3Client, limits);
+  // S3 serves rare paths only (claim checks, dead letters, the one-reader archive): loaded on first use.
+  const s3 =
+    overrides.clients?.s3 ??
+    lazyAwsClient(async () => createAwsClient((await import('@aws-sdk/client-s3')).S3Client, limits));
   const telemetry = new DeliveryTelemetry();
   const retry = { maxAttempts: config.deliveryMaxAttempts, ...overrides.retry };
   const claimCheck = new S3ClaimCheckStore({ client: s3, bucket: config.claimCheckBucket });

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +16,12 @@ import { type LambdaHandlerName, lambdaBundleDirectory } from '../../infra/lambd
 import { MemoryCdc } from '../../infra/MemoryCdc.js';
 import { loadArchiverConfig } from '../../lib/archive/archiverConfig.js';
 import { loadRouterConfig } from '../../lib/config/routerConfig.js';
+import { generateFixtures } from '../../lib/fixtures/generateFixtures.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
 import { resolveLayout } from '../../lib/layout/resolveLayout.js';
+import type { AttributeMap } from '../../lib/stream/types.js';
 import { loadVectorSyncConfig } from '../../lib/vector/vectorSyncConfig.js';
+import { startS3rver } from '../support/s3rver.js';
 import { logicalIdOf, STREAM_ARN, TABLE_NAME, testApp, testStack } from './support.js';
 
 const execFileAsync = promisify(execFile);
@@ -50,15 +54,21 @@ describe('the stack', () => {
     }
   });
 
-  it("ships each bundle's source map beside it, narrowed to memory-cdc's own code and without sources", () => {
+  it("ships each bundle's source maps beside it, narrowed to memory-cdc's own code and without sources", () => {
     const resources = template.toJSON().Resources;
     for (const [name, id] of Object.entries(functions)) {
       const directory = join(app.outdir, resources[id].Metadata['aws:asset:path']);
-      expect(readdirSync(directory).sort(), name).toEqual(['index.mjs', 'index.mjs.map']);
-      const map = JSON.parse(readFileSync(join(directory, 'index.mjs.map'), 'utf8'));
-      expect(map.sourcesContent, name).toBeUndefined();
-      expect(map.sources.length, name).toBeGreaterThan(20);
-      for (const source of map.sources) expect(source, name).toMatch(/^(\.\.\/)*(lib|functions)\//);
+      // index.mjs: what the handler loads at start; chunks/: what it loads on first use.
+      expect(readdirSync(directory).sort(), name).toEqual(['chunks', 'index.mjs', 'index.mjs.map']);
+      const files = readdirSync(directory, { recursive: true, encoding: 'utf8' });
+      for (const file of files.filter((f) => f.endsWith('.mjs'))) {
+        expect(files, file).toContain(`${file}.map`);
+        const map = JSON.parse(readFileSync(join(directory, `${file}.map`), 'utf8'));
+        expect(map.sourcesContent, file).toBeUndefined();
+        for (const source of map.sources) expect(source, file).toMatch(/^(\.\.\/)*(lib|functions)\//);
+      }
+      const main = JSON.parse(readFileSync(join(directory, 'index.mjs.map'), 'utf8'));
+      expect(main.sources.length, name).toBeGreaterThan(20);
       expect(readFileSync(join(directory, 'index.mjs'), 'utf8')).toMatch(
         /\/\/# sourceMappingURL=index\.mjs\.map\s*$/,
       );
@@ -152,5 +162,40 @@ describe('a start-up error', () => {
   it('names the TypeScript file and line where NODE_OPTIONS=--enable-source-maps is set', async () => {
     const { stack } = await start('router', env, '--enable-source-maps');
     expect(stack).toMatch(/lib\/config\/routerConfig\.ts:\d+/);
+  });
+});
+
+describe('the router bundle', () => {
+  it('loads its S3 client on first use, from its chunk: a poison record is dead-lettered to S3', async () => {
+    const s3 = await startS3rver({ buckets: ['dead-letters'] });
+    try {
+      const [record] = generateFixtures({ count: 1, itemSize: 256, seed: 16 });
+      record!.dynamodb!.NewImage = 'not an image' as unknown as AttributeMap;
+      const bundle = pathToFileURL(join(lambdaBundleDirectory('router'), 'index.mjs')).href;
+      const script = `const { handler } = await import(${JSON.stringify(bundle)});
+        const response = await handler(${JSON.stringify({ Records: [record] })}, { getRemainingTimeInMillis: () => 60000 });
+        console.log(JSON.stringify(response));`;
+      const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'S3RVER',
+          AWS_SECRET_ACCESS_KEY: 'S3RVER',
+          AWS_ENDPOINT_URL_S3: s3.endpoint,
+          ...CASES[0].env,
+          MEMORY_CDC_LAYOUT: 'agent-memory',
+          DEAD_LETTER_BUCKET: 'dead-letters',
+          POWERTOOLS_METRICS_DISABLED: 'true',
+        },
+        timeout: 60_000,
+      });
+      expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({ batchItemFailures: [] });
+      const listed = await s3.client().send(new ListObjectsV2Command({ Bucket: 'dead-letters' }));
+      expect(listed.Contents?.map((object) => object.Key)).toEqual([
+        expect.stringMatching(/^dead-letter\/router\//),
+      ]);
+    } finally {
+      await s3.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ClaimCheck } from '../../catalog/types.js';
 import { CLAIM_CHECK_PREFIX, claimCheckKey } from './claimCheckKey.js';
 import type { ClaimCheckStore } from './types.js';
@@ -36,6 +36,8 @@ export class S3ClaimCheckStore implements ClaimCheckStore {
   async put(eventId: string, body: string, options: { signal?: AbortSignal } = {}): Promise<ClaimCheck> {
     const key = claimCheckKey(eventId, this.prefix);
     const bytes = Buffer.from(body, 'utf8');
+    // Loaded on first use: the router's start does not load the S3 client (see lazyAwsClient.ts).
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     await this.client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: 'application/json' }),
       { abortSignal: options.signal },
