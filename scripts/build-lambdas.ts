@@ -1,14 +1,16 @@
 /**
- * Builds the three Lambda bundles shipped in the package (`dist/lambda/<name>/index.mjs` with a
- * linked source map), so a CDK app that uses the construct never bundles: its synth needs no
- * esbuild and no network. Run by `npm run build` (and so by `prepare` and `npm pack`).
+ * Builds the three Lambda bundles shipped in the package (`dist/lambda/<name>/index.mjs`, the chunks
+ * it loads on first use in `chunks/`, linked source maps), so a CDK app that uses the construct never
+ * bundles: its synth needs no esbuild and no network. Run by `npm run build` (and so by `prepare`
+ * and `npm pack`).
  *
- * One ESM file per handler, minified but with class and function names kept (`keepNames`): dead
- * letters and logs name the error class (`EmbeddingError`, not `oa`). The AWS SDK v3 clients are
- * bundled (not left to the runtime's copy): what the tests ran against is what is deployed, and
- * clients newer than the runtime's SDK (S3 Vectors) are always present. The source map carries no
- * sources; the functions set NODE_OPTIONS=--enable-source-maps, so stack traces name the
- * TypeScript file and line.
+ * Minified ESM with class and function names kept (`keepNames`): dead letters and logs name the
+ * error class (`EmbeddingError`, not `oa`); options in `lambdaBuildOptions.ts`. The AWS SDK v3
+ * clients are bundled (not left to the runtime's copy): what the tests ran against is what is
+ * deployed, and clients newer than the runtime's SDK (S3 Vectors) are always present. The JSON
+ * Schema validators are precompiled (`precompiledValidators.ts`). The source maps carry no sources
+ * and only memory-cdc's own code (`ownCodeSourceMap.ts`); the functions do not enable them
+ * (`LAMBDA_SOURCE_MAPS` in `infra/lambdaBundles.ts`: start-up cost).
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
