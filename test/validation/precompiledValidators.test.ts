@@ -121,15 +121,14 @@ let precompiled: (spec: SchemaValidatorSpec) => SchemaValidateFunction;
 beforeAll(async () => {
   // The replacement module as a bundle would hold it, with every validator any bundle carries.
   work = mkdtempSync(join(tmpdir(), 'memory-cdc-validators-'));
-  const outfile = join(work, 'validators.mjs');
   await build({
     ...LAMBDA_BUILD_OPTIONS,
     minify: false,
-    entryPoints: [join(ROOT, 'lib/validation/schemaValidator.ts')],
-    outfile,
+    entryPoints: { validators: join(ROOT, 'lib/validation/schemaValidator.ts') },
+    outdir: work,
     plugins: [precompiledValidatorsPlugin(ROOT, [...specs.values()])],
   });
-  ({ schemaValidator: precompiled } = await import(pathToFileURL(outfile).href));
+  ({ schemaValidator: precompiled } = await import(pathToFileURL(join(work, 'validators.mjs')).href));
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
