@@ -10,6 +10,8 @@ export interface SerializedDetail {
   json: string;
   /** UTF-8 bytes of `json`, made on first use (Kinesis sends bytes, EventBridge sends text). */
   bytes(): Uint8Array;
+  /** The number of those bytes, counted without making them when they are not made yet. */
+  byteLength(): number;
 }
 
 // The router hands the same detail object to the EventBridge entry and the Kinesis record (see
@@ -29,6 +31,9 @@ class Serialized implements SerializedDetail {
   bytes(): Uint8Array {
     this.utf8 ??= Buffer.from(this.json, 'utf8');
     return this.utf8;
+  }
+  byteLength(): number {
+    return this.utf8 ? this.utf8.byteLength : Buffer.byteLength(this.json, 'utf8');
   }
 }
 

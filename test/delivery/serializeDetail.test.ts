@@ -27,6 +27,28 @@ describe('serializeDetail', () => {
     expect(count()).toBe(1);
   });
 
+  it('counts the UTF-8 bytes of the text, before and after they are made', () => {
+    const { detail } = countingDetail();
+    const made = serializeDetail(detail);
+    expect(made.byteLength()).toBe(Buffer.byteLength(made.json, 'utf8'));
+    expect(made.bytes().byteLength).toBe(made.byteLength());
+  });
+
+  it('keeps the text out of sight: not in JSON, spreads or the keys of the detail', () => {
+    const detail = { eventId: 'e-3', detailType: 'Turn Created' } as unknown as MemoryEventDetail;
+    serializeDetail(detail);
+    expect(Object.keys(detail)).toEqual(['eventId', 'detailType']);
+    expect({ ...detail }).toEqual({ eventId: 'e-3', detailType: 'Turn Created' });
+    expect(JSON.stringify(detail)).toBe('{"eventId":"e-3","detailType":"Turn Created"}');
+  });
+
+  it('serializes a frozen detail once too', () => {
+    const { detail, count } = countingDetail();
+    Object.freeze(detail);
+    expect(serializeDetail(detail)).toBe(serializeDetail(detail));
+    expect(count()).toBe(1);
+  });
+
   it('gives the UTF-8 bytes of the text, made once', () => {
     const { detail } = countingDetail();
     const serialized = serializeDetail(detail);

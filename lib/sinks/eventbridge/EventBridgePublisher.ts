@@ -13,6 +13,7 @@ import { packBatches } from '../../delivery/packBatches.js';
 import { prepareOutputs } from '../../delivery/prepareOutputs.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/retryPolicy.js';
 import { sendRequest } from '../../delivery/sendRequest.js';
+import type { SerializedDetail } from '../../delivery/serializeDetail.js';
 import type { DeliveryTelemetry } from '../../observability/DeliveryTelemetry.js';
 import type { EventBridgeOutput } from '../../routing/types.js';
 import type { ClaimCheckStore } from '../claimCheck/types.js';
@@ -97,7 +98,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
       sink: this.name,
       detailOf: (output) => output.payload.Detail,
       detailName: 'detail',
-      prepare: (index, output, detail) => this.prepare(index, output, detail.json),
+      prepare: (index, output, detail) => this.prepare(index, output, detail),
       limitBytes: this.maxRequestBytes,
       limitName: 'limit',
       fits: (prepared) => prepared.bytes < this.maxRequestBytes,
@@ -118,19 +119,19 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
     return { outcomes };
   }
 
-  private prepare(index: number, output: EventBridgeOutput, detailJson: string): PreparedEntry {
+  private prepare(index: number, output: EventBridgeOutput, detail: SerializedDetail): PreparedEntry {
     const { payload } = output;
     const time = this.timeOf(payload.Time);
     const entry: PutEventsRequestEntry = {
       Source: payload.Source,
       DetailType: payload.DetailType,
-      Detail: detailJson,
+      Detail: detail.json,
       Resources: payload.Resources,
       EventBusName: payload.EventBusName ?? this.eventBusName,
     };
     // An unparseable time is left out: EventBridge then stamps the time of the call.
     if (time !== undefined) entry.Time = time;
-    return { index, entry, bytes: putEventsEntrySize(entry), isolate: false };
+    return { index, entry, bytes: putEventsEntrySize(entry, detail.byteLength()), isolate: false };
   }
 
   // The entries of a batch carry few distinct times (stream records share their second): parse

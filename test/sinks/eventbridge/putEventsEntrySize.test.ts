@@ -18,4 +18,9 @@ describe('putEventsEntrySize', () => {
   it('counts no Time when it is not given', () => {
     expect(putEventsEntrySize({ Source: 's', DetailType: 'd', Detail: '{}' })).toBe(4);
   });
+
+  it('takes the Detail size from the caller when it knows it', () => {
+    const entry = { Source: 's', DetailType: 'd', Detail: '{"text":"café ☕"}' };
+    expect(putEventsEntrySize(entry, 20)).toBe(putEventsEntrySize(entry));
+  });
 });
