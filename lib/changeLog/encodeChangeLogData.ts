@@ -21,22 +21,37 @@ export function changeLogDataBytes(changeBytes: number, count: number): number {
 
 /**
  * The data blob of one change-log record: the envelope around the given changes, each the UTF-8
- * JSON of a `MemoryEventDetail`, in the order given (oldest first).
+ * JSON of a `MemoryEventDetail` (bytes, or the JSON text, written as UTF-8 straight into the
+ * record: no intermediate copy), in the order given (oldest first).
  *
  * @example
  * ```ts
- * const data = encodeChangeLogData([serializeDetail(a).bytes(), serializeDetail(b).bytes()]);
+ * const data = encodeChangeLogData([serializeDetail(a).json, serializeDetail(b).json]);
  * // {"changeLogVersion":2,"changes":[{…a…},{…b…}]}
  * ```
  * @throws RangeError when no change is given (a record carries at least one)
  */
-export function encodeChangeLogData(changes: readonly Uint8Array[]): Uint8Array {
+export function encodeChangeLogData(changes: readonly (Uint8Array | string)[]): Uint8Array {
   if (changes.length === 0) throw new RangeError('a change-log record carries at least one change');
-  const parts: Uint8Array[] = [PREFIX];
+  let changeBytes = 0;
+  for (const change of changes) {
+    changeBytes += typeof change === 'string' ? Buffer.byteLength(change, 'utf8') : change.byteLength;
+  }
+  const data = Buffer.allocUnsafe(changeLogDataBytes(changeBytes, changes.length));
+  data.set(PREFIX, 0);
+  let at = PREFIX.byteLength;
   changes.forEach((change, index) => {
-    if (index > 0) parts.push(SEPARATOR);
-    parts.push(change);
+    if (index > 0) {
+      data.set(SEPARATOR, at);
+      at += SEPARATOR.byteLength;
+    }
+    if (typeof change === 'string') {
+      at += data.write(change, at, 'utf8');
+    } else {
+      data.set(change, at);
+      at += change.byteLength;
+    }
   });
-  parts.push(SUFFIX);
-  return Buffer.concat(parts);
+  data.set(SUFFIX, at);
+  return data;
 }

@@ -10,7 +10,7 @@ export interface SerializedDetail {
   json: string;
   /** UTF-8 bytes of `json`, made on first use (Kinesis sends bytes, EventBridge sends text). */
   bytes(): Uint8Array;
-  /** The number of those bytes, counted without making them when they are not made yet. */
+  /** The number of those bytes, counted once (without making them when they are not made yet). */
   byteLength(): number;
 }
 
@@ -27,13 +27,15 @@ const frozenDetails = new WeakMap<object, SerializedDetail>();
 /** One detail's text, and its bytes once asked for. */
 class Serialized implements SerializedDetail {
   private utf8: Uint8Array | undefined;
+  private utf8Length: number | undefined;
   constructor(readonly json: string) {}
   bytes(): Uint8Array {
     this.utf8 ??= Buffer.from(this.json, 'utf8');
     return this.utf8;
   }
   byteLength(): number {
-    return this.utf8 ? this.utf8.byteLength : Buffer.byteLength(this.json, 'utf8');
+    this.utf8Length ??= this.utf8 ? this.utf8.byteLength : Buffer.byteLength(this.json, 'utf8');
+    return this.utf8Length;
   }
 }
 
@@ -64,7 +66,7 @@ export function serializeDetail(detail: MemoryEventDetail | ClaimCheckedDetail):
  * Serializes the details of one record's EventBridge and change-log outputs now, right after the
  * record was decoded, while its objects are still in the CPU cache: the publishers then find the
  * text made instead of walking every record's objects again, cold, once the whole batch is built
- * (measured: about 40% less time serializing at 1 KB items). Kinesis outputs get their bytes too.
+ * (measured: about 40% less time serializing at 1 KB items).
  * A detail that cannot be serialized is left as it is: its publisher serializes it again and
  * rejects the output with the error, exactly as without this call.
  *
@@ -78,8 +80,7 @@ export function serializeOutputDetails(outputs: readonly RoutedOutput[]): void {
   for (const output of outputs) {
     if (output.sink !== 'eventbridge' && output.sink !== 'kinesis') continue;
     try {
-      if (output.sink === 'eventbridge') serializeDetail(output.payload.Detail);
-      else serializeDetail(output.payload.Data).bytes();
+      serializeDetail(output.sink === 'eventbridge' ? output.payload.Detail : output.payload.Data);
     } catch {
       // Not serializable: the publisher meets the same error and reports the output rejected.
     }

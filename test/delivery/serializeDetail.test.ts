@@ -91,7 +91,7 @@ describe('serializeOutputDetails', () => {
     ];
   }
 
-  it('serializes a record’s shared detail once, ahead of the publishers, with its bytes', () => {
+  it('serializes a record’s shared detail once, ahead of the publishers', () => {
     const { detail, count } = countingDetail();
     serializeOutputDetails(outputs(detail));
     expect(count()).toBe(1);

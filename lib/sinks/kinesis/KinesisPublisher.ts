@@ -50,8 +50,10 @@ interface PreparedChange {
   /** UTF-8 bytes of the partition key (they count toward the record size). */
   keyBytes: number;
   eventId: string;
-  /** The detail's UTF-8 JSON. */
-  data: Uint8Array;
+  /** The detail's JSON (written into the record as UTF-8 when it is sent). */
+  data: string;
+  /** UTF-8 bytes of `data`. */
+  dataBytes: number;
   /** Size of a record carrying this change alone: partition key, envelope and data. */
   bytes: number;
   /** Sent alone, in a record and a request of its own, after its request was refused as a whole. */
@@ -183,15 +185,16 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
 
   private prepare(index: number, output: KinesisOutput, detail: SerializedDetail): PreparedChange {
     const key = output.payload.PartitionKey;
-    const data = detail.bytes();
+    const dataBytes = detail.byteLength();
     const keyBytes = Buffer.byteLength(key, 'utf8');
     return {
       index,
       key,
       keyBytes,
       eventId: output.eventId,
-      data,
-      bytes: keyBytes + changeLogDataBytes(data.byteLength, 1),
+      data: detail.json,
+      dataBytes,
+      bytes: keyBytes + changeLogDataBytes(dataBytes, 1),
       isolate: false,
     };
   }
@@ -275,7 +278,7 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
       }
       const last = records.at(-1);
       if (last && !last.isolate && !change.isolate) {
-        const changeBytes = last.changeBytes + change.data.byteLength;
+        const changeBytes = last.changeBytes + change.dataBytes;
         const bytes = change.keyBytes + changeLogDataBytes(changeBytes, last.changes.length + 1);
         if (bytes <= limit) {
           last.changes.push(change);
@@ -287,7 +290,7 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
       records.push({
         key: change.key,
         changes: [change],
-        changeBytes: change.data.byteLength,
+        changeBytes: change.dataBytes,
         bytes: change.bytes,
         isolate: change.isolate,
       });
