@@ -1,7 +1,8 @@
 /**
  * An AWS SDK client whose package is loaded, and the client built, on its first call. For clients a
  * Lambda keeps for rare paths — the router's S3 client writes only claim checks (oversize events),
- * dead letters and, in the one-reader layout, TTL expiries — so that the function's start neither
+ * dead letters and, in the one-reader layout, TTL expiries; the vector sync's reads claim-checked
+ * events and writes dead letters — so that the function's start neither
  * loads nor evaluates the client's package (~150 KB of the router bundle, a chunk of its own that
  * esbuild splits off behind the `import()`). A failed load is retried on the next call.
  */

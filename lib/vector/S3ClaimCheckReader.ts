@@ -3,7 +3,7 @@
  * pointer (`claimCheck.bucket`/`key`) instead of the item images, and the worker needs the images
  * to index the turn. Needs `s3:GetObject` on the claim-check prefix.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ClaimCheck, MemoryEventDetail } from '../catalog/types.js';
 import { DecodeError } from '../errors.js';
 
@@ -35,6 +35,8 @@ export class S3ClaimCheckReader implements ClaimCheckReader {
   }
 
   async read(claimCheck: ClaimCheck, options: { signal?: AbortSignal } = {}): Promise<MemoryEventDetail> {
+    // Loaded on first use: the vector sync's start does not load the S3 client (see lazyAwsClient.ts).
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const response = await this.client.send(
       new GetObjectCommand({ Bucket: claimCheck.bucket, Key: claimCheck.key }),
       { abortSignal: options.signal },

@@ -7,11 +7,12 @@
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { Logger } from 'pino';
 import { createAwsClient } from '../config/createAwsClient.js';
+import { lazyAwsClient } from '../config/lazyAwsClient.js';
 import type { RetryPolicy } from '../delivery/retryPolicy.js';
 import { resolveLayout } from '../layout/resolveLayout.js';
 import { parseTableLayouts } from '../layout/tableLayouts.js';
@@ -73,7 +74,10 @@ export function createVectorSyncHandler(
     connectionTimeoutMs: config.connectionTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
   };
-  const s3 = overrides.clients?.s3 ?? createAwsClient(S3Client, limits);
+  // S3 serves rare paths only (claim-checked events, dead letters): loaded on first use.
+  const s3 =
+    overrides.clients?.s3 ??
+    lazyAwsClient(async () => createAwsClient((await import('@aws-sdk/client-s3')).S3Client, limits));
   const index = new S3VectorsIndex({
     client: overrides.clients?.s3Vectors ?? createAwsClient(S3VectorsClient, limits),
     vectorBucketName: config.vectorBucketName,
