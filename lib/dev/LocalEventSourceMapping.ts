@@ -1,39 +1,42 @@
 /**
- * What Lambda's event source mapping does for a DynamoDB stream, done locally: read the stream
- * shard by shard (the live tools' `ShardWalker`), filter records per consumer, invoke each consumer's
+ * What Lambda's event source mapping does for a stream, done locally: read the stream shard by
+ * shard (the live tools' `ShardWalker`), filter records per consumer, invoke each consumer's
  * handler with Lambda-shaped batches, and honour the partial batch response — records before the
  * lowest reported sequence number are done, the reported one and everything after it are sent
- * again. `memory-cdc dev`, the end-to-end tests and the end-to-end benchmark run the Lambdas'
- * handlers through it.
+ * again. It reads a DynamoDB stream (give it a DynamoDB Streams client) or a Kinesis data stream
+ * (give it `kinesisShardApi(…)`: Lambda Kinesis records, reported by `kinesis.sequenceNumber`).
+ * `memory-cdc dev`, the end-to-end tests and the end-to-end benchmark run the Lambdas' handlers
+ * through it.
  */
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { StreamBatchResponse } from '../delivery/types.js';
+import { dynamoDbShardApi } from '../live/dynamoDbShardApi.js';
 import { ShardWalker } from '../live/ShardWalker.js';
-import type { ShardCounts, ShardWalkerOptions, WalkerNotice } from '../live/types.js';
+import type { ShardApi, ShardCounts, ShardWalkerOptions, WalkerNotice } from '../live/types.js';
 import { backoffDelay, resolveBackoff, sleep } from '../retry/backoff.js';
-import type { StreamEvent, StreamRecord } from '../stream/types.js';
+import type { StreamRecord } from '../stream/types.js';
 
 /** A stream consumer, as one Lambda function with its event source mapping. */
-export interface StreamConsumer {
+export interface StreamConsumer<R = StreamRecord> {
   /** Name for reports (`router`, `archiver`, …). */
   name: string;
   /**
    * The mapping's filter: records for which this returns false are never sent to the handler
    * (e.g. the archiver receives TTL expiries only).
    */
-  filter?(record: StreamRecord): boolean;
+  filter?(record: R): boolean;
   /** The Lambda handler. A thrown error retries the whole batch, as Lambda does. */
-  handler(event: StreamEvent): Promise<StreamBatchResponse | undefined>;
+  handler(event: { Records: R[] }): Promise<StreamBatchResponse | undefined>;
 }
 
 /** What happened to one invocation of one consumer. */
-export interface InvocationReport {
+export interface InvocationReport<R = StreamRecord> {
   consumer: string;
   shardId: string;
   /** Records sent in this invocation. */
-  records: readonly StreamRecord[];
+  records: readonly R[];
   /** The prefix of `records` the handler acknowledged. */
-  acknowledged: readonly StreamRecord[];
+  acknowledged: readonly R[];
   /** 1 for the first attempt on these records. */
   attempt: number;
   /** Set when the handler threw. */
@@ -46,10 +49,14 @@ export interface InvocationReport {
 }
 
 /** Options for {@link LocalEventSourceMapping}. */
-export interface LocalEventSourceMappingOptions
+export interface LocalEventSourceMappingOptions<R = StreamRecord>
   extends Pick<ShardWalkerOptions, 'streamArn' | 'startAt' | 'idlePollMs' | 'describeIntervalMs' | 'limit'> {
-  client: DynamoDBStreamsClient;
-  consumers: readonly StreamConsumer[];
+  /**
+   * A DynamoDB Streams client (the stream is `streamArn`), or the calls of a Kinesis data stream
+   * (`kinesisShardApi(kinesis, { name, arn })`).
+   */
+  client: DynamoDBStreamsClient | ShardApi<R>;
+  consumers: readonly StreamConsumer<R>[];
   /** Stops reading; the batch in flight finishes first. */
   signal?: AbortSignal;
   /**
@@ -61,9 +68,9 @@ export interface LocalEventSourceMappingOptions
   /** Back-off between retries. @default { baseMs: 100, maxMs: 2000 } */
   retryBackoff?: { baseMs?: number; maxMs?: number };
   /** Every batch read from the stream, before any consumer runs. */
-  onRead?(shardId: string, records: readonly StreamRecord[]): void;
+  onRead?(shardId: string, records: readonly R[]): void;
   /** Every invocation of every consumer. */
-  onInvocation?(report: InvocationReport): void;
+  onInvocation?(report: InvocationReport<R>): void;
   onNotice?(notice: WalkerNotice): void;
 }
 
@@ -74,7 +81,11 @@ function compareSequence(a: string, b: string): number {
 }
 
 /** Index of the record Lambda would resume from: the lowest reported sequence number. */
-function resumeIndex(records: readonly StreamRecord[], response: StreamBatchResponse | undefined): number {
+function resumeIndex<R>(
+  records: readonly R[],
+  response: StreamBatchResponse | undefined,
+  sequenceOf: (record: R) => string | undefined,
+): number {
   const failures = response?.batchItemFailures ?? [];
   if (failures.length === 0) return records.length;
   let lowest: string | undefined;
@@ -84,12 +95,12 @@ function resumeIndex(records: readonly StreamRecord[], response: StreamBatchResp
     if (!id || !/^\d+$/.test(id)) return 0;
     if (lowest === undefined || compareSequence(id, lowest) < 0) lowest = id;
   }
-  const index = records.findIndex((r) => r.dynamodb?.SequenceNumber === lowest);
+  const index = records.findIndex((r) => sequenceOf(r) === lowest);
   return index === -1 ? 0 : index;
 }
 
 /**
- * A local event source mapping over one DynamoDB stream.
+ * A local event source mapping over one DynamoDB stream or Kinesis data stream.
  *
  * @example
  * ```ts
@@ -104,12 +115,28 @@ function resumeIndex(records: readonly StreamRecord[], response: StreamBatchResp
  *   signal,
  * });
  * await mapping.run(); // until the signal aborts
+ *
+ * // Kinesis Data Streams for DynamoDB as the source: Lambda Kinesis events, one mapping per function.
+ * const kinesisMapping = new LocalEventSourceMapping<KinesisStreamRecord>({
+ *   client: kinesisShardApi(kinesis, { name: 'agent-memory-changes', arn: sourceArn }),
+ *   streamArn: sourceArn,
+ *   startAt: 'trim-horizon',
+ *   consumers: [{ name: 'router', handler: (event) => routerHandler(event) }],
+ *   signal,
+ * });
  * ```
  */
-export class LocalEventSourceMapping {
-  private walker: ShardWalker | undefined;
+export class LocalEventSourceMapping<R = StreamRecord> {
+  private walker: ShardWalker<R> | undefined;
+  private readonly api: ShardApi<R>;
 
-  constructor(private readonly options: LocalEventSourceMappingOptions) {}
+  constructor(private readonly options: LocalEventSourceMappingOptions<R>) {
+    const { client } = options;
+    this.api =
+      typeof (client as Partial<ShardApi<R>>).list === 'function'
+        ? (client as ShardApi<R>)
+        : (dynamoDbShardApi(client as DynamoDBStreamsClient, options.streamArn) as unknown as ShardApi<R>);
+  }
 
   /** Shard counts of the walk (for progress displays). */
   counts(): ShardCounts | undefined {
@@ -119,7 +146,7 @@ export class LocalEventSourceMapping {
   /** Reads and delivers until the signal aborts (or the disabled stream is read out). */
   async run(): Promise<void> {
     const { options } = this;
-    this.walker = new ShardWalker(options.client, {
+    this.walker = new ShardWalker<R>(this.api, {
       streamArn: options.streamArn,
       startAt: options.startAt ?? 'trim-horizon',
       ...(options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {}),
@@ -137,11 +164,7 @@ export class LocalEventSourceMapping {
   }
 
   /** One consumer's share of a batch, retried from the first unacknowledged record. */
-  private async deliver(
-    consumer: StreamConsumer,
-    shardId: string,
-    batch: readonly StreamRecord[],
-  ): Promise<void> {
+  private async deliver(consumer: StreamConsumer<R>, shardId: string, batch: readonly R[]): Promise<void> {
     const { options } = this;
     const maxRetries = options.maxRetries ?? 10;
     const backoff = resolveBackoff({ baseMs: 100, maxMs: 2000, ...options.retryBackoff });
@@ -156,7 +179,8 @@ export class LocalEventSourceMapping {
         error = thrown;
       }
       const finishedAt = Date.now();
-      const done = error === undefined ? resumeIndex(pending, response) : 0;
+      const done =
+        error === undefined ? resumeIndex(pending, response, (record) => this.api.sequenceOf(record)) : 0;
       const gaveUp = done < pending.length && (attempt > maxRetries || options.signal?.aborted === true);
       options.onInvocation?.({
         consumer: consumer.name,

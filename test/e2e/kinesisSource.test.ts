@@ -3,7 +3,9 @@
  * written to a DynamoDB Local table, its stream forwarded into a kinesalite stream in the format
  * DynamoDB's Kinesis streaming destination writes (lib/dev/kinesisStreamingDestination.ts stands in
  * for it), and the real router and archiver handlers invoked with Lambda Kinesis events read from
- * kinesalite with GetRecords — a mapping each, the archiver's filtered to TTL expiries. Assertions on
+ * kinesalite with GetRecords by the local event source mapping `memory-cdc dev --source kinesis` runs
+ * (lib/dev/LocalEventSourceMapping.ts over `kinesisShardApi`) — a mapping each, the archiver's
+ * filtered to TTL expiries. Assertions on
  * the PutEvents endpoint, the change log in kinesalite and the archive in s3rver.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -16,13 +18,14 @@ import { openArchiveReader } from '../../lib/archive/openArchiveReader.js';
 import { restoreArchive } from '../../lib/archive/restoreArchive.js';
 import { createMemoryTable } from '../../lib/dev/createMemoryTable.js';
 import { KinesisStreamingDestination } from '../../lib/dev/kinesisStreamingDestination.js';
+import { type InvocationReport, LocalEventSourceMapping } from '../../lib/dev/LocalEventSourceMapping.js';
 import type { SeedItem, SeedWrite } from '../../lib/dev/seed/types.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
+import { kinesisShardApi } from '../../lib/live/kinesisShardApi.js';
 import { createPipeline } from '../../lib/pipeline/createPipeline.js';
 import { fromKinesisDynamoDbRecord } from '../../lib/stream/fromKinesisDynamoDbRecord.js';
 import { expectedOutputs, groupBy, itemOf } from './expectedOutputs.js';
 import { BUCKETS, type Harness, startHarness, waitFor } from './harness.js';
-import { type KinesisConsumer, type KinesisPump, pumpKinesis } from './kinesisPump.js';
 import { scriptedSession } from './story.js';
 
 const TABLE = 'kds';
@@ -32,7 +35,15 @@ const TTL = agentMemoryLayout.ttlAttribute!;
 
 let h: Harness;
 let bridge: KinesisStreamingDestination;
-let pump: KinesisPump;
+/** The Kinesis mappings' run (ended by `stopMappings`). */
+let mappings: Promise<void>;
+const stopMappings = new AbortController();
+/** Every record the mappings read, before filters (again after a reported failure). */
+const read: KinesisStreamRecord[] = [];
+const invocations: InvocationReport<KinesisStreamRecord>[] = [];
+type KinesisHandler = (event: { Records: KinesisStreamRecord[] }) => Promise<{
+  batchItemFailures: { itemIdentifier: string }[];
+}>;
 const now = Math.floor(Date.now() / 1000);
 const session = scriptedSession(now);
 const expired: SeedItem[] = [
@@ -65,7 +76,7 @@ const uniqueChanges = (records: readonly KinesisStreamRecord[]) => {
     .map((r) => fromKinesisDynamoDbRecord(r).record)
     .filter((r) => !seen.has(r.eventID!) && seen.add(r.eventID!));
 };
-const routerRead = () => uniqueChanges(pump.read.get('router') ?? []);
+const routerRead = () => uniqueChanges(read);
 const archived = async () =>
   (
     await h.s3
@@ -87,19 +98,26 @@ beforeAll(async () => {
     idlePollMs: 100,
   });
   // Two Kinesis mappings, as the stack deploys them: the router, and the archiver filtered to TTL expiries.
-  pump = pumpKinesis({
-    client: h.kinesis.client(),
-    streamName: SOURCE,
+  const mapping = new LocalEventSourceMapping<KinesisStreamRecord>({
+    client: kinesisShardApi(h.kinesis.client(), { name: SOURCE, arn: SOURCE_ARN }),
     streamArn: SOURCE_ARN,
+    startAt: 'trim-horizon',
+    idlePollMs: 100,
+    describeIntervalMs: 2000,
+    limit: 100,
     consumers: [
-      { name: 'router', handler: h.router as unknown as KinesisConsumer['handler'] },
+      { name: 'router', handler: h.router as unknown as KinesisHandler },
       {
         name: 'archiver',
         filter: (r) => isExpiryRecord(fromKinesisDynamoDbRecord(r).record, TTL),
-        handler: h.archiver as unknown as KinesisConsumer['handler'],
+        handler: h.archiver as unknown as KinesisHandler,
       },
     ],
+    signal: stopMappings.signal,
+    onRead: (_shard, records) => read.push(...records),
+    onInvocation: (report) => invocations.push(report),
   });
+  mappings = mapping.run();
   await h.write(TABLE, [
     ...expired.map((item): SeedWrite => ({ op: 'put', item })),
     ...session.map((s) => s.write),
@@ -124,7 +142,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await pump?.stop();
+  stopMappings.abort();
+  await mappings;
   await bridge?.stop();
   await h?.close();
 });
@@ -137,8 +156,13 @@ describe('Kinesis Data Streams for DynamoDB as the source, on DynamoDB Local and
       expect(change.eventSourceARN).toMatch(new RegExp(`:table/${TABLE}/stream/kinesis-data-streams$`));
       expect(change.dynamodb?.SequenceNumber).toMatch(/^\d+$/);
     }
-    expect(pump.invocations.length).toBeGreaterThan(0);
-    expect(pump.invocations.flatMap((i) => i.reported)).toEqual([]);
+    expect(invocations.length).toBeGreaterThan(0);
+    // Every invocation acknowledged its whole batch: nothing reported, nothing thrown, nothing retried.
+    expect(
+      invocations.filter(
+        (i) => i.error !== undefined || i.acknowledged.length < i.records.length || i.attempt > 1,
+      ),
+    ).toEqual([]);
     expect(bridge.stats.lost).toBe(0);
   });
 
