@@ -8,6 +8,7 @@ import { isExpiryRecord } from '../archive/processArchiveBatch.js';
 import { LiveStats } from '../live/LiveStats.js';
 import type { RoutedOutput } from '../routing/types.js';
 import type { StreamRecord } from '../stream/types.js';
+import type { KinesisStreamingStats } from './kinesisStreamingDestination.js';
 import type { WriteClock } from './WriteClock.js';
 
 /** A point-in-time view of the counters. */
@@ -29,6 +30,11 @@ export interface DevSnapshot {
   latency: { p50: number; p99: number; max: number; samples: number } | undefined;
   /** Writes whose record has not been delivered yet. */
   pending: number;
+  /**
+   * `dev --source kinesis`: what the local bridge (the stand-in for the table's Kinesis streaming
+   * destination) wrote to the source stream.
+   */
+  bridge?: KinesisStreamingStats;
 }
 
 /** The value at quantile `q` of sorted numbers (nearest rank). */
@@ -53,6 +59,8 @@ export class DevStats {
   archiveObjects: () => number = () => 0;
   /** Set by the runner: dead letters written so far. */
   deadLetters: () => number = () => 0;
+  /** Set by the runner for a Kinesis source: what the bridge wrote. */
+  bridge: (() => KinesisStreamingStats) | undefined;
 
   /**
    * @param clock the write clock the seeder fills
@@ -133,6 +141,7 @@ export class DevStats {
           }
         : undefined,
       pending: this.clock.outstanding,
+      ...(this.bridge ? { bridge: { ...this.bridge() } } : {}),
     };
   }
 }

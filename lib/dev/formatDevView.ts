@@ -1,3 +1,4 @@
+import { DEV_SOURCE_NAMES, type DevSource } from './DevSource.js';
 import type { DevSnapshot } from './DevStats.js';
 
 /** What the header of the view names. */
@@ -7,6 +8,10 @@ export interface DevViewContext {
   endpoint: string;
   /** Writes the seeder will make (0: none). */
   seedTotal: number;
+  /** What the router and archiver read (named in the header when given). */
+  source?: DevSource;
+  /** Kinesis source: the stream the bridge writes to and the router reads. */
+  sourceStream?: { name: string };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
@@ -22,6 +27,13 @@ const millis = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : seconds(ms)
  * change log 210 · archive 3 items in 2 objects · vector ops 44 upserts, 2 deletes · dead letters 0
  * TTL: 12 expired items written, 3 deleted so far (DynamoDB Local sweeps about 20 items every 10 s)
  * ```
+ *
+ * With a source in the context the header names it (`· source DynamoDB stream`); with
+ * `--source kinesis` a line counts what the local bridge wrote to the source stream:
+ *
+ * ```
+ * bridge: table stream -> Kinesis memory-source · 238 records written · 0 PutRecords retried · 0 lost
+ * ```
  */
 export function formatDevView(
   view: DevViewContext,
@@ -29,7 +41,8 @@ export function formatDevView(
   options: { width?: number; full?: boolean } = {},
 ): string {
   const width = options.width ?? 110;
-  const header = `memory-cdc dev · ${view.layout} · table ${view.table} · ${view.endpoint} · ${seconds(s.elapsedMs)}`;
+  const source = view.source ? ` · source ${DEV_SOURCE_NAMES[view.source]}` : '';
+  const header = `memory-cdc dev · ${view.layout} · table ${view.table} · ${view.endpoint}${source} · ${seconds(s.elapsedMs)}`;
   const lag = s.latency
     ? `lag p50 ${millis(s.latency.p50)}, p99 ${millis(s.latency.p99)}, max ${millis(s.latency.max)}`
     : 'lag -';
@@ -56,6 +69,12 @@ export function formatDevView(
     `change log ${s.kinesisRecords} · archive ${s.archive.items} items in ${s.archive.objects} objects · ` +
     `vector ops ${s.vector.upserts} upserts, ${s.vector.deletes} deletes · dead letters ${s.deadLetters}`;
   const lines = [header, flow, events, sinks];
+  if (s.bridge) {
+    lines.push(
+      `bridge: table stream -> Kinesis ${view.sourceStream?.name ?? 'source stream'} · ${s.bridge.written} records written · ` +
+        `${s.bridge.failedCalls} PutRecords retried · ${s.bridge.lost} lost`,
+    );
+  }
   if (s.ttl.expiredWritten > 0 || s.ttl.expiriesRead > 0) {
     lines.push(
       `TTL: ${s.ttl.expiredWritten} expired items written, ${s.ttl.expiriesRead} deleted so far ` +

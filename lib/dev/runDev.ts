@@ -2,16 +2,23 @@
  * `memory-cdc dev`: DynamoDB Local with a memory table, an optional seeder writing realistic items,
  * and the stream consumed the way the deployed stack consumes it — the router's and the archiver's
  * batch processors (the code inside the Lambdas' handlers) behind a local event source mapping —
- * into local sinks, or into kinesalite and s3rver with `emulators`.
+ * into local sinks, or into kinesalite and s3rver with `emulators`. With `source: 'kinesis'` the
+ * router and archiver read Kinesis Data Streams for DynamoDB instead: kinesalite holds the source
+ * stream, the local bridge (`kinesisStreamingConsumer`) writes the table's changes into it in the
+ * format AWS writes, and a Kinesis event source mapping invokes the handlers with Lambda Kinesis events.
  */
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { KinesisStreamRecord } from 'aws-lambda';
 import { isExpiryRecord, processArchiveBatch } from '../archive/processArchiveBatch.js';
+import { processKinesisDynamoDbBatch } from '../delivery/processKinesisDynamoDbBatch.js';
 import { processStreamBatch } from '../delivery/processStreamBatch.js';
-import { S3DeadLetterStore } from '../delivery/S3DeadLetterStore.js';
+import { kinesisRecordAdapter } from '../delivery/recordAdapters.js';
+import { S3DeadLetterStore, S3RecordDeadLetterStore } from '../delivery/S3DeadLetterStore.js';
 import type { DeadLetterStore } from '../delivery/types.js';
 import type { Layout } from '../layout/types.js';
+import { kinesisShardApi } from '../live/kinesisShardApi.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
 import type { PartialRouting, RoutedOutput, SinkName } from '../routing/types.js';
 import type { ArchiveSink } from '../sinks/archive/ArchiveSink.js';
@@ -20,9 +27,12 @@ import { S3ArchiveSink } from '../sinks/archive/S3ArchiveSink.js';
 import { S3ClaimCheckStore } from '../sinks/claimCheck/S3ClaimCheckStore.js';
 import { KinesisPublisher } from '../sinks/kinesis/KinesisPublisher.js';
 import type { Sink } from '../sinks/types.js';
+import { fromKinesisDynamoDbRecord } from '../stream/fromKinesisDynamoDbRecord.js';
 import type { StreamRecord } from '../stream/types.js';
 import { createMemoryTable } from './createMemoryTable.js';
+import type { DevSource } from './DevSource.js';
 import { type DevSnapshot, DevStats } from './DevStats.js';
+import { type KinesisStreamingStats, kinesisStreamingConsumer } from './kinesisStreamingDestination.js';
 import { LocalDeadLetterStore } from './LocalDeadLetterStore.js';
 import { LocalEventSourceMapping, type StreamConsumer } from './LocalEventSourceMapping.js';
 import { runSeeder } from './seed/runSeeder.js';
@@ -32,8 +42,19 @@ import { JsonLinesSink } from './sinks/JsonLinesSink.js';
 import { ObservedSink } from './sinks/ObservedSink.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './startDynamoDbLocal.js';
 import { type Emulators, startEmulators } from './startEmulators.js';
+import { type Kinesalite, startKinesalite } from './startKinesalite.js';
 import { type ExpirySweep, runExpirySweeper } from './sweepExpiredItems.js';
 import { WriteClock } from './WriteClock.js';
+
+/** The change a Kinesis source record carries, or undefined for a record that is not one. */
+function changeOf(record: KinesisStreamRecord): StreamRecord | undefined {
+  try {
+    return fromKinesisDynamoDbRecord(record).record;
+  } catch {
+    // Not a change: the router dead-letters it; here it is only not counted.
+    return undefined;
+  }
+}
 
 /** Options for {@link runDev}. */
 export interface DevOptions {
@@ -52,6 +73,11 @@ export interface DevOptions {
   randomSeed?: number;
   /** Kinesis change log to kinesalite and archive to s3rver instead of local files. @default false */
   emulators?: boolean;
+  /**
+   * What the router and archiver read: the table's DynamoDB stream, or Kinesis Data Streams for
+   * DynamoDB (kinesalite, fed by the local bridge from the table's stream). @default 'dynamodb-stream'
+   */
+  source?: DevSource;
   /** Folder for the local sinks' files (absolute). */
   outDir: string;
   routing?: PartialRouting;
@@ -92,6 +118,10 @@ export interface DevInfo {
   seedTotal: number;
   /** True when dev sweeps expired items itself (the table has secondary indexes; see `sweepExpiredItems`). */
   expirySweeper: boolean;
+  /** What the router and archiver read. */
+  source: DevSource;
+  /** Kinesis source: the source stream's name and ARN in kinesalite. */
+  sourceStream?: { name: string; arn: string; endpoint: string };
   /** Local files, or emulator endpoints. */
   outputs: Record<string, string>;
 }
@@ -103,6 +133,9 @@ export interface DevResult {
 }
 
 const CHANGE_LOG_STREAM = 'memory-changes';
+/** The source stream of `source: 'kinesis'` (two shards: the mapping reads each on its own). */
+const SOURCE_STREAM = 'memory-source';
+const SOURCE_SHARDS = 2;
 const BUCKET = 'memory-cdc-dev';
 
 /**
@@ -157,15 +190,42 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
     options.onStep?.(`creating table ${tableName} (layout ${layout.name}) with a NEW_AND_OLD_IMAGES stream`);
     const table = await createMemoryTable(dynamodb, { tableName, layout, signal });
 
+    const source = options.source ?? 'dynamodb-stream';
+    const sourceStreams = source === 'kinesis' ? [{ name: SOURCE_STREAM, shards: SOURCE_SHARDS }] : [];
     if (options.emulators) options.onStep?.('starting kinesalite and s3rver');
     const emulators: Emulators | undefined = options.emulators
       ? await startEmulators({
           streamName: CHANGE_LOG_STREAM,
           bucket: BUCKET,
           s3Directory: join(options.outDir, 's3'),
+          streams: sourceStreams,
         })
       : undefined;
     if (emulators) cleanup.push(() => emulators.stop());
+    // The Kinesis source lives in the emulators' kinesalite, or in one of its own.
+    let kinesalite: Pick<Kinesalite, 'endpoint' | 'client' | 'streamArns'> | undefined = emulators && {
+      endpoint: emulators.kinesisEndpoint,
+      client: emulators.kinesis,
+      streamArns: emulators.kinesisStreamArns,
+    };
+    if (source === 'kinesis' && !kinesalite) {
+      options.onStep?.('starting kinesalite for the source stream');
+      const own = await startKinesalite({
+        streams: sourceStreams,
+        purpose: 'memory-cdc dev --source kinesis',
+      });
+      cleanup.push(() => own.stop());
+      kinesalite = own;
+    }
+    const sourceStream =
+      source === 'kinesis' && kinesalite
+        ? {
+            name: SOURCE_STREAM,
+            arn: kinesalite.streamArns[SOURCE_STREAM]!,
+            endpoint: kinesalite.endpoint,
+            client: kinesalite.client,
+          }
+        : undefined;
 
     const clock = new WriteClock(
       layout.sortKey ? [layout.partitionKey, layout.sortKey] : [layout.partitionKey],
@@ -182,12 +242,17 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
     let changeLog: Sink;
     let archive: ArchiveSink;
     let deadLetters: DeadLetterStore;
+    let kinesisDeadLetters: DeadLetterStore<KinesisStreamRecord>;
     const outputs: Record<string, string> = { eventbridge: events.file };
     if (emulators) {
       const claimCheck = new S3ClaimCheckStore({ client: emulators.s3, bucket: BUCKET });
       changeLog = new KinesisPublisher({ client: emulators.kinesis, stream: CHANGE_LOG_STREAM, claimCheck });
       archive = new S3ArchiveSink({ client: emulators.s3, bucket: BUCKET });
       deadLetters = new S3DeadLetterStore({ client: emulators.s3, bucket: BUCKET });
+      kinesisDeadLetters = new S3RecordDeadLetterStore(
+        { client: emulators.s3, bucket: BUCKET },
+        kinesisRecordAdapter,
+      );
       outputs.kinesis = `${emulators.kinesisEndpoint} stream ${CHANGE_LOG_STREAM}`;
       outputs.s3 = `${emulators.s3Endpoint} bucket ${BUCKET} (archive/, claim-check/, dead-letter/)`;
     } else {
@@ -195,8 +260,8 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
       cleanup.push(() => kinesisFile.close());
       changeLog = kinesisFile;
       archive = new LocalArchiveSink({ cwd: options.outDir, folder: 'archive', flush: 'deliver' });
-      const local = new LocalDeadLetterStore(options.outDir);
-      deadLetters = local;
+      deadLetters = new LocalDeadLetterStore(options.outDir);
+      kinesisDeadLetters = new LocalDeadLetterStore(options.outDir, kinesisRecordAdapter);
       outputs.kinesis = kinesisFile.file;
       outputs.archive = join(options.outDir, 'archive');
       outputs['dead letters'] = join(options.outDir, 'dead-letter');
@@ -215,51 +280,122 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
     const routerSinks = [observe(events), observe(changeLog)];
     const vectorSinks = [observe(new DiscardSink('vector'))];
     const archiveSink = observe(archive);
-    const consumers: StreamConsumer[] = [
-      {
-        name: 'router',
-        handler: async (event) =>
-          count(
-            await processStreamBatch(event, {
-              functionName: 'router',
-              outputsFor: outputsFor(['eventbridge', 'kinesis']),
-              sinks: routerSinks,
-              deadLetters,
-            }),
-          ).response,
-      },
-      {
-        name: 'archiver',
-        filter: (record) => isExpiryRecord(record, layout.ttlAttribute),
-        handler: async (event) =>
-          count(await processArchiveBatch(event, { pipeline, sink: archiveSink, deadLetters })).response,
-      },
-      {
-        name: 'vector-sync',
-        handler: async (event) =>
-          count(
-            await processStreamBatch(event, {
-              functionName: 'vector-sync',
-              outputsFor: outputsFor(['vector']),
-              sinks: vectorSinks,
-              deadLetters,
-            }),
-          ).response,
-      },
-    ];
+    const routerFor = (event: { Records: StreamRecord[] }) =>
+      processStreamBatch(event, {
+        functionName: 'router',
+        outputsFor: outputsFor(['eventbridge', 'kinesis']),
+        sinks: routerSinks,
+        deadLetters,
+      });
+    const vectorFor = (event: { Records: StreamRecord[] }) =>
+      processStreamBatch(event, {
+        functionName: 'vector-sync',
+        outputsFor: outputsFor(['vector']),
+        sinks: vectorSinks,
+        deadLetters,
+      });
+    // The table's stream: the three consumers, or (Kinesis source) the bridge into the source stream.
+    const bridgeStats: KinesisStreamingStats = { written: 0, failedCalls: 0, lost: 0 };
+    const tableConsumers: StreamConsumer[] = sourceStream
+      ? [
+          kinesisStreamingConsumer(
+            { kinesis: sourceStream.client, kinesisStream: sourceStream.name, tableName },
+            bridgeStats,
+          ),
+        ]
+      : [
+          { name: 'router', handler: async (event) => count(await routerFor(event)).response },
+          {
+            name: 'archiver',
+            filter: (record) => isExpiryRecord(record, layout.ttlAttribute),
+            handler: async (event) =>
+              count(await processArchiveBatch(event, { pipeline, sink: archiveSink, deadLetters })).response,
+          },
+          { name: 'vector-sync', handler: async (event) => count(await vectorFor(event)).response },
+        ];
     const mapping = new LocalEventSourceMapping({
       client: streams,
       streamArn: table.streamArn,
       startAt: 'trim-horizon',
       idlePollMs: options.idlePollMs ?? 100,
       describeIntervalMs: 2000,
-      consumers,
+      consumers: tableConsumers,
       signal,
       onRead: (_shard, records) => stats.readRecords(records),
       onInvocation: (report) => {
         if (report.consumer === 'router') stats.delivered(report.acknowledged, report.finishedAt);
+        if (report.gaveUp && sourceStream)
+          bridgeStats.lost += report.records.length - report.acknowledged.length;
       },
     });
+    // Kinesis source: the router, archiver and vector worker on Lambda Kinesis events from kinesalite,
+    // each with its own position per shard, as their mappings have on AWS.
+    let sourceMapping: LocalEventSourceMapping<KinesisStreamRecord> | undefined;
+    if (sourceStream) {
+      stats.bridge = () => bridgeStats;
+      const kinesisOptions = { deadLetters: kinesisDeadLetters };
+      sourceMapping = new LocalEventSourceMapping<KinesisStreamRecord>({
+        client: kinesisShardApi(sourceStream.client, sourceStream),
+        streamArn: sourceStream.arn,
+        startAt: 'trim-horizon',
+        idlePollMs: options.idlePollMs ?? 100,
+        describeIntervalMs: 2000,
+        consumers: [
+          {
+            name: 'router',
+            handler: async (event) =>
+              count(
+                await processKinesisDynamoDbBatch(event, {
+                  ...kinesisOptions,
+                  functionName: 'router',
+                  outputsFor: outputsFor(['eventbridge', 'kinesis']),
+                  sinks: routerSinks,
+                }),
+              ).response,
+          },
+          {
+            name: 'archiver',
+            // The mapping's filter on the record's data; a record that does not convert is the router's
+            // poison to dead-letter, never an expiry.
+            filter: (record) => {
+              const change = changeOf(record);
+              return change !== undefined && isExpiryRecord(change, layout.ttlAttribute);
+            },
+            handler: async (event) =>
+              count(
+                await processArchiveBatch(event, {
+                  pipeline,
+                  sink: archiveSink,
+                  deadLetters,
+                  kinesisDeadLetters,
+                }),
+              ).response,
+          },
+          {
+            name: 'vector-sync',
+            handler: async (event) =>
+              count(
+                await processKinesisDynamoDbBatch(event, {
+                  ...kinesisOptions,
+                  functionName: 'vector-sync',
+                  outputsFor: outputsFor(['vector']),
+                  sinks: vectorSinks,
+                }),
+              ).response,
+          },
+        ],
+        signal,
+        onInvocation: (report) => {
+          if (report.consumer !== 'router') return;
+          const changes = report.acknowledged.flatMap((record) => {
+            const change = changeOf(record);
+            return change ? [change] : [];
+          });
+          stats.delivered(changes, report.finishedAt);
+        },
+      });
+      outputs.source = `${sourceStream.endpoint} stream ${sourceStream.name} (Kinesis Data Streams for DynamoDB format)`;
+    }
 
     const info: DevInfo = {
       endpoint: ddb.endpoint,
@@ -269,6 +405,12 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
       layout: layout.name,
       seedTotal,
       expirySweeper: table.needsExpirySweeper,
+      source,
+      ...(sourceStream
+        ? {
+            sourceStream: { name: sourceStream.name, arn: sourceStream.arn, endpoint: sourceStream.endpoint },
+          }
+        : {}),
       outputs,
     };
     options.onReady?.(info);
@@ -276,7 +418,7 @@ export async function runDev(options: DevOptions): Promise<DevResult> {
     const timer = setInterval(view, options.viewIntervalMs ?? 1000);
     cleanup.push(async () => clearInterval(timer));
 
-    const reading = mapping.run();
+    const reading = Promise.all([mapping.run(), sourceMapping?.run()]).then(() => undefined);
     cleanup.push(() => reading.then(() => undefined));
     // DynamoDB Local never expires items of a table with a secondary index (Mastra's): sweep them here.
     const sweeping =

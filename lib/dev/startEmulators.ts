@@ -5,20 +5,11 @@
  * addressing, its own credentials and no aws-chunked uploads for s3rver). EventBridge has no
  * emulator; dev keeps events in a local file either way.
  */
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
-import { CreateStreamCommand, DescribeStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { MissingDependencyError } from '../optionalDependency.js';
 
-type KinesaliteFactory = (options: {
-  createStreamMs?: number;
-  deleteStreamMs?: number;
-  updateStreamMs?: number;
-}) => Server;
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { loadOptional, startKinesalite } from './startKinesalite.js';
+
 interface S3rverServer {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
@@ -39,6 +30,8 @@ export interface EmulatorOptions {
   bucket: string;
   /** Folder s3rver keeps its objects in (kept after dev stops, for inspection). */
   s3Directory: string;
+  /** More Kinesis streams to create (the source stream of `dev --source kinesis`). */
+  streams?: { name: string; shards: number }[];
 }
 
 /** Running emulators and clients for them. */
@@ -46,29 +39,24 @@ export interface Emulators {
   kinesisEndpoint: string;
   s3Endpoint: string;
   kinesis: KinesisClient;
+  /** Each Kinesis stream's ARN, by name. */
+  kinesisStreamArns: Record<string, string>;
   s3: S3Client;
   stop(): Promise<void>;
 }
 
-/** Loads an optional package, saying what to install when it is missing. */
-function load<T>(name: string): T {
-  try {
-    return createRequire(import.meta.url)(name) as T;
-  } catch (error) {
-    throw new MissingDependencyError(name, 'memory-cdc dev --emulators', { cause: error });
-  }
-}
-
 /**
- * Starts kinesalite with the change-log stream (one shard) and s3rver with the bucket.
+ * Starts kinesalite with the change-log stream (one shard) and any other streams, and s3rver
+ * with the bucket.
  * @throws MissingDependencyError when kinesalite or s3rver is not installed
  */
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
-  const kinesalite = load<KinesaliteFactory>('kinesalite');
-  const S3rver = load<S3rverConstructor>('s3rver');
-  const kinesisServer = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
-  await new Promise<void>((resolve) => kinesisServer.listen(0, '127.0.0.1', () => resolve()));
-  const kinesisEndpoint = `http://127.0.0.1:${(kinesisServer.address() as AddressInfo).port}`;
+  const purpose = 'memory-cdc dev --emulators';
+  const S3rver = loadOptional<S3rverConstructor>('s3rver', purpose);
+  const kinesalite = await startKinesalite({
+    streams: [{ name: options.streamName, shards: 1 }, ...(options.streams ?? [])],
+    purpose,
+  });
   const s3Server = new S3rver({
     port: 0,
     address: '127.0.0.1',
@@ -76,16 +64,11 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     directory: options.s3Directory,
     configureBuckets: [{ name: options.bucket }],
   });
-  const { port } = await s3Server.run();
-  const s3Endpoint = `http://127.0.0.1:${port}`;
-  const kinesis = new KinesisClient({
-    endpoint: kinesisEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    // kinesalite speaks HTTP/1.1 only; the Kinesis client defaults to HTTP/2.
-    requestHandler: new NodeHttpHandler(),
-    maxAttempts: 1,
+  const { port } = await s3Server.run().catch(async (error: unknown) => {
+    await kinesalite.stop();
+    throw error;
   });
+  const s3Endpoint = `http://127.0.0.1:${port}`;
   const s3 = new S3Client({
     endpoint: s3Endpoint,
     region: 'us-east-1',
@@ -96,24 +79,16 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 1,
   });
-  await kinesis.send(new CreateStreamCommand({ StreamName: options.streamName, ShardCount: 1 }));
-  for (;;) {
-    const { StreamDescription } = await kinesis.send(
-      new DescribeStreamCommand({ StreamName: options.streamName }),
-    );
-    if (StreamDescription?.StreamStatus === 'ACTIVE') break;
-    await delay(10);
-  }
   return {
-    kinesisEndpoint,
+    kinesisEndpoint: kinesalite.endpoint,
     s3Endpoint,
-    kinesis,
+    kinesis: kinesalite.client,
+    kinesisStreamArns: kinesalite.streamArns,
     s3,
     async stop() {
-      kinesis.destroy();
       s3.destroy();
       await s3Server.close();
-      await new Promise<void>((resolve) => kinesisServer.close(() => resolve()));
+      await kinesalite.stop();
     },
   };
 }

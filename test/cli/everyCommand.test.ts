@@ -309,6 +309,16 @@ describe('every command follows the conventions', () => {
     ]);
   });
 
+  it("walks dev's --source as it walks its other flags, refused before DynamoDB Local starts", async () => {
+    const missing = await run('dev', '--source');
+    expect([missing.code, missing.first]).toEqual([2, "error: option '--source <source>' argument missing"]);
+    const bad = await run('dev', '--source', 'kafka');
+    expect([bad.code, bad.first]).toEqual([
+      2,
+      'memory-cdc dev: --source must be dynamodb-stream or kinesis (given "kafka")',
+    ]);
+  });
+
   it('lists the endpoint flags the README documents, and only on commands that call AWS', async () => {
     const withEndpoints: Record<string, string[]> = {};
     for (const name of Object.keys(COMMANDS)) {

@@ -37,6 +37,24 @@ describe('formatDevView', () => {
     );
   });
 
+  it('names the source in the header and, with the Kinesis source, counts what the bridge wrote', () => {
+    const stream = formatDevView({ ...context, source: 'dynamodb-stream' }, snapshot).split('\n');
+    expect(stream[0]).toBe(
+      'memory-cdc dev · agent-memory · table agent-memory · http://127.0.0.1:8000 · source DynamoDB stream · 12 s',
+    );
+    expect(stream).toHaveLength(5);
+    const kinesis = formatDevView(
+      { ...context, source: 'kinesis', sourceStream: { name: 'memory-source' } },
+      { ...snapshot, bridge: { written: 240, failedCalls: 1, lost: 0 } },
+    ).split('\n');
+    expect(kinesis[0]).toBe(
+      'memory-cdc dev · agent-memory · table agent-memory · http://127.0.0.1:8000 · source Kinesis Data Streams for DynamoDB · 12 s',
+    );
+    expect(kinesis[4]).toBe(
+      'bridge: table stream -> Kinesis memory-source · 240 records written · 1 PutRecords retried · 0 lost',
+    );
+  });
+
   it('keeps the events line within the width and says how many detail-types it left out', () => {
     const line = formatDevView(context, snapshot, { width: 60 }).split('\n')[2]!;
     expect(line).toBe('events 119: Conversation Updated 60 · (+2 more)');

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DEV_SOURCES, isDevSource } from '../../dev/DevSource.js';
 import { formatDevView } from '../../dev/formatDevView.js';
 import { type DevInfo, runDev } from '../../dev/runDev.js';
 import { ConfigError, MemoryCdcError } from '../../errors.js';
@@ -23,6 +24,7 @@ export interface DevFlags {
   outDir: string;
   routing?: string;
   duration?: string;
+  source: string;
 }
 
 /** Parses a whole number >= 0. */
@@ -37,6 +39,11 @@ function describeReady(info: DevInfo): string {
   const lines = [
     `DynamoDB Local: ${info.endpoint} (any region and credentials; e.g. aws dynamodb scan --endpoint-url ${info.endpoint} --table-name ${info.tableName})`,
     `table ${info.tableName} (layout ${info.layout}), stream ${info.streamArn}`,
+    ...(info.sourceStream
+      ? [
+          `source: Kinesis stream ${info.sourceStream.name} at ${info.sourceStream.endpoint} (${info.sourceStream.arn}), written by the local bridge from the table's stream in the Kinesis Data Streams for DynamoDB format; router and archiver read Lambda Kinesis events from it`,
+        ]
+      : []),
     ...(info.expirySweeper
       ? [
           'local expiry sweeper on: DynamoDB Local never TTL-deletes in a table with secondary indexes, so dev deletes expired items itself',
@@ -49,6 +56,10 @@ function describeReady(info: DevInfo): string {
 }
 
 async function runDevCommand(flags: DevFlags, ctx: CliContext): Promise<void> {
+  const source = flags.source;
+  if (!isDevSource(source)) {
+    throw new ConfigError(`--source must be ${DEV_SOURCES.join(' or ')} (given ${JSON.stringify(source)})`);
+  }
   const layout = resolveLayout(flags.layout, ctx.cwd);
   const seed = parseCount('--seed', flags.seed);
   const seedKeys = flags.keys ?? 'prefixed';
@@ -104,6 +115,7 @@ async function runDevCommand(flags: DevFlags, ctx: CliContext): Promise<void> {
       seedKeys,
       seedRate,
       emulators: flags.emulators ?? false,
+      source,
       outDir: resolve(ctx.cwd, flags.outDir),
       ...(routing ? { routing } : {}),
       signal: controller.signal,
@@ -177,5 +189,10 @@ export const registerDev: RegisterCommand = (program: Command, ctx: CliContext) 
     .option('--out-dir <dir>', 'folder for the local sinks', '.memory-cdc/dev')
     .option('--routing <file>', 'JSON routing configuration (which entities go to which sink)')
     .option('--duration <seconds>', 'stop this long after start-up (default: run until Ctrl-C)')
+    .option(
+      '--source <source>',
+      "what the router and archiver read: dynamodb-stream (the table's stream) or kinesis (Kinesis Data Streams for DynamoDB: kinesalite fed from the table's stream by a local bridge)",
+      'dynamodb-stream',
+    )
     .action((flags: DevFlags) => runCommand(ctx, 'dev', () => runDevCommand(flags, ctx)));
 };
