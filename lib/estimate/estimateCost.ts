@@ -50,7 +50,18 @@ export const MODEL_CONSTANTS = {
   workerMemoryMb: 512,
   /** Shards an on-demand stream starts with. */
   onDemandInitialShards: 4,
+  /** Memory at which a function has one vCPU (one vCPU-second of credits per second), MB. */
+  lambdaMbPerVcpu: 1769,
 } as const;
+
+/**
+ * Wall time of `cpuMs` of one core's work in a function of `memoryMb`: Lambda gives CPU in proportion
+ * to memory, one vCPU at 1,769 MB, so below that the same work takes longer (3.5× at 512 MB). The
+ * per-record figures come from `npm run bench`, which runs on one full core.
+ */
+export function lambdaCpuMs(cpuMs: number, memoryMb: number): number {
+  return cpuMs * Math.max(1, MODEL_CONSTANTS.lambdaMbPerVcpu / memoryMb);
+}
 
 const GB = 1024 ** 3;
 
@@ -191,8 +202,11 @@ export function estimateCost(
   const archiveRounds = archiveInRouter && expiriesPerInvocation > 0 ? 1 : 0;
   const routerMs =
     c.invocationOverheadMs +
-    perInvocation * workload.routerCpuMsPerRecord +
-    (archiveInRouter ? expiriesPerInvocation * c.archiveCpuMsPerItem : 0) +
+    lambdaCpuMs(
+      perInvocation * workload.routerCpuMsPerRecord +
+        (archiveInRouter ? expiriesPerInvocation * c.archiveCpuMsPerItem : 0),
+      workload.routerMemoryMb,
+    ) +
     Math.max(putEventsRounds, putRecordsRounds, archiveRounds) * workload.callLatencyMs;
   components.push(
     component(
@@ -211,7 +225,10 @@ export function estimateCost(
       MAPPING_DEFAULTS.archiver.windowSeconds,
     );
     const items = archiverInvocations > 0 ? expiries / archiverInvocations : 0;
-    const ms = c.invocationOverheadMs + items * c.archiveCpuMsPerItem + workload.callLatencyMs;
+    const ms =
+      c.invocationOverheadMs +
+      lambdaCpuMs(items * c.archiveCpuMsPerItem, c.workerMemoryMb) +
+      workload.callLatencyMs;
     components.push(
       component(
         'Lambda: archiver',
@@ -291,7 +308,7 @@ export function estimateCost(
     workload.embeddings === 'bedrock' && vectorInvocations > 0 ? vectorUpserts / vectorInvocations : 0;
   const vectorMs =
     c.invocationOverheadMs +
-    vectorPerInvocation * c.vectorCpuMsPerRecord +
+    lambdaCpuMs(vectorPerInvocation * c.vectorCpuMsPerRecord, c.workerMemoryMb) +
     Math.ceil(embedPerInvocation / c.embeddingConcurrency) * c.embeddingCallFactor * workload.callLatencyMs +
     (vectorUpserts > 0 ? workload.callLatencyMs : 0);
   components.push(
@@ -355,7 +372,7 @@ export function estimateCost(
 
   const fullBatchMs =
     c.invocationOverheadMs +
-    MAPPING_DEFAULTS.router.batchSize * workload.routerCpuMsPerRecord +
+    lambdaCpuMs(MAPPING_DEFAULTS.router.batchSize * workload.routerCpuMsPerRecord, workload.routerMemoryMb) +
     2 * workload.callLatencyMs;
   const perShardCapacity = (pf * MAPPING_DEFAULTS.router.batchSize) / (fullBatchMs / 1000);
   const readersUsed =

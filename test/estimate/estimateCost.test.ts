@@ -66,11 +66,14 @@ describe('estimateCost, worked example A (README): 100 turn changes per second',
 
   it('prices the router from invocations and a batch duration of overhead, CPU and sink rounds', () => {
     // 1 shard, 100 records/s, batch 100 and window 1 s: one invocation a second of 100 records.
-    // 2 ms + 100 × 0.08 ms + 3 PutEvents rounds (10 calls, 4 at a time) × 25 ms = 85 ms.
+    // 2 ms + 100 × 0.08 ms of one core's CPU, which takes 1,769/512 as long at 512 MB (27.64 ms)
+    // + 3 PutEvents rounds (10 calls, 4 at a time) × 25 ms = 104.64 ms.
     const router = part(estimate.components, 'Lambda: router');
     expect(router.lines[0]?.quantity).toBeCloseTo(2.628, 9);
-    expect(router.lines[1]?.quantity).toBeCloseTo(2_628_000 * 0.085 * 0.5, 3);
-    expect(router.usd).toBeCloseTo(0.5256 + 111_690 * 0.0000133334, 3);
+    const gbSeconds = 2_628_000 * ((2 + (100 * 0.08 * 1769) / 512 + 75) / 1000) * 0.5;
+    expect(gbSeconds).toBeCloseTo(137_498, 0);
+    expect(router.lines[1]?.quantity).toBeCloseTo(gbSeconds, 3);
+    expect(router.usd).toBeCloseTo(0.5256 + 137_498 * 0.0000133334, 2);
   });
 
   it('embeds half the turn changes with Bedrock at four characters a token', () => {

@@ -1,13 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MODEL_CONSTANTS, WORKLOAD_DEFAULTS } from '../../lib/estimate/estimateCost.js';
+import { lambdaCpuMs, MODEL_CONSTANTS, WORKLOAD_DEFAULTS } from '../../lib/estimate/estimateCost.js';
 import { generateFixtures } from '../../lib/fixtures/generateFixtures.js';
 import { capacityTable, planCapacity } from './capacityPlan.js';
 import { hotConversation } from './hotConversation.js';
 import { type SimulatedBatch, simulateRouterBatch } from './simulateRouterBatch.js';
 
 const LATENCY_MS = WORKLOAD_DEFAULTS.callLatencyMs;
-const CPU_MS = WORKLOAD_DEFAULTS.routerCpuMsPerRecord;
+// One core's CPU per record, stretched to the router's share of a vCPU at its memory.
+const CPU_MS = lambdaCpuMs(WORKLOAD_DEFAULTS.routerCpuMsPerRecord, WORKLOAD_DEFAULTS.routerMemoryMb);
 const options = { latencyMs: LATENCY_MS, cpuMsPerRecord: CPU_MS };
 
 let mixed: SimulatedBatch;
