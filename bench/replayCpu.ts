@@ -13,7 +13,8 @@
  * Each child reports its own CPU (user + system) and peak RSS at exit. Printed: medians, and the
  * median of the per-round ratios with their min–max spread. Goal: CPU ≤ 1.5× and peak RSS ≤ 1.5×.
  * `MEMORY_CDC_BENCH_REPLAY_RECORDS` and `MEMORY_CDC_BENCH_REPLAY_ROUNDS` set other sizes; `npm run
- * build` first (the CLI runs from dist/).
+ * build` first (the CLI runs from dist/). `MEMORY_CDC_BENCH_REPLAY_BIN` runs another build's
+ * bin/memory-cdc.js (e.g. a worktree of an earlier commit, to measure before and after).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,8 +55,8 @@ const NAMES: Record<Side, string> = {
 };
 
 export async function benchReplayCpu(): Promise<BenchResult[]> {
-  const bin = join(ROOT, 'bin', 'memory-cdc.js');
-  if (!existsSync(join(ROOT, 'dist', 'lib', 'cli', 'main.js')))
+  const bin = process.env.MEMORY_CDC_BENCH_REPLAY_BIN ?? join(ROOT, 'bin', 'memory-cdc.js');
+  if (!existsSync(join(dirname(bin), '..', 'dist', 'lib', 'cli', 'main.js')))
     throw new Error('replay-cpu runs the built CLI: `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'memory-cdc-bench-replay-cpu-'));
   try {
