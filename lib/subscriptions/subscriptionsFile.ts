@@ -17,9 +17,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { MemoryCdcError } from '../errors.js';
 import { compilePattern } from '../patterns/compilePattern.js';
+import { schemaValidator } from '../validation/schemaValidator.js';
 import { type MemoryEventFilter, memoryEventPattern } from './memoryEventPattern.js';
 import { SubscriptionsFileError } from './SubscriptionsFileError.js';
 import { SUBSCRIPTIONS_SCHEMA } from './subscriptionsSchema.js';
@@ -53,7 +54,12 @@ interface SubscriptionEntry {
   messageGroupId?: string;
 }
 
-const validate = new Ajv({ allErrors: true }).compile(SUBSCRIPTIONS_SCHEMA);
+// Compiled on first use: commands that only may read a rules file (replay, tail) do not pay for it.
+const validate = schemaValidator({
+  id: 'subscriptions',
+  schema: SUBSCRIPTIONS_SCHEMA,
+  options: { allErrors: true },
+});
 
 /** True for the JSON of a subscriptions file (an object with a `subscriptions` key), not a rules file. */
 export function isSubscriptionsDocument(value: unknown): boolean {
