@@ -153,8 +153,20 @@ export function detectLayout(records: readonly StreamRecord[], sample = 200): La
     };
   }
   const hint = nearMissHint(records, sample);
+  const looked = Math.min(records.length, sample);
+  // `seen` counts the records keyed on a name a preset uses; say which case it was, not "looked at 0".
+  const what =
+    looked === 0
+      ? 'no records to look at'
+      : seen === 0
+        ? `looked at ${plural(looked, 'record')}, none keyed pk, SessionID or session_id`
+        : `looked at ${plural(seen, 'record')} keyed pk`;
   return {
     layout: undefined,
-    reason: `no record's keys fit a preset (looked at ${seen}); ${hint ?? 'pass --layout'}`,
+    reason: `no record's keys fit a preset (${what}); ${hint ?? 'pass --layout'}`,
   };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -50,7 +50,8 @@ describe('detectLayout', () => {
     const detection = detectLayout(sim.records);
     expect(detection).toEqual({
       layout: undefined,
-      reason: "no record's keys fit a preset (looked at 0); pass --layout",
+      reason:
+        "no record's keys fit a preset (looked at 1 record, none keyed pk, SessionID or session_id); pass --layout",
     });
   });
 
@@ -58,12 +59,15 @@ describe('detectLayout', () => {
     const sim = agentMemoryTable();
     sim.put({ pk: 'TENANT#t1', sk: 'TICKET#1' });
     expect(detectLayout(sim.records).reason).toBe(
-      "no record's keys fit a preset (looked at 1); pass --layout",
+      "no record's keys fit a preset (looked at 1 record keyed pk); pass --layout",
     );
   });
 
-  it('detects nothing in an empty batch', () => {
-    expect(detectLayout([]).layout).toBeUndefined();
+  it('detects nothing in an empty batch, and says there was nothing to look at', () => {
+    expect(detectLayout([])).toEqual({
+      layout: undefined,
+      reason: "no record's keys fit a preset (no records to look at); pass --layout",
+    });
   });
 
   it('recognises Mastra records whose keys are not prefixed but whose images carry __edb_e__', () => {
