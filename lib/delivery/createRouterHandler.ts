@@ -33,7 +33,7 @@ import { processStreamBatch } from './processStreamBatch.js';
 import { kinesisRecordAdapter } from './recordAdapters.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import { S3DeadLetterStore, S3RecordDeadLetterStore } from './S3DeadLetterStore.js';
-import { serializeOutputDetails } from './serializeDetail.js';
+import { releaseSerializedImages, serializeOutputDetails } from './serializeDetail.js';
 import type { StreamBatchResponse } from './types.js';
 
 /** The part of the Lambda context the router uses. */
@@ -155,6 +155,8 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
   const outputsFor = (record: StreamRecord) => {
     const outputs = writesArchive ? outputsWithArchive(record, pipeline) : pipeline.process(record).outputs;
     serializeOutputDetails(outputs);
+    // The text stands for each detail from here: its decoded images need not live until delivery.
+    releaseSerializedImages(outputs);
     return outputs;
   };
 

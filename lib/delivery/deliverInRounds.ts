@@ -42,18 +42,19 @@ export async function deliverInRounds<T>(
   options: DeliverInRoundsOptions,
 ): Promise<DeliveryOutcome[]> {
   const { policy, signal } = options;
-  const outcomes: DeliveryOutcome[] = items.map(() => ({ status: 'retryable', reason: 'not sent' }));
+  const outcomes: DeliveryOutcome[] = new Array(items.length).fill(NOT_SENT);
   let pending = items.map((_, index) => index);
   for (let round = 1; pending.length > 0 && round <= policy.maxAttempts; round++) {
     if (signal?.aborted) break;
     const results = await sendRound(
-      pending.map((index) => items[index]!),
+      // The first round sends every item, in order: no need to copy them.
+      pending.length === items.length ? items : pending.map((index) => items[index]!),
       round,
     );
     const next: number[] = [];
     let throttled = false;
     pending.forEach((index, position) => {
-      const result = results[position] ?? { status: 'retryable', reason: 'no result for output' };
+      const result = results[position] ?? NO_RESULT;
       outcomes[index] = toDeliveryOutcome(result);
       if (result.status === 'retryable') {
         next.push(index);
@@ -83,6 +84,10 @@ export async function deliverInRounds<T>(
   }
   return outcomes;
 }
+
+// Shared outcomes: outcomes are replaced, never changed.
+const NOT_SENT: DeliveryOutcome = Object.freeze({ status: 'retryable', reason: 'not sent' });
+const NO_RESULT: DeliveryOutcome = Object.freeze({ status: 'retryable', reason: 'no result for output' });
 
 function toDeliveryOutcome(outcome: AttemptOutcome): DeliveryOutcome {
   return outcome.status === 'retryable' ? { status: 'retryable', reason: outcome.reason } : outcome;

@@ -155,7 +155,8 @@ export async function processRecordBatch<R>(
     }));
     let firstReported = retryable.indexOf(true);
     if (firstReported === -1) firstReported = records.length;
-    const toDeadLetter = [...Array(firstReported).keys()].filter((index) => rejected[index]);
+    const toDeadLetter: number[] = [];
+    for (let index = 0; index < firstReported; index++) if (rejected[index]) toDeadLetter.push(index);
     const written = await writeDeadLetters(
       toDeadLetter,
       toDeadLetter.map((index) => records[index]!),
@@ -224,49 +225,50 @@ async function deliverAll<R>(
   failed: (record: number, failure: FailureReason, status: 'retryable' | 'rejected') => void,
 ): Promise<Partial<Record<SinkName, SinkSummary>>> {
   const sinks = new Map<SinkName, Sink>(options.sinks.map((sink) => [sink.name, sink]));
-  const bySink = new Map<SinkName, { record: number; output: RoutedOutput }[]>();
-  owed.forEach((outputs, record) => {
-    for (const output of outputs) {
-      if (!sinks.has(output.sink)) {
-        throw new DeliveryError(
-          output.sink,
-          `an output is owed to sink "${output.sink}" but no such sink is configured`,
-          false,
-        );
+  // Per sink, its outputs and (in parallel) the record each belongs to: no object per output.
+  const bySink = new Map<SinkName, { records: number[]; outputs: RoutedOutput[] }>();
+  for (let record = 0; record < owed.length; record++) {
+    for (const output of owed[record]!) {
+      let list = bySink.get(output.sink);
+      if (!list) {
+        if (!sinks.has(output.sink)) {
+          throw new DeliveryError(
+            output.sink,
+            `an output is owed to sink "${output.sink}" but no such sink is configured`,
+            false,
+          );
+        }
+        list = { records: [], outputs: [] };
+        bySink.set(output.sink, list);
       }
-      const list = bySink.get(output.sink);
-      if (list) list.push({ record, output });
-      else bySink.set(output.sink, [{ record, output }]);
+      list.records.push(record);
+      list.outputs.push(output);
     }
-  });
+  }
   const summaries: Partial<Record<SinkName, SinkSummary>> = {};
   await Promise.all(
-    [...bySink].map(async ([name, items]) => {
-      const outcomes = await deliverSafely(
-        sinks.get(name)!,
-        items.map((i) => i.output),
-        signal,
-      );
+    [...bySink].map(async ([name, { records, outputs }]) => {
+      const outcomes = await deliverSafely(sinks.get(name)!, outputs, signal);
       const summary: SinkSummary = {
         ...emptyCounters(),
-        outputs: items.length,
+        outputs: outputs.length,
         accepted: 0,
         retryable: 0,
         rejected: 0,
       };
-      items.forEach(({ record, output }, position) => {
-        const outcome = outcomes[position] ?? { status: 'retryable', reason: 'sink returned no outcome' };
+      for (let position = 0; position < outputs.length; position++) {
+        const outcome = outcomes[position] ?? NO_OUTCOME;
         if (outcome.status === 'accepted') {
           summary.accepted++;
-          return;
+          continue;
         }
         summary[outcome.status]++;
         failed(
-          record,
-          { stage: 'deliver', sink: name, eventId: output.eventId, reason: outcome.reason },
+          records[position]!,
+          { stage: 'deliver', sink: name, eventId: outputs[position]!.eventId, reason: outcome.reason },
           outcome.status,
         );
-      });
+      }
       summaries[name] = summary;
     }),
   );
@@ -276,6 +278,11 @@ async function deliverAll<R>(
   }
   return summaries;
 }
+
+const NO_OUTCOME: DeliveryOutcome = Object.freeze({
+  status: 'retryable',
+  reason: 'sink returned no outcome',
+});
 
 /** A sink must report, not throw; if one throws anyway, its outputs are all retryable. */
 async function deliverSafely(
@@ -353,13 +360,27 @@ function summarize<R>(
     const created = options.adapter.createdAtMs(record);
     if (created !== undefined) maxLagMs = Math.max(maxLagMs ?? 0, facts.now - created);
   }
-  const first = fates.find((fate) => fate.status === 'failed');
+  // One pass over the fates for the counts and the first few dead-letter keys.
+  let first: RecordFate | undefined;
+  let delivered = 0;
+  let deadLettered = 0;
+  let reported = 0;
+  const deadLetters: string[] = [];
+  for (const fate of fates) {
+    if (fate.status === 'delivered') delivered++;
+    else if (fate.status === 'dead-lettered') deadLettered++;
+    else {
+      reported++;
+      if (fate.status === 'failed') first ??= fate;
+    }
+    if (fate.deadLetterKey && deadLetters.length < 10) deadLetters.push(fate.deadLetterKey);
+  }
   return {
     function: options.functionName,
     records: records.length,
-    delivered: fates.filter((f) => f.status === 'delivered').length,
-    deadLettered: fates.filter((f) => f.status === 'dead-lettered').length,
-    reported: fates.filter((f) => f.status === 'failed' || f.status === 'retried-after-failure').length,
+    delivered,
+    deadLettered,
+    reported,
     ...(first
       ? {
           firstFailure: {
@@ -372,6 +393,6 @@ function summarize<R>(
     durationMs: facts.durationMs,
     ...(maxLagMs !== undefined ? { maxLagMs } : {}),
     sinks,
-    deadLetters: fates.flatMap((f) => (f.deadLetterKey ? [f.deadLetterKey] : [])).slice(0, 10),
+    deadLetters,
   };
 }

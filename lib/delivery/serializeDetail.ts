@@ -86,3 +86,22 @@ export function serializeOutputDetails(outputs: readonly RoutedOutput[]): void {
     }
   }
 }
+
+/**
+ * Drops the images (`before`, `after`) from each EventBridge and Kinesis detail whose JSON text is
+ * kept (see {@link serializeOutputDetails}), so the decoded items die young instead of living until
+ * the whole batch is delivered. From then on the text stands for the detail: the publishers send
+ * it, a claim check stores it as the body, and the claim-checked summary leaves the images out
+ * anyway (`claimCheckedDetail`). A detail without kept text (not serializable, or frozen) keeps
+ * its images. For the router only: call it right after `serializeOutputDetails`, on outputs no
+ * one else reads.
+ */
+export function releaseSerializedImages(outputs: readonly RoutedOutput[]): void {
+  for (const output of outputs) {
+    if (output.sink !== 'eventbridge' && output.sink !== 'kinesis') continue;
+    const detail = output.sink === 'eventbridge' ? output.payload.Detail : output.payload.Data;
+    if ((detail as { [SERIALIZED]?: SerializedDetail })[SERIALIZED] === undefined) continue;
+    detail.before = null;
+    detail.after = null;
+  }
+}

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoryEventDetail } from '../../lib/catalog/types.js';
-import { serializeDetail, serializeOutputDetails } from '../../lib/delivery/serializeDetail.js';
+import {
+  releaseSerializedImages,
+  serializeDetail,
+  serializeOutputDetails,
+} from '../../lib/delivery/serializeDetail.js';
 import type { RoutedOutput } from '../../lib/routing/types.js';
+import { claimCheckedDetail } from '../../lib/sinks/claimCheck/claimCheckedDetail.js';
 
 /** A detail that counts how often it is serialized (JSON.stringify calls toJSON once each time). */
 function countingDetail(): { detail: MemoryEventDetail; count: () => number } {
@@ -106,5 +111,40 @@ describe('serializeOutputDetails', () => {
     cyclic.self = cyclic;
     expect(() => serializeOutputDetails(outputs(cyclic))).not.toThrow();
     expect(() => serializeDetail(cyclic)).toThrow(TypeError);
+  });
+
+  it('releases the images of a serialized detail: its text, and its claim-check summary, stay the same', () => {
+    const detail = {
+      eventId: 'e-3',
+      ids: { conversationId: 'c-1' },
+      before: { text: 'old' },
+      after: { text: 'new' },
+      layout: 'agent-memory',
+    } as unknown as MemoryEventDetail;
+    const text = JSON.stringify(detail);
+    const claimCheck = { bucket: 'b', key: 'k', bytes: 1, sha256: 'x' } as never;
+    const summary = claimCheckedDetail(detail, claimCheck);
+    const routed = outputs(detail);
+    serializeOutputDetails(routed);
+    releaseSerializedImages(routed);
+    expect(detail.before).toBeNull();
+    expect(detail.after).toBeNull();
+    expect(serializeDetail(detail).json).toBe(text);
+    expect(claimCheckedDetail(detail, claimCheck)).toEqual(summary);
+  });
+
+  it('keeps the images of a detail that has no kept text', () => {
+    const cyclic = {
+      eventId: 'e-4',
+      before: { text: 'old' },
+      after: null,
+    } as unknown as MemoryEventDetail & {
+      self?: unknown;
+    };
+    cyclic.self = cyclic;
+    const routed = outputs(cyclic);
+    serializeOutputDetails(routed);
+    releaseSerializedImages(routed);
+    expect(cyclic.before).toEqual({ text: 'old' });
   });
 });

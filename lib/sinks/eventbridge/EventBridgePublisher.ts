@@ -7,7 +7,6 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import pLimit from 'p-limit';
 import { type AttemptOutcome, deliverInRounds } from '../../delivery/deliverInRounds.js';
 import { packBatches } from '../../delivery/packBatches.js';
 import { prepareOutputs } from '../../delivery/prepareOutputs.js';
@@ -50,7 +49,16 @@ interface PreparedEntry {
   bytes: number;
   /** Sent alone after its request was rejected as a whole (to find the one bad entry). */
   isolate: boolean;
+  /** Its outcome in the round being sent; cleared when the round ends. */
+  result: AttemptOutcome | undefined;
 }
+
+// Shared outcomes (outcomes are replaced, never changed).
+const NOT_SENT: AttemptOutcome = Object.freeze({ status: 'retryable', reason: 'not sent' });
+const DEADLINE_BEFORE_SENDING: AttemptOutcome = Object.freeze({
+  status: 'retryable',
+  reason: 'deadline reached before sending',
+});
 
 /**
  * The EventBridge sink of the router Lambda. Entries are packed in stream order into requests of at
@@ -131,7 +139,13 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
     };
     // An unparseable time is left out: EventBridge then stamps the time of the call.
     if (time !== undefined) entry.Time = time;
-    return { index, entry, bytes: putEventsEntrySize(entry, detail.byteLength()), isolate: false };
+    return {
+      index,
+      entry,
+      bytes: putEventsEntrySize(entry, detail.byteLength()),
+      isolate: false,
+      result: undefined,
+    };
   }
 
   // The entries of a batch carry few distinct times (stream records share their second): parse
@@ -159,20 +173,23 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
       ),
       ...pending.filter((p) => p.isolate).map((p) => [p]),
     ];
-    const results = new Map<PreparedEntry, AttemptOutcome>();
-    const limit = pLimit(this.concurrency);
-    await Promise.all(requests.map((request) => limit(() => this.send(request, results, signal))));
-    return pending.map((p) => results.get(p) ?? { status: 'retryable', reason: 'not sent' });
+    // Each entry is in one request of the round: its outcome is kept on it until the round ends.
+    // At most `concurrency` requests in flight, started in order (a small pool, not a queue per round).
+    let next = 0;
+    const worker = async () => {
+      while (next < requests.length) await this.send(requests[next++]!, signal);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, requests.length) }, worker));
+    return pending.map((p) => {
+      const result = p.result ?? NOT_SENT;
+      p.result = undefined;
+      return result;
+    });
   }
 
-  private async send(
-    request: PreparedEntry[],
-    results: Map<PreparedEntry, AttemptOutcome>,
-    signal?: AbortSignal,
-  ): Promise<void> {
+  private async send(request: PreparedEntry[], signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) {
-      for (const p of request)
-        results.set(p, { status: 'retryable', reason: 'deadline reached before sending' });
+      for (const p of request) p.result = DEADLINE_BEFORE_SENDING;
       return;
     }
     const outcomes = await sendRequest(
@@ -186,7 +203,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
       { sink: this.name, itemsName: 'entries', outcomeOf: entryOutcome, signal, telemetry: this.telemetry },
     );
     request.forEach((p, i) => {
-      results.set(p, outcomes[i]!);
+      p.result = outcomes[i]!;
     });
   }
 }

@@ -18,12 +18,13 @@ export function entryOutcome(result: PutEventsResultEntry | undefined): AttemptO
   if (!result) return { status: 'retryable', reason: 'no result entry' };
   const code = result.ErrorCode;
   if (!code) {
-    return result.EventId
-      ? { status: 'accepted' }
-      : { status: 'retryable', reason: 'result entry without EventId' };
+    return result.EventId ? ACCEPTED : { status: 'retryable', reason: 'result entry without EventId' };
   }
   const reason = `${code}: ${(result.ErrorMessage ?? '').slice(0, 300)}`;
   if (code === 'ThrottlingException') return { status: 'retryable', reason, throttled: true };
   if (INVALID_ENTRY.has(code)) return { status: 'rejected', reason };
   return { status: 'retryable', reason };
 }
+
+/** Shared by every accepted entry (outcomes are replaced, never changed): no object per entry. */
+const ACCEPTED: AttemptOutcome = Object.freeze({ status: 'accepted' });

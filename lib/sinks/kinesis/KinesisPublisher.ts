@@ -58,6 +58,8 @@ interface PreparedChange {
   bytes: number;
   /** Sent alone, in a record and a request of its own, after its request was refused as a whole. */
   isolate: boolean;
+  /** Its outcome in the round being sent; cleared when the round ends. */
+  result: AttemptOutcome | undefined;
 }
 
 /** One change-log record of a round: consecutive pending changes of one partition key. */
@@ -196,6 +198,7 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
       dataBytes,
       bytes: keyBytes + changeLogDataBytes(dataBytes, 1),
       isolate: false,
+      result: undefined,
     };
   }
 
@@ -208,7 +211,7 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
     pending: readonly PreparedChange[],
     signal?: AbortSignal,
   ): Promise<AttemptOutcome[]> {
-    const results = new Map<PreparedChange, AttemptOutcome>();
+    // Each change's outcome in this round is kept on it until the round ends (no map per round).
     const queues = this.recordsByKey(pending);
     const heldBehind = new Map<string, PreparedChange>();
     while (!signal?.aborted) {
@@ -239,7 +242,7 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
             };
           }
           for (const change of record.changes) {
-            results.set(change, outcome);
+            change.result = outcome;
             // Refused as a whole with others: each change goes alone next round, to find the bad one.
             if (record.isolate) change.isolate = true;
           }
@@ -254,7 +257,8 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
       });
     }
     return pending.map((change) => {
-      const result = results.get(change);
+      const result = change.result;
+      change.result = undefined;
       if (result) return result;
       const blocker = heldBehind.get(change.key);
       return blocker

@@ -11,7 +11,7 @@ export function recordOutcome(result: PutRecordsResultEntry | undefined): Attemp
   const code = result.ErrorCode;
   if (!code) {
     return result.SequenceNumber
-      ? { status: 'accepted' }
+      ? ACCEPTED
       : { status: 'retryable', reason: 'result record without SequenceNumber' };
   }
   const reason = `${code}: ${(result.ErrorMessage ?? '').slice(0, 300)}`;
@@ -19,3 +19,6 @@ export function recordOutcome(result: PutRecordsResultEntry | undefined): Attemp
     return { status: 'retryable', reason, throttled: true };
   return { status: 'retryable', reason };
 }
+
+/** Shared by every accepted entry (outcomes are replaced, never changed): no object per entry. */
+const ACCEPTED: AttemptOutcome = Object.freeze({ status: 'accepted' });
