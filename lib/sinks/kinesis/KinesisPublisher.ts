@@ -13,7 +13,7 @@ import type { SerializedDetail } from '../../delivery/serializeDetail.js';
 import type { DeliveryTelemetry } from '../../observability/DeliveryTelemetry.js';
 import type { KinesisOutput } from '../../routing/types.js';
 import type { ClaimCheckStore } from '../claimCheck/types.js';
-import type { DeliverOptions, DeliveryReport, Sink } from '../types.js';
+import type { DeliverOptions, DeliveryOutcome, DeliveryReport, Sink } from '../types.js';
 import {
   DEFAULT_KINESIS_MAX_RECORD_BYTES,
   DEFAULT_KINESIS_MAX_REQUEST_BYTES,
@@ -152,22 +152,8 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
     });
 
     // A record whose claim check failed (retryable) must still hold back its key's successors.
-    const readyIndexes = new Set(ready.map((r) => r.index));
-    const blockedBefore = new Map<string, number>();
-    for (const [index, outcome] of outcomes.entries()) {
-      const key = outputs[index]!.payload.PartitionKey;
-      if (outcome.status === 'retryable' && !readyIndexes.has(index) && !blockedBefore.has(key)) {
-        blockedBefore.set(key, index);
-      }
-    }
-    const sendable = ready.filter((r) => {
-      const blocker = blockedBefore.get(r.key);
-      if (blocker !== undefined && blocker < r.index) {
-        outcomes[r.index] = { status: 'retryable', reason: `held back behind ${outputs[blocker]!.eventId}` };
-        return false;
-      }
-      return true;
-    });
+    // When every output is ready (the usual batch) there is nothing to hold back.
+    const sendable = ready.length === outputs.length ? ready : this.holdBack(outputs, ready, outcomes);
 
     const results = await deliverInRounds(sendable, (pending) => this.sendRound(pending, signal), {
       policy: this.policy,
@@ -178,6 +164,30 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
       outcomes[prepared.index] = results[position]!;
     });
     return { outcomes };
+  }
+
+  /** The ready changes not held back behind an earlier change of their key that is not ready. */
+  private holdBack(
+    outputs: readonly KinesisOutput[],
+    ready: readonly PreparedChange[],
+    outcomes: DeliveryOutcome[],
+  ): PreparedChange[] {
+    const readyIndexes = new Set(ready.map((r) => r.index));
+    const blockedBefore = new Map<string, number>();
+    for (const [index, outcome] of outcomes.entries()) {
+      const key = outputs[index]!.payload.PartitionKey;
+      if (outcome.status === 'retryable' && !readyIndexes.has(index) && !blockedBefore.has(key)) {
+        blockedBefore.set(key, index);
+      }
+    }
+    return ready.filter((r) => {
+      const blocker = blockedBefore.get(r.key);
+      if (blocker !== undefined && blocker < r.index) {
+        outcomes[r.index] = { status: 'retryable', reason: `held back behind ${outputs[blocker]!.eventId}` };
+        return false;
+      }
+      return true;
+    });
   }
 
   /** A record must fit the record limit and, alone, a request. */
