@@ -41,3 +41,19 @@ export function unknownLayout(records: readonly StreamRecord[]): Layout {
   if (sortKey) layout.sortKey = sortKey;
   return layout;
 }
+
+/**
+ * The one warning every command gives when it falls back to {@link unknownLayout}: what was looked
+ * at, why no preset fits, and how to classify the items instead.
+ *
+ * @param subject what the records came from (a file, a stream ARN, a table)
+ * @param reason why no preset fits (a {@link detectLayout} reason)
+ * @param verb what happens to them (`replay`, `show`)
+ */
+export function unknownLayoutWarning(subject: string, reason: string, verb: string): string {
+  return (
+    `${subject}: ${reason.replace(/; pass --layout$/, '')}. Its records ${verb} as entity "unknown". ` +
+    'To classify them, write a layout file (start from `memory-cdc layout show agent-memory`; ' +
+    'README "Custom layouts") and pass --layout FILE.'
+  );
+}

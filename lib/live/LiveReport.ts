@@ -8,6 +8,7 @@
  */
 import { LayoutError } from '../errors.js';
 import type { Layout } from '../layout/types.js';
+import { unknownLayout, unknownLayoutWarning } from '../layout/unknownLayout.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
 import type { Pipeline } from '../pipeline/types.js';
 import { chooseLayout } from '../replay/chooseLayout.js';
@@ -40,18 +41,24 @@ export class LiveReport {
   private readonly counter: SummaryCounter;
 
   /**
-   * A report whose layout is the one given (`--layout`), else the one the first records fit.
+   * A report whose layout is the one given (`--layout`), else the one the first records fit, else —
+   * when `onUnknown` is given — the {@link unknownLayout} fallback replay uses (every item entity
+   * `unknown`, never dropped), announced through `onUnknown`.
    * @param what what the records are called in the error (`the first records`, `a sample of 200 items`)
-   * @throws LayoutError when no layout was given and none fits
+   * @param onUnknown receives the warning when the records fall back to entity `unknown`
+   * @throws LayoutError when no layout was given, none fits and there is no `onUnknown`
    */
   static forFirstRecords(
     options: Omit<LiveReportOptions, 'layout' | 'layoutReason'> & { layout?: Layout },
     records: readonly StreamRecord[],
     what = 'the first records',
+    onUnknown?: (warning: string) => void,
   ): LiveReport {
     const { layout, reason } = chooseLayout(options.layout, records);
-    if (!layout) throw new LayoutError(`cannot choose a layout from ${what}: ${reason}`);
-    return new LiveReport({ ...options, layout, layoutReason: reason });
+    if (layout) return new LiveReport({ ...options, layout, layoutReason: reason });
+    if (!onUnknown) throw new LayoutError(`cannot choose a layout from ${what}: ${reason}`);
+    onUnknown(unknownLayoutWarning(`${options.source} (${what})`, reason, 'show'));
+    return new LiveReport({ ...options, layout: unknownLayout(records), layoutReason: 'no preset fits' });
   }
 
   constructor(private readonly options: LiveReportOptions) {

@@ -6,7 +6,7 @@
 import { relative } from 'node:path';
 import { FixtureError } from '../errors.js';
 import type { Layout } from '../layout/types.js';
-import { unknownLayout } from '../layout/unknownLayout.js';
+import { unknownLayout, unknownLayoutWarning } from '../layout/unknownLayout.js';
 import { createPipeline } from '../pipeline/createPipeline.js';
 import type { Pipeline } from '../pipeline/types.js';
 import type { RoutedOutput, SinkName } from '../routing/types.js';
@@ -78,10 +78,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       }
       const fallback = unknownLayout(records);
       counter.setLayout(fallback.name, 'no preset fits');
-      const warning =
-        `${shown}: ${reason.replace(/; pass --layout$/, '')}. Its records replay as entity "unknown". ` +
-        'To classify them, write a layout file (start from `memory-cdc layout show agent-memory`; ' +
-        'README "Custom layouts") and pass --layout FILE.';
+      const warning = unknownLayoutWarning(shown, reason, 'replay');
       if (counter.warn(warning)) options.onWarning?.(warning);
       return pipelineFor(fallback);
     };

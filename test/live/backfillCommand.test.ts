@@ -124,16 +124,26 @@ describe('backfill', () => {
     expect(checkpoint).toMatchObject({ table: 'memories', totalSegments: 4 });
   });
 
-  it('fails with exit 2 on a missing table, bad numbers, and items no layout fits', async () => {
+  it('fails with exit 2 on a missing table and bad numbers', async () => {
     const missing = await backfill('--table', 'nope', '--checkpoint', 'd.json');
     expect([missing.code, missing.err]).toEqual([2, 'memory-cdc backfill: table nope does not exist\n']);
     expect((await backfill('--table', 'memories', '--rate', 'fast')).err).toContain(
       '--rate must be a positive number',
     );
     expect((await backfill('--table', 'memories', '--segments', '0')).code).toBe(2);
-    const odd = await backfill('--table', 'odd', '--checkpoint', 'e.json');
-    expect(odd.code).toBe(2);
-    expect(odd.err).toContain('cannot choose a layout');
+  });
+
+  it('shows items no preset fits as entity "unknown" with one warning, as replay does', async () => {
+    const odd = await backfill('--table', 'odd', '--checkpoint', 'e.json', '--json');
+    expect(odd.code).toBe(0);
+    expect(odd.err.match(/^warning: .*entity "unknown"/gm)).toHaveLength(1);
+    expect(odd.err).toContain('pass --layout FILE');
+    const lines = odd.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => line.entity === 'unknown')).toBe(true);
   });
 
   it('fails with exit 2 when --deliver has no sink configured', async () => {
@@ -217,6 +227,23 @@ describe('backfill', () => {
       const created = eventBridge.accepted.filter((e) => e.detailType === 'Turn Created');
       expect(created).toHaveLength(ITEMS);
       expect(created[0]!.eventBusName).toBe('memory-bus');
+    });
+
+    it('refuses to deliver items no preset fits (exit 2): a forgotten --layout never sends a table unclassified', async () => {
+      Object.assign(process.env, { CHANGE_LOG_STREAM_NAME: 'changes' });
+      const before = (await kinesis.readStream('changes')).length;
+      const run = await backfill(
+        '--table',
+        'odd',
+        '--deliver',
+        '--region',
+        'us-east-1',
+        '--checkpoint',
+        'o.json',
+      );
+      expect(run.code).toBe(2);
+      expect(run.err).toContain('cannot choose a layout');
+      expect(await kinesis.readStream('changes')).toHaveLength(before);
     });
 
     it('delivers finished runs as snapshot reads: no Run Completed, Run Failed or Conversation Started', async () => {

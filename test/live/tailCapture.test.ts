@@ -208,7 +208,7 @@ describe('tail', () => {
     expect(tailed.err).toMatch(/memory-cdc tail: shard s1: GetRecords failed: AccessDeniedException/);
   });
 
-  it('fails with exit 2 on bad options, a missing table and records no layout fits', async () => {
+  it('fails with exit 2 on bad options and a missing table; shows records no preset fits as entity "unknown"', async () => {
     expect((await tail()).err).toContain('--table (or --stream-arn) is required');
     const missing = await tail('--table', 'nope');
     expect([missing.code, missing.err]).toEqual([
@@ -223,8 +223,9 @@ describe('tail', () => {
     odd.dynamodb!.Keys = { id: { S: 'x' } };
     sim.addShard('s1').put('s1', odd).disable();
     const undetected = await tail('--table', 'agent-memory', '--from', 'trim-horizon');
-    expect(undetected.code).toBe(2);
-    expect(undetected.err).toContain('cannot choose a layout');
+    expect(undetected.code).toBe(0);
+    expect(undetected.err.match(/^warning: .*entity "unknown"/gm)).toHaveLength(1);
+    expect(undetected.out).toContain('unknown');
   });
 
   it('fails with exit 1 and the cause when nothing listens at --endpoint', async () => {

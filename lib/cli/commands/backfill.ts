@@ -103,6 +103,9 @@ async function runBackfillCommand(flags: BackfillFlags, ctx: CliContext): Promis
       },
       sampled ?? records,
       sampleNote || 'the first items',
+      // A local preview shows a table no preset fits as entity "unknown", as replay does; --deliver
+      // refuses instead, so a forgotten --layout never sends a whole table to real sinks unclassified.
+      delivered.length === 0 ? (warning) => ctx.err(`warning: ${warning}\n`) : undefined,
     );
     if (!given && sampled) {
       ctx.err(`backfill: layout ${report.pipeline.layout.name}, detected from ${sampleNote}\n`);

@@ -56,7 +56,9 @@ async function runTail(flags: TailFlags, ctx: CliContext): Promise<void> {
       const { records } = batch;
       if (records.length === 0) return;
       if (!report) {
-        report = LiveReport.forFirstRecords(reportOptions, records);
+        report = LiveReport.forFirstRecords(reportOptions, records, 'the first records', (warning) =>
+          ctx.err(`warning: ${warning}\n`),
+        );
         for (const message of unconverted.splice(0)) report.failed(message);
       }
       for (const record of records) {
