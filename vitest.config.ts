@@ -16,9 +16,10 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
       reportOnFailure: true,
-      // Measured 2026-12-07 over the whole suite: statements 93.28 %, branches 84.51 %, functions
-      // 95.25 %, lines 94.99 %; the thresholds sit half a point below, for code others add meanwhile.
-      thresholds: { statements: 92.5, branches: 83.5, functions: 94.5, lines: 94 },
+      // Measured 2026-12-08 over the whole suite (fresh clone, CI=true): statements 93.90 %, branches
+      // 85.78 %, functions 96.20 %, lines 95.58 %; the thresholds sit half a point below, for code
+      // others add meanwhile.
+      thresholds: { statements: 93.4, branches: 85.2, functions: 95.7, lines: 95 },
     },
   },
 });
