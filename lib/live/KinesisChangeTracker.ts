@@ -20,7 +20,7 @@ import {
   fromKinesisDynamoDbRecord,
   type KinesisSourcedRecord,
 } from '../stream/fromKinesisDynamoDbRecord.js';
-import { itemKeyOf, orderKinesisDynamoDbBatch } from '../stream/orderKinesisDynamoDbBatch.js';
+import { itemKeyOf, orderKinesisSourcedRecords } from '../stream/orderKinesisDynamoDbBatch.js';
 
 /** Options of {@link KinesisChangeTracker}. */
 export interface KinesisChangeTrackerOptions {
@@ -90,15 +90,16 @@ export class KinesisChangeTracker {
     const options = { precision: this.precision };
     const undecodable: TrackedPage['undecodable'] = [];
     const convertible: KinesisStreamRecord[] = [];
+    const converted: KinesisSourcedRecord[] = [];
     for (const kinesisRecord of records) {
       try {
-        fromKinesisDynamoDbRecord(kinesisRecord, options);
+        converted.push(fromKinesisDynamoDbRecord(kinesisRecord, options));
         convertible.push(kinesisRecord);
       } catch (error) {
         undecodable.push({ kinesisRecord, error: error as DecodeError });
       }
     }
-    const page = orderKinesisDynamoDbBatch(convertible, options);
+    const page = orderKinesisSourcedRecords(converted);
     const bySequence = new Map(convertible.map((r) => [r.kinesis.sequenceNumber, r] as const));
     let duplicates = page.duplicates.length;
     const changes: TrackedChange[] = [];

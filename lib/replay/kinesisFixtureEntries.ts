@@ -5,8 +5,8 @@
  * item's changes in `ApproximateCreationDateTime` order.
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { fromKinesisDynamoDbRecord } from '../stream/fromKinesisDynamoDbRecord.js';
-import { orderKinesisDynamoDbBatch } from '../stream/orderKinesisDynamoDbBatch.js';
+import { fromKinesisDynamoDbRecord, type KinesisSourcedRecord } from '../stream/fromKinesisDynamoDbRecord.js';
+import { orderKinesisSourcedRecords } from '../stream/orderKinesisDynamoDbBatch.js';
 import type { FixtureEntry } from './readFixtureRecords.js';
 
 /** True for a record of a Lambda Kinesis event (`eventSource: "aws:kinesis"` with a `kinesis` section). */
@@ -42,17 +42,18 @@ export async function* kinesisFixtureEntries(
   const all: FixtureEntry[] = [...first.value];
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) all.push(...next.value);
   const convertible: FixtureEntry[] = [];
+  const converted: KinesisSourcedRecord[] = [];
   const unconvertible: FixtureEntry[] = [];
   for (const entry of all) {
     try {
-      fromKinesisDynamoDbRecord(entry.record as KinesisStreamRecord);
+      converted.push(fromKinesisDynamoDbRecord(entry.record as KinesisStreamRecord));
       convertible.push(entry);
     } catch {
       unconvertible.push(entry); // decoding names what is wrong with it
     }
   }
   if (unconvertible.length > 0) yield unconvertible;
-  const batch = orderKinesisDynamoDbBatch(convertible.map((e) => e.record as KinesisStreamRecord));
+  const batch = orderKinesisSourcedRecords(converted);
   const indexOf = new Map(
     convertible.map((e) => [(e.record as KinesisStreamRecord).kinesis.sequenceNumber, e.index] as const),
   );
