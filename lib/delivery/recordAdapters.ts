@@ -7,15 +7,27 @@ import { MAX_CREATION_EPOCH_SECONDS } from '../stream/decodeRecord.js';
 import type { StreamRecord } from '../stream/types.js';
 import type { RecordAdapter } from './types.js';
 
-/** The record's `dynamodb` section, or undefined for a malformed record (never throws). */
-function streamData(record: unknown): Record<string, unknown> | undefined {
+/** A record's section (`dynamodb`, `kinesis`), or undefined for a malformed record (never throws). */
+function section(record: unknown, name: 'dynamodb' | 'kinesis'): Record<string, unknown> | undefined {
   if (record === null || typeof record !== 'object') return undefined;
-  const data = (record as { dynamodb?: unknown }).dynamodb;
+  const data = (record as Record<string, unknown>)[name];
   return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;
 }
 
 function stringField(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The record's `eventID`, or undefined (never throws). */
+function eventIdOf(record: unknown): string | undefined {
+  return stringField((record as { eventID?: unknown } | null)?.eventID);
+}
+
+/** A time in epoch milliseconds, or undefined outside what a Date can hold or before 1970 (see decodeRecord's check). */
+function plausibleMillis(millis: number): number | undefined {
+  return Number.isFinite(millis) && millis >= 0 && millis <= MAX_CREATION_EPOCH_SECONDS * 1000
+    ? millis
+    : undefined;
 }
 
 /**
@@ -25,30 +37,20 @@ function stringField(value: unknown): string | undefined {
  */
 export const dynamoDbRecordAdapter: RecordAdapter<StreamRecord> = {
   sequenceField: 'SequenceNumber',
-  sequenceNumber: (record) => stringField(streamData(record)?.SequenceNumber),
+  sequenceNumber: (record) => stringField(section(record, 'dynamodb')?.SequenceNumber),
   createdAtMs(record) {
-    const created = streamData(record)?.ApproximateCreationDateTime;
+    const created = section(record, 'dynamodb')?.ApproximateCreationDateTime;
     const millis =
       created instanceof Date ? created.getTime() : typeof created === 'number' ? created * 1000 : NaN;
-    // Outside what a Date can hold (or before 1970) is no time at all (see decodeRecord's check).
-    return Number.isFinite(millis) && millis >= 0 && millis <= MAX_CREATION_EPOCH_SECONDS * 1000
-      ? millis
-      : undefined;
+    return plausibleMillis(millis);
   },
   deadLetterName(record) {
-    const sequence = stringField(streamData(record)?.SequenceNumber);
-    const eventId = stringField((record as { eventID?: unknown } | null)?.eventID);
+    const sequence = stringField(section(record, 'dynamodb')?.SequenceNumber);
+    const eventId = eventIdOf(record);
     return sequence && eventId ? `${sequence}-${eventId}` : undefined;
   },
-  recordId: (record) => stringField((record as { eventID?: unknown } | null)?.eventID),
+  recordId: eventIdOf,
 };
-
-/** A Kinesis record's `kinesis` section, or undefined for a malformed record (never throws). */
-function kinesisData(record: unknown): Record<string, unknown> | undefined {
-  if (record === null || typeof record !== 'object') return undefined;
-  const data = (record as { kinesis?: unknown }).kinesis;
-  return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;
-}
 
 /**
  * Kinesis records: named by sequence number (unique per stream), dated by
@@ -57,14 +59,11 @@ function kinesisData(record: unknown): Record<string, unknown> | undefined {
 export const kinesisRecordAdapter: RecordAdapter<KinesisStreamRecord> = {
   sequenceField: 'sequenceNumber',
   source: 'kinesis',
-  sequenceNumber: (record) => stringField(kinesisData(record)?.sequenceNumber),
+  sequenceNumber: (record) => stringField(section(record, 'kinesis')?.sequenceNumber),
   createdAtMs(record) {
-    const arrival = kinesisData(record)?.approximateArrivalTimestamp;
-    const millis = typeof arrival === 'number' ? arrival * 1000 : Number.NaN;
-    return Number.isFinite(millis) && millis >= 0 && millis <= MAX_CREATION_EPOCH_SECONDS * 1000
-      ? millis
-      : undefined;
+    const arrival = section(record, 'kinesis')?.approximateArrivalTimestamp;
+    return typeof arrival === 'number' ? plausibleMillis(arrival * 1000) : undefined;
   },
-  deadLetterName: (record) => stringField(kinesisData(record)?.sequenceNumber),
-  recordId: (record) => stringField((record as { eventID?: unknown } | null)?.eventID),
+  deadLetterName: (record) => stringField(section(record, 'kinesis')?.sequenceNumber),
+  recordId: eventIdOf,
 };
