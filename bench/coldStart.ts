@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { LAMBDA_SOURCE_MAPS, type LambdaHandlerName } from '../infra/lambdaBundles.js';
 import { LAMBDA_BUILD_OPTIONS } from '../scripts/lambdaBuildOptions.js';
+import { quantile } from './childUsage.js';
 import type { BenchResult } from './measure.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -168,11 +169,6 @@ function sizes(folder: string): string {
   const code = files.filter((name) => name.endsWith('.mjs'));
   const maps = files.filter((name) => name.endsWith('.map'));
   return `index.mjs ${kib(['index.mjs'])} KiB (${kib(code)} KiB with chunks)${maps.length ? ` + maps ${kib(maps)} KiB` : ''}`;
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
