@@ -10,13 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { packageRoot } from '../lib/packageRoot.js';
 import { type LambdaHandlerName, lambdaBundleDirectory } from './lambdaBundles.js';
-
-export { LOCAL_ONLY_MODULES } from './lambdaBundles.js';
-
-/** The package root: `catalog/`, `events/` and `dist/lambda/` live here. */
-export const PACKAGE_ROOT = packageRoot();
 
 /** Properties of a {@link MemoryCdcFunction}. */
 export interface MemoryCdcFunctionProps {

@@ -12,7 +12,7 @@ import type { Construct } from 'constructs';
 import { ConfigError } from '../lib/errors.js';
 import { PRESET_LAYOUTS } from '../lib/layout/resolveLayout.js';
 import type { Layout } from '../lib/layout/types.js';
-import { PACKAGE_ROOT } from './MemoryCdcFunction.js';
+import { packageRoot } from '../lib/packageRoot.js';
 import type { MemoryCdcProps, StreamConsumerOptions, StreamReaders } from './MemoryCdcProps.js';
 
 const DEFAULT_BEDROCK_MODEL = 'amazon.titan-embed-text-v2:0';
@@ -265,7 +265,7 @@ export function resolveMemoryCdcProps(scope: Construct, props: MemoryCdcProps): 
     deadLetterExpiration,
     archiveStartDate,
     glueDatabaseName,
-    catalogSchemasDirectory: props.catalogSchemasDirectory ?? join(PACKAGE_ROOT, 'catalog', 'schemas'),
+    catalogSchemasDirectory: props.catalogSchemasDirectory ?? join(packageRoot(), 'catalog', 'schemas'),
     logLevel,
     metricsNamespace,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
