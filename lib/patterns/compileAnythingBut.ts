@@ -8,17 +8,12 @@ import { hasPrefix, hasSuffix } from './affixTests.js';
 import { checkComparable, notComparable } from './compileNumeric.js';
 import { ExactNumber } from './ExactNumber.js';
 import { InvalidPatternError } from './InvalidPatternError.js';
+import { isPlainObject } from './isPlainObject.js';
 import type { LeafTests } from './leafTests.js';
 import { compileWildcard } from './wildcard.js';
 
 const NESTED = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard'] as const;
 type Nested = (typeof NESTED)[number];
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber)
-  );
-}
 
 /** Every other JSON type than the one the exclusion is about passes. */
 function acceptOtherTypes(tests: LeafTests, excluded: 'string' | 'number'): void {

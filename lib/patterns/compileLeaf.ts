@@ -10,6 +10,7 @@ import { compileNumeric } from './compileNumeric.js';
 import { ExactNumber } from './ExactNumber.js';
 import { InvalidPatternError } from './InvalidPatternError.js';
 import { ipInRange, ipToHex, parseCidr } from './ipAddress.js';
+import { isPlainObject } from './isPlainObject.js';
 import { emptyLeafTests, type LeafTests } from './leafTests.js';
 import type { ValueMatcher } from './types.js';
 import { compileWildcard } from './wildcard.js';
@@ -17,12 +18,6 @@ import { compileWildcard } from './wildcard.js';
 const MATCHED = 1;
 const NOT_MATCHED = 0;
 const NO_LEAF_VALUE = -1;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber)
-  );
-}
 
 function describe(value: unknown): string {
   return JSON.stringify(value) ?? String(value);

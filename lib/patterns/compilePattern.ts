@@ -7,9 +7,10 @@
  */
 
 import { compileLeaf } from './compileLeaf.js';
-import { ExactNumber, parseJsonExact } from './ExactNumber.js';
+import { parseJsonExact } from './ExactNumber.js';
 import { InvalidPatternError } from './InvalidPatternError.js';
 import { ipToHex } from './ipAddress.js';
+import { isPlainObject } from './isPlainObject.js';
 import { MAX_PATTERN_LENGTH, RESERVED_OR_FIELD_NAMES } from './limits.js';
 import { buildObjectTest, type FieldTest, NOT_SINGLE, type ObjectTest } from './objectTest.js';
 import type { CompiledPattern, ValueMatcher } from './types.js';
@@ -25,12 +26,6 @@ export interface CompileOptions {
 }
 
 const OR = '$or';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber)
-  );
-}
 
 function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
