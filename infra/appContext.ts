@@ -91,25 +91,14 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
     );
     throw new ConfigError(`missing context ${missing.join(' and ')}. ${HOW_TO}`);
   }
-  const match = STREAM_ARN.exec(streamArn);
-  if (!match) {
-    throw new ConfigError(
-      `context streamArn must look like arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label> (given ${streamArn})`,
-    );
-  }
-  const [, region = '', account = '', streamTable = ''] = match;
-  if (streamTable !== tableName) {
-    throw new ConfigError(
-      `context streamArn is the stream of table ${streamTable}, not of tableName ${tableName}`,
-    );
-  }
+  const { region, account } = streamArnOf('streamArn', streamArn, tableName);
 
   if (tables) {
     for (const [i, t] of tables.entries()) {
-      const other = STREAM_ARN.exec(t.streamArn)!;
-      if (other[1] !== region || other[2] !== account) {
+      const other = streamArnOf(`tables[${i}].streamArn`, t.streamArn, t.tableName);
+      if (other.region !== region || other.account !== account) {
         throw new ConfigError(
-          `context tables[${i}].streamArn is in ${other[2]}/${other[1]}, not in ${account}/${region} like tables[0]: one stack deploys to one account and region`,
+          `context tables[${i}].streamArn is in ${other.account}/${other.region}, not in ${account}/${region} like tables[0]: one stack deploys to one account and region`,
         );
       }
     }
@@ -122,6 +111,26 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
     region,
     ...(source ? { source } : {}),
   });
+}
+
+/**
+ * The region and account of the DynamoDB stream ARN given as context `key`.
+ * @throws ConfigError when it is not a stream ARN, or the stream of another table than `tableName`
+ */
+function streamArnOf(key: string, streamArn: string, tableName: string): { region: string; account: string } {
+  const match = STREAM_ARN.exec(streamArn);
+  if (!match) {
+    throw new ConfigError(
+      `context ${key} must look like arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label> (given ${streamArn})`,
+    );
+  }
+  const [, region = '', account = '', streamTable = ''] = match;
+  if (streamTable !== tableName) {
+    throw new ConfigError(
+      `context ${key} is the stream of table ${streamTable}, not of tableName ${tableName}`,
+    );
+  }
+  return { region, account };
 }
 
 /** The `source` key: the table stream, `kinesis`, or the ARN of a Kinesis stream the table streams to. */
@@ -242,17 +251,7 @@ function readTables(get: (key: string) => unknown, cwd: string): AppContextTable
     if (tableName === undefined || streamArn === undefined) {
       throw new ConfigError(`context ${where} needs tableName and streamArn. ${TABLES_HOW_TO}`);
     }
-    const match = STREAM_ARN.exec(streamArn);
-    if (!match) {
-      throw new ConfigError(
-        `context ${where}.streamArn must look like arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label> (given ${streamArn})`,
-      );
-    }
-    if (match[3] !== tableName) {
-      throw new ConfigError(
-        `context ${where}.streamArn is the stream of table ${match[3]}, not of tableName ${tableName}`,
-      );
-    }
+    streamArnOf(`${where}.streamArn`, streamArn, tableName);
     const table: AppContextTable = { tableName, streamArn };
     const layout = field('layout');
     if (layout !== undefined) table.layout = layoutOf(layout, `${where}.layout`, cwd);
