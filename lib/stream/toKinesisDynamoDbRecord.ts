@@ -12,8 +12,8 @@
  * `eventSource: "aws:dynamodb"`. There is no `SequenceNumber`, `eventVersion` or `StreamViewType`.
  */
 import { DecodeError } from '../errors.js';
-import { toLambdaImage } from '../live/toLambdaRecord.js';
 import type { CreationTimePrecision, KinesisDynamoDbChange } from './fromKinesisDynamoDbRecord.js';
+import { toLambdaImage } from './toLambdaImage.js';
 import type { AttributeMap, StreamRecord } from './types.js';
 
 /** Options for {@link toKinesisDynamoDbRecord}. */

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
+import { toLambdaImage } from '../../stream/toLambdaImage.js';
 import type { AttributeMap, StreamRecord } from '../../stream/types.js';
-import { toLambdaImage } from '../toLambdaRecord.js';
 
 /** The eventName of snapshot reads; DynamoDB itself only sends INSERT, MODIFY and REMOVE. */
 export const SNAPSHOT_READ_EVENT_NAME = 'READ';
