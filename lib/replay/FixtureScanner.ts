@@ -9,7 +9,9 @@
  * end), each record and each other top-level member by `JSON.parse`. A file that is not JSON is
  * reported with the byte where it goes wrong; the records before that point have been returned.
  */
+
 import { FixtureError } from '../errors.js';
+import { jsonSyntaxReason as syntaxReason } from '../jsonSyntaxReason.js';
 import type { FixtureEntry } from './readFixtureRecords.js';
 
 /** The message for JSON that is not a DynamoDB Streams event. */
@@ -83,17 +85,6 @@ function closingQuote(text: string, from: number): number {
     if (((q - 1 - k) & 1) === 0) return q;
   }
   return -1;
-}
-
-/** V8's `JSON.parse` message without the quoted text (item contents) and position (given apart). */
-function syntaxReason(error: unknown): { reason: string; position: number | undefined } {
-  const message = error instanceof Error ? error.message : String(error);
-  const at = /at position (\d+)/.exec(message);
-  const reason = message
-    .replace(/, ".*" is not valid JSON$/s, '')
-    .replace(/ in JSON at position \d+.*$/s, '')
-    .replace(/ at position \d+.*$/s, '');
-  return { reason, position: at ? Number(at[1]) : undefined };
 }
 
 /**

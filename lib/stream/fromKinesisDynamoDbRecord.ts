@@ -6,6 +6,7 @@
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { DecodeError } from '../errors.js';
+import { jsonSyntaxReason } from '../jsonSyntaxReason.js';
 import type { AttributeMap, StreamRecord } from './types.js';
 
 /** `ApproximateCreationDateTimePrecision` of the table's Kinesis streaming destination. */
@@ -96,7 +97,7 @@ export function fromKinesisDynamoDbRecord(
   try {
     change = JSON.parse(Buffer.from(kinesis.data, 'base64').toString('utf8')) as KinesisDynamoDbChange;
   } catch (error) {
-    fail(`kinesis.data is not base64 JSON (${(error as Error).message})`, kinesisRecord);
+    fail(`kinesis.data is not base64 JSON (${jsonSyntaxReason(error).reason})`, kinesisRecord);
   }
   if (change === null || typeof change !== 'object' || Array.isArray(change)) {
     fail('kinesis.data is not a JSON object', kinesisRecord);

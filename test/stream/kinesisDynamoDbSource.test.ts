@@ -135,6 +135,12 @@ describe('fromKinesisDynamoDbRecord', () => {
     expect(call).toThrow(DecodeError);
     expect(call).toThrow(message);
   });
+
+  it('names why data is not JSON without quoting the data (item contents)', () => {
+    const record = { ...fixture[1]!, kinesis: { ...fixture[1]!.kinesis, data: 'c2VjcmV0IHRleHQ=' } };
+    expect(() => fromKinesisDynamoDbRecord(record)).toThrow(/not base64 JSON \(Unexpected token/);
+    expect(() => fromKinesisDynamoDbRecord(record)).not.toThrow(/secret/);
+  });
 });
 
 describe('orderKinesisDynamoDbBatch', () => {
