@@ -110,27 +110,41 @@ export class SummaryCounter {
       processed = pipeline.process(record);
       rules = this.count(processed);
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      file.failed++;
-      this.counts.failed++;
-      const eventId =
-        error instanceof DecodeError
-          ? error.eventId
-          : typeof record?.eventID === 'string'
-            ? record.eventID
-            : undefined;
-      const message =
-        error instanceof DecodeError
-          ? error.reason
-          : `unexpected error (please report it): ${failure.message}`;
-      const entry: ReplayError = { file: file.file, message };
-      if (index !== undefined) entry.index = index;
-      if (eventId) entry.eventId = eventId;
-      this.counts.errors.push(entry);
-      return { ok: false, error: failure };
+      return this.fail(error, record, index);
     }
     this.counts.replayed++;
     return { ok: true, processed, rules };
+  }
+
+  /**
+   * Counts one record of the current file that is known not to decode (e.g. a Kinesis record whose
+   * data is no DynamoDB change) as failed, reported like a record {@link process} could not decode.
+   */
+  reject(error: DecodeError, index?: number): CountedRecord {
+    const file = this.current();
+    file.records++;
+    this.counts.records++;
+    return this.fail(error, undefined, index);
+  }
+
+  private fail(error: unknown, record: StreamRecord | undefined, index?: number): CountedRecord {
+    const file = this.current();
+    const failure = error instanceof Error ? error : new Error(String(error));
+    file.failed++;
+    this.counts.failed++;
+    const eventId =
+      error instanceof DecodeError
+        ? error.eventId
+        : typeof record?.eventID === 'string'
+          ? record.eventID
+          : undefined;
+    const message =
+      error instanceof DecodeError ? error.reason : `unexpected error (please report it): ${failure.message}`;
+    const entry: ReplayError = { file: file.file, message };
+    if (index !== undefined) entry.index = index;
+    if (eventId) entry.eventId = eventId;
+    this.counts.errors.push(entry);
+    return { ok: false, error: failure };
   }
 
   /** Counts an output a sink did not accept. */

@@ -5,6 +5,7 @@
  * item's changes in `ApproximateCreationDateTime` order.
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { DecodeError } from '../errors.js';
 import { fromKinesisDynamoDbRecord, type KinesisSourcedRecord } from '../stream/fromKinesisDynamoDbRecord.js';
 import { orderKinesisSourcedRecords } from '../stream/orderKinesisDynamoDbBatch.js';
 import type { FixtureEntry } from './readFixtureRecords.js';
@@ -19,8 +20,8 @@ export function isKinesisRecord(record: unknown): record is KinesisStreamRecord 
 /**
  * Passes a DynamoDB Streams file's batches of entries through unchanged. A file whose first record
  * is a Kinesis record is read whole (one batch: order is restored within it), converted,
- * deduplicated and ordered; a record that does not convert is passed on as it is, and decoding
- * reports it.
+ * deduplicated and ordered; a record that does not convert is passed on with the conversion's
+ * error, for replay to report.
  *
  * @example
  * for await (const batch of kinesisFixtureEntries(readFixtureBatches(file), (n) => warn(`${n} duplicates`))) batch.forEach(run);
@@ -48,8 +49,9 @@ export async function* kinesisFixtureEntries(
     try {
       converted.push(fromKinesisDynamoDbRecord(entry.record as KinesisStreamRecord));
       convertible.push(entry);
-    } catch {
-      unconvertible.push(entry); // decoding names what is wrong with it
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      unconvertible.push({ ...entry, error }); // reported with why it does not convert
     }
   }
   if (unconvertible.length > 0) yield unconvertible;

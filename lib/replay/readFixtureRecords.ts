@@ -6,7 +6,7 @@
  */
 import { type FileHandle, open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { FixtureError } from '../errors.js';
+import { type DecodeError, FixtureError } from '../errors.js';
 import { FixtureScanner } from './FixtureScanner.js';
 
 /** Bytes read per chunk: the working set stays around one chunk plus one record. */
@@ -18,6 +18,8 @@ export interface FixtureEntry {
   index: number;
   /** The entry as parsed: a record, or whatever a broken file holds there (decoding says what). */
   record: unknown;
+  /** Why the entry is already known not to decode (a Kinesis record whose data is no change). */
+  error?: DecodeError;
 }
 
 /** Options for {@link readFixtureBatches}. */

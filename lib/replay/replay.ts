@@ -104,6 +104,11 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     try {
       for await (const batch of batches) {
         for (const entry of batch) {
+          if (entry.error) {
+            // Not a change at all: reported now, and kept out of layout detection.
+            counter.reject(entry.error, entry.index);
+            continue;
+          }
           if (!pipeline && sample.length < DETECTION_SAMPLE) {
             sample.push(entry);
             if (sample.length < DETECTION_SAMPLE) continue;

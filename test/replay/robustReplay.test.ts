@@ -2,7 +2,7 @@
  * Issue #14 items 1, 6 and 7 at the replay level: one bad record never ends a run, items that fit
  * no preset still replay, and the counts and messages add up.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,33 @@ describe('one bad record never ends a run (#14.1)', () => {
     const records: string[] = [];
     await replay({ files: [POISON], onOutput: (o) => void records.push(o.record) });
     expect(records).toContain('proto-set');
+  });
+});
+
+describe('a Kinesis capture holding a record that is no DynamoDB change', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memory-cdc-kinesis-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports why it does not convert, without its data, and keeps it out of layout detection', async () => {
+    const bundled = join(import.meta.dirname, '../../events/kinesis-data-streams/conversation.json');
+    const { Records } = JSON.parse(readFileSync(bundled, 'utf8')) as { Records: { kinesis: object }[] };
+    const broken = {
+      ...Records[0]!,
+      kinesis: { ...Records[0]!.kinesis, sequenceNumber: '7', data: 'c2VjcmV0IHRleHQ=' },
+    };
+    const file = join(dir, 'capture.json');
+    writeFileSync(file, JSON.stringify({ Records: [broken, ...Records] }));
+    const summary = await replay({ files: [file], cwd: dir });
+    expect(summary.errors).toHaveLength(1);
+    expect(summary.errors[0]).toMatchObject({ index: 0 });
+    expect(summary.errors[0]?.message).toMatch(
+      /^Kinesis Data Streams for DynamoDB record: kinesis\.data is not base64 JSON \(/,
+    );
+    expect(summary.errors[0]?.message).not.toContain('secret');
+    expect(summary.failed).toBe(1);
+    expect(summary.replayed + summary.failed).toBe(summary.records);
+    expect(summary.files[0]?.layout).toBe('agent-memory');
+    expect(summary.warnings.filter((w) => w.includes('entity "unknown"'))).toEqual([]);
   });
 });
 
