@@ -22,11 +22,14 @@ import { isExpiryRecord } from './isExpiryRecord.js';
  * @throws DecodeError when the record is a TTL expiry without `OldImage` (or does not decode)
  */
 export function outputsWithArchive(record: StreamRecord, pipeline: Pipeline): readonly RoutedOutput[] {
-  if (isExpiryRecord(record, pipeline.layout.ttlAttribute)) {
-    const missing = missingImages(record).filter((image) => image === 'OldImage');
-    if (missing.length > 0) throw new DecodeError(missingImagesReason(record, missing), record.eventID);
-  }
+  if (isExpiryRecord(record, pipeline.layout.ttlAttribute)) refuseWithoutOldImage(record);
   return pipeline.process(record).outputs;
+}
+
+/** @throws DecodeError when the TTL expiry `record` has no `OldImage` */
+function refuseWithoutOldImage(record: StreamRecord): void {
+  const missing = missingImages(record).filter((image) => image === 'OldImage');
+  if (missing.length > 0) throw new DecodeError(missingImagesReason(record, missing), record.eventID);
 }
 
 /**
@@ -39,7 +42,8 @@ export function outputsWithArchive(record: StreamRecord, pipeline: Pipeline): re
  */
 export function archiveOutputsOf(record: StreamRecord, pipeline: Pipeline): ArchiveOutput[] {
   if (!isExpiryRecord(record, pipeline.layout.ttlAttribute)) return [];
-  return outputsWithArchive(record, pipeline).filter(
-    (output): output is ArchiveOutput => output.sink === 'archive',
-  );
+  refuseWithoutOldImage(record);
+  return pipeline
+    .process(record)
+    .outputs.filter((output): output is ArchiveOutput => output.sink === 'archive');
 }
