@@ -9,6 +9,9 @@ import type { RetryPolicy } from './retryPolicy.js';
 /** A delivery outcome as a publisher reports it for one attempt; `throttled` lengthens the wait. */
 export type AttemptOutcome = DeliveryOutcome | { status: 'retryable'; reason: string; throttled: true };
 
+/** An output's outcome until it is sent or refused (one shared object: outcomes are replaced, never changed). */
+export const NOT_SENT: DeliveryOutcome = Object.freeze({ status: 'retryable', reason: 'not sent' });
+
 /** Options for {@link deliverInRounds}. */
 export interface DeliverInRoundsOptions {
   policy: RetryPolicy;
@@ -86,7 +89,6 @@ export async function deliverInRounds<T>(
 }
 
 // Shared outcomes: outcomes are replaced, never changed.
-const NOT_SENT: DeliveryOutcome = Object.freeze({ status: 'retryable', reason: 'not sent' });
 const NO_RESULT: DeliveryOutcome = Object.freeze({ status: 'retryable', reason: 'no result for output' });
 
 function toDeliveryOutcome(outcome: AttemptOutcome): DeliveryOutcome {

@@ -10,11 +10,9 @@ import { claimCheckedDetail } from '../sinks/claimCheck/claimCheckedDetail.js';
 import type { ClaimCheckStore } from '../sinks/claimCheck/types.js';
 import type { DeliveryOutcome } from '../sinks/types.js';
 import { describeError } from './classifyError.js';
+import { NOT_SENT } from './deliverInRounds.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import { type SerializedDetail, serializeDetail } from './serializeDetail.js';
-
-/** Every output's outcome until it is sent or refused (shared: outcomes are replaced, never changed). */
-const NOT_SENT: DeliveryOutcome = Object.freeze({ status: 'retryable', reason: 'not sent' });
 
 /** An output made ready to send: where it stands among the outputs, and its size. */
 export interface PreparedOutput {

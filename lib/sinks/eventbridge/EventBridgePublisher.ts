@@ -7,7 +7,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import { type AttemptOutcome, deliverInRounds } from '../../delivery/deliverInRounds.js';
+import { type AttemptOutcome, deliverInRounds, NOT_SENT } from '../../delivery/deliverInRounds.js';
 import { packBatches } from '../../delivery/packBatches.js';
 import { prepareOutputs } from '../../delivery/prepareOutputs.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/retryPolicy.js';
@@ -54,7 +54,6 @@ interface PreparedEntry {
 }
 
 // Shared outcomes (outcomes are replaced, never changed).
-const NOT_SENT: AttemptOutcome = Object.freeze({ status: 'retryable', reason: 'not sent' });
 const DEADLINE_BEFORE_SENDING: AttemptOutcome = Object.freeze({
   status: 'retryable',
   reason: 'deadline reached before sending',
