@@ -12,10 +12,13 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return b.every((m) => members.has(m));
 }
 
+const TAGS = ['S', 'N', 'BOOL', 'NULL', 'B', 'SS', 'NS', 'BS', 'L', 'M'] as const;
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** The value's own type tag (an inherited member such as `constructor` never counts). */
 function tagOf(value: Tagged): string | undefined {
-  for (const tag of ['S', 'N', 'BOOL', 'NULL', 'B', 'SS', 'NS', 'BS', 'L', 'M']) {
-    if (Object.hasOwn(value, tag)) return tag;
+  for (const tag of TAGS) {
+    if (hasOwn.call(value, tag)) return tag;
   }
   return undefined;
 }

@@ -9,7 +9,7 @@
  * Sets become arrays, binary becomes base64 text, numbers follow the number rule (`jsonNumber.ts`).
  */
 import { describeType, numberProblem } from './dynamoNumber.js';
-import { isShortInteger, toJsonNumber } from './jsonNumber.js';
+import { isShortInteger, shortIntegerValue, toJsonNumber } from './jsonNumber.js';
 import type { JsonValue, PlainItem } from './types.js';
 
 /** A value that is not valid DynamoDB JSON; `path` names the attribute (`NewImage.meta.tags[2]`). */
@@ -113,13 +113,27 @@ function set<T extends JsonValue>(
   return out;
 }
 
-/** The value's one type tag; throws when it has none or several (own, defined members count). */
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The value's one type tag; throws when it has none or several (own, defined members count).
+ * `for…in` with an own check visits the names `Object.keys` lists, in its order, without making an
+ * array per value (inherited names are skipped by the check).
+ */
 function tagOf(value: Record<string, unknown>, parent: string, name: Name): string {
-  const keys = Object.keys(value);
-  if (keys.length === 1 && value[keys[0]!] !== undefined) return keys[0]!;
-  const tags = keys.filter((k) => value[k] !== undefined);
-  if (tags.length === 1) return tags[0]!;
-  throw malformed(
+  let tag: string | undefined;
+  for (const key in value) {
+    if (!hasOwn.call(value, key) || value[key] === undefined) continue;
+    if (tag !== undefined) throw badTag(value, parent, name);
+    tag = key;
+  }
+  if (tag === undefined) throw badTag(value, parent, name);
+  return tag;
+}
+
+function badTag(value: Record<string, unknown>, parent: string, name: Name): MalformedAttributeError {
+  const tags = Object.keys(value).filter((k) => value[k] !== undefined);
+  return malformed(
     parent,
     name,
     tags.length === 0
@@ -138,6 +152,11 @@ function decodeValue(value: unknown, parent: string, name: Name): JsonValue {
     case 'S':
       return string(inner, parent, name);
     case 'N':
+      // Short integers (counts, epoch seconds) are always valid and exact: no further checks.
+      if (typeof inner === 'string') {
+        const short = shortIntegerValue(inner);
+        if (short !== undefined) return short;
+      }
       return toJsonNumber(numberText(inner, parent, name));
     case 'B':
       return binary(inner, parent, name);
@@ -171,15 +190,15 @@ function decodeValue(value: unknown, parent: string, name: Name): JsonValue {
   }
 }
 
-function decodeMap(value: unknown, parent: string, name: Name): PlainItem {
+function decodeMap(value: unknown, parent: string, name: Name, names?: readonly string[]): PlainItem {
   if (!isPlainObject(value)) {
     throw malformed(parent, name, `must be a map of attributes, not ${describeType(value)}`);
   }
   const path = pathOf(parent, name);
   const out = emptyRecord();
-  const names = Object.keys(value);
-  for (let i = 0; i < names.length; i++) {
-    const attribute = names[i]!;
+  const attributes = names ?? Object.keys(value);
+  for (let i = 0; i < attributes.length; i++) {
+    const attribute = attributes[i]!;
     out[attribute] = decodeValue(value[attribute], path, attribute);
   }
   return out;
@@ -200,4 +219,17 @@ export function decodeAttributeValue(value: unknown, path: string): JsonValue {
  */
 export function decodeAttributeMap(value: unknown, path: string): PlainItem {
   return decodeMap(value, path, undefined);
+}
+
+/**
+ * {@link decodeAttributeMap} for a caller that already holds `Object.keys(value)` (the decoder
+ * reuses an image's names for its changed attributes instead of listing them twice).
+ * @throws MalformedAttributeError naming the bad attribute's path
+ */
+export function decodeAttributeMapWithNames(
+  value: unknown,
+  path: string,
+  names: readonly string[],
+): PlainItem {
+  return decodeMap(value, path, undefined, names);
 }

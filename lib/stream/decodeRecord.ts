@@ -3,27 +3,21 @@
  */
 import { DecodeError } from '../errors.js';
 import { attributeValueEquals } from './attributeValueEquals.js';
-import { MalformedAttributeError } from './decodeAttributeValue.js';
+import { decodeAttributeMapWithNames, MalformedAttributeError } from './decodeAttributeValue.js';
 import { describeType } from './dynamoNumber.js';
 import { isoTimeOf } from './isoTime.js';
 import { DYNAMODB_LOCAL_REGION, isTtlExpiry } from './isTtlExpiry.js';
-import { toPlainItem } from './toPlainItem.js';
+import { sortFewNames, sortNames } from './sortNames.js';
 import type {
   AttributeMap,
   Change,
   ChangeOp,
+  PlainItem,
   StreamPosition,
   StreamRecord,
   StreamViewType,
 } from './types.js';
 
-/** `READ` is not DynamoDB's: it marks memory-cdc's snapshot reads (see `syntheticInsertRecord`). */
-const OPS = new Map<unknown, ChangeOp>([
-  ['INSERT', 'insert'],
-  ['MODIFY', 'modify'],
-  ['REMOVE', 'remove'],
-  ['READ', 'read'],
-]);
 const VIEW_TYPES = new Set<unknown>(['NEW_AND_OLD_IMAGES', 'NEW_IMAGE', 'OLD_IMAGE', 'KEYS_ONLY']);
 const ARN = /^arn:[^:]+:dynamodb:([^:]*):[^:]*:table\/([^/]+)\/stream\/.+$/;
 
@@ -33,9 +27,10 @@ const ARN = /^arn:[^:]+:dynamodb:([^:]*):[^:]*:table\/([^/]+)\/stream\/.+$/;
  */
 export const MAX_CREATION_EPOCH_SECONDS = 1e10;
 
-function plain(image: AttributeMap, which: string, eventId: string): Change['after'] {
+/** An image (or the keys) as plain JSON; `names` is `Object.keys(image)`. */
+function plain(image: AttributeMap, names: readonly string[], which: string, eventId: string): PlainItem {
   try {
-    return toPlainItem(image, which);
+    return decodeAttributeMapWithNames(image, which, names);
   } catch (error) {
     if (error instanceof MalformedAttributeError) {
       throw new DecodeError(`malformed ${error.message}`, eventId, { cause: error, path: error.path });
@@ -48,6 +43,22 @@ function isMap(value: unknown): value is AttributeMap {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** `READ` is not DynamoDB's: it marks memory-cdc's snapshot reads (see `syntheticInsertRecord`). */
+function knownOp(eventName: unknown): ChangeOp | undefined {
+  switch (eventName) {
+    case 'INSERT':
+      return 'insert';
+    case 'MODIFY':
+      return 'modify';
+    case 'REMOVE':
+      return 'remove';
+    case 'READ':
+      return 'read';
+    default:
+      return undefined;
+  }
+}
+
 function opOf(
   record: StreamRecord,
   region: string,
@@ -55,7 +66,7 @@ function opOf(
   newImage: unknown,
   eventId: string,
 ): ChangeOp {
-  const known = OPS.get(record.eventName);
+  const known = knownOp(record.eventName);
   if (known) {
     if (known === 'insert' && oldImage)
       throw new DecodeError('an INSERT record carries an OldImage', eventId);
@@ -87,22 +98,35 @@ function viewTypeOf(record: StreamRecord, hasOld: boolean, hasNew: boolean): Str
   return 'KEYS_ONLY';
 }
 
+/**
+ * The changed attributes (see `Change.changed`). Each image comes with its `Object.keys`, listed
+ * once for decoding; the list of an insert's or a remove's image is sorted in place and returned.
+ */
 function changedAttributes(
   op: ChangeOp,
   oldImage: AttributeMap | null,
+  oldNames: string[],
   newImage: AttributeMap | null,
+  newNames: string[],
 ): string[] {
-  if (op !== 'modify') return Object.keys(newImage ?? oldImage ?? {}).sort();
+  if (op !== 'modify') return sortNames(newImage ? newNames : oldNames);
   if (!oldImage || !newImage) return [];
+  // Names both images list at the same place are own attributes of both (usually most of them:
+  // an update keeps the item's attribute order): only the others need an own-member check.
+  let aligned = 0;
+  const shorter = Math.min(oldNames.length, newNames.length);
+  while (aligned < shorter && oldNames[aligned] === newNames[aligned]) aligned++;
   const changed: string[] = [];
-  for (const name of Object.keys(newImage)) {
-    const before = Object.hasOwn(oldImage, name) ? oldImage[name] : undefined;
+  for (let i = 0; i < newNames.length; i++) {
+    const name = newNames[i]!;
+    const before = i < aligned || Object.hasOwn(oldImage, name) ? oldImage[name] : undefined;
     if (!attributeValueEquals(before, newImage[name])) changed.push(name);
   }
-  for (const name of Object.keys(oldImage)) {
+  for (let i = aligned; i < oldNames.length; i++) {
+    const name = oldNames[i]!;
     if (!Object.hasOwn(newImage, name)) changed.push(name);
   }
-  return changed.sort();
+  return sortFewNames(changed);
 }
 
 /** Epoch milliseconds of the record's creation time, undefined when it has none. */
@@ -157,14 +181,26 @@ function streamSourceOf(streamArn: string): StreamSource {
 }
 
 // Records of one batch are seconds apart: the last creation time's ISO text is usually the next's.
-let lastCreation = { epochMs: Number.NaN, iso: '' };
+let lastEpochMs = Number.NaN;
+let lastIso = '';
 
 function isoOf(epochMs: number): string {
-  if (lastCreation.epochMs !== epochMs) lastCreation = { epochMs, iso: isoTimeOf(epochMs) };
-  return lastCreation.iso;
+  if (lastEpochMs !== epochMs) {
+    lastIso = isoTimeOf(epochMs);
+    lastEpochMs = epochMs;
+  }
+  return lastIso;
 }
 
-const SEQUENCE_NUMBER = /^\d{1,64}$/;
+/** 1 to 64 ASCII digits (a character loop: cheaper than a regex for every record). */
+function isSequenceNumber(text: unknown): text is string {
+  if (typeof text !== 'string' || text.length === 0 || text.length > 64) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 function positionOf(record: StreamRecord, eventId: string): StreamPosition {
   const data = record.dynamodb!;
@@ -172,7 +208,8 @@ function positionOf(record: StreamRecord, eventId: string): StreamPosition {
   const source = streamSourceOf(streamArn);
   const region = source.region || (typeof record.awsRegion === 'string' ? record.awsRegion : '');
   const table = source.table;
-  if (typeof data.SequenceNumber !== 'string' || !SEQUENCE_NUMBER.test(data.SequenceNumber)) {
+  const sequenceNumber = data.SequenceNumber;
+  if (!isSequenceNumber(sequenceNumber)) {
     throw new DecodeError('dynamodb.SequenceNumber is missing or not a decimal string', eventId);
   }
   const epochMs = creationEpochMs(data.ApproximateCreationDateTime, eventId);
@@ -181,7 +218,7 @@ function positionOf(record: StreamRecord, eventId: string): StreamPosition {
     streamArn,
     region,
     eventId,
-    sequenceNumber: data.SequenceNumber,
+    sequenceNumber,
     sizeBytes: typeof data.SizeBytes === 'number' && data.SizeBytes >= 0 ? data.SizeBytes : 0,
   };
   if (epochMs !== undefined) {
@@ -225,16 +262,18 @@ export function decodeRecord(record: StreamRecord): Change {
   if (rawNew !== undefined && !isMap(rawNew))
     throw new DecodeError(`malformed NewImage: ${describeType(rawNew)}, not a map of attributes`, eventId);
   const keysImage = data.Keys;
-  if (!isMap(keysImage) || Object.keys(keysImage).length === 0) {
-    throw new DecodeError('record has no dynamodb.Keys', eventId);
-  }
+  if (!isMap(keysImage)) throw new DecodeError('record has no dynamodb.Keys', eventId);
+  const keyNames = Object.keys(keysImage);
+  if (keyNames.length === 0) throw new DecodeError('record has no dynamodb.Keys', eventId);
   const position = positionOf(record, eventId);
   const op = opOf(record, position.region, rawOld, rawNew, eventId);
   const oldImage = rawOld ?? null;
   const newImage = rawNew ?? null;
-  const keys = plain(keysImage, 'Keys', eventId) ?? {};
-  const before = oldImage ? plain(oldImage, 'OldImage', eventId) : null;
-  const after = newImage ? plain(newImage, 'NewImage', eventId) : null;
+  const oldNames = oldImage ? Object.keys(oldImage) : [];
+  const newNames = newImage ? Object.keys(newImage) : [];
+  const keys = plain(keysImage, keyNames, 'Keys', eventId);
+  const before = oldImage ? plain(oldImage, oldNames, 'OldImage', eventId) : null;
+  const after = newImage ? plain(newImage, newNames, 'NewImage', eventId) : null;
   return {
     op,
     expired: op === 'remove' && isTtlExpiry(record, position.region),
@@ -242,7 +281,7 @@ export function decodeRecord(record: StreamRecord): Change {
     before,
     after,
     raw: { keys: keysImage, oldImage, newImage },
-    changed: changedAttributes(op, oldImage, newImage),
+    changed: changedAttributes(op, oldImage, oldNames, newImage, newNames),
     viewType: viewTypeOf(record, oldImage !== null, newImage !== null),
     position,
   };

@@ -1,0 +1,128 @@
+/**
+ * The decoder's fast paths against the general code they stand beside: the shape cache of sorted
+ * names, the insertion sort of a modify's few changed names, the one-pass short integer, the
+ * type tag read without `Object.keys`, and the sequence number read without a regex.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DecodeError } from '../../lib/errors.js';
+import { decodeAttributeValue, MalformedAttributeError } from '../../lib/stream/decodeAttributeValue.js';
+import { decodeRecord } from '../../lib/stream/decodeRecord.js';
+import { shortIntegerValue } from '../../lib/stream/jsonNumber.js';
+import { sortFewNames, sortNames } from '../../lib/stream/sortNames.js';
+import type { StreamRecord } from '../../lib/stream/types.js';
+
+/** Names with the characters that order differently by code unit than by locale or case. */
+const name = fc.stringMatching(/^[a-zA-Z_#é0-9-]{1,6}$/);
+const names = fc.uniqueArray(name, { maxLength: 12 });
+
+describe('sortNames', () => {
+  it('sorts as Array.prototype.sort does, for shapes met once, again, and past the cache', () => {
+    // A small pool of shapes is met many times (hits); the long tail overflows the cache (misses).
+    const pool = fc.array(names, { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(pool, fc.array(fc.nat(), { maxLength: 200 }), (shapes, picks) => {
+        for (const pick of picks) {
+          const shape = shapes[pick % shapes.length]!;
+          expect(sortNames(shape.slice())).toEqual(shape.slice().sort());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sorts in place and returns the same array', () => {
+    const list = ['sk', 'pk', 'text'];
+    expect(sortNames(list)).toBe(list);
+    expect(list).toEqual(['pk', 'sk', 'text']);
+    const again = ['sk', 'pk', 'text'];
+    expect(sortNames(again)).toBe(again);
+    expect(again).toEqual(['pk', 'sk', 'text']);
+  });
+
+  it('sortFewNames sorts as Array.prototype.sort does, short lists and long', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 20 }), (list) => {
+        const sorted = list.slice().sort();
+        const copy = list.slice();
+        expect(sortFewNames(copy)).toBe(copy);
+        expect(copy).toEqual(sorted);
+      }),
+    );
+  });
+});
+
+describe('shortIntegerValue', () => {
+  it('is Number(text) for 1 to 15 digits with an optional minus, undefined otherwise', () => {
+    const integer = fc.stringMatching(/^-?[0-9]{1,15}$/);
+    fc.assert(
+      fc.property(integer, (text) => {
+        expect(Object.is(shortIntegerValue(text), Number(text))).toBe(true);
+      }),
+    );
+    for (const text of ['', '-', '1234567890123456', '+1', '1.0', '1e3', ' 1', '1 ', '٣', '0x1']) {
+      expect(shortIntegerValue(text)).toBeUndefined();
+    }
+    expect(Object.is(shortIntegerValue('-0'), -0)).toBe(true);
+  });
+});
+
+describe('type tags', () => {
+  it('count own, enumerable, defined members only', () => {
+    const inherited = Object.create({ N: '1' }) as Record<string, unknown>;
+    inherited.S = 'own';
+    expect(decodeAttributeValue(inherited, 'v')).toBe('own');
+    const hidden = { S: 'shown' };
+    Object.defineProperty(hidden, 'N', { value: '1', enumerable: false });
+    expect(decodeAttributeValue(hidden, 'v')).toBe('shown');
+    expect(decodeAttributeValue({ N: undefined, S: 'defined' }, 'v')).toBe('defined');
+  });
+
+  it('names every defined tag when there are several, and none when there is none', () => {
+    expect(() => decodeAttributeValue({ S: 'a', N: '1', B: 'AA==', M: {}, L: [] }, 'v')).toThrow(
+      new MalformedAttributeError(
+        'v',
+        'attribute value has 5 type tags (S, N, B, M); exactly one is allowed',
+      ),
+    );
+    expect(() => decodeAttributeValue({ S: undefined }, 'v')).toThrow(
+      new MalformedAttributeError('v', 'attribute value has no type tag'),
+    );
+    expect(() => decodeAttributeValue(Object.create({ S: 'inherited' }), 'v')).toThrow(
+      new MalformedAttributeError('v', 'attribute value has no type tag'),
+    );
+  });
+
+  it('rejects arrays and bytes as attribute values before reading any tag', () => {
+    expect(() => decodeAttributeValue(['x'], 'v')).toThrow(
+      new MalformedAttributeError('v', 'attribute value must be an object, not an array'),
+    );
+    expect(() => decodeAttributeValue(new Uint8Array([1]), 'v')).toThrow(
+      new MalformedAttributeError('v', 'attribute value must be an object, not bytes'),
+    );
+  });
+});
+
+describe('sequence numbers', () => {
+  function withSequence(sequenceNumber: unknown): StreamRecord {
+    return {
+      eventID: 'e1',
+      eventName: 'INSERT',
+      dynamodb: { Keys: { id: { S: 'k' } }, NewImage: { id: { S: 'k' } }, SequenceNumber: sequenceNumber },
+    } as StreamRecord;
+  }
+
+  it('accepts exactly 1 to 64 ASCII digits, as /^\\d{1,64}$/', () => {
+    const text = fc.oneof(fc.stringMatching(/^[0-9]{1,70}$/), fc.string({ maxLength: 70 }));
+    fc.assert(
+      fc.property(text, (sequence) => {
+        const valid = /^\d{1,64}$/.test(sequence);
+        if (valid) expect(decodeRecord(withSequence(sequence)).position.sequenceNumber).toBe(sequence);
+        else expect(() => decodeRecord(withSequence(sequence))).toThrow(DecodeError);
+      }),
+    );
+    expect(() => decodeRecord(withSequence(42))).toThrow(
+      'dynamodb.SequenceNumber is missing or not a decimal string',
+    );
+  });
+});
