@@ -15,6 +15,7 @@ import { statusTransition } from './statusTransition.js';
 import {
   DETAIL_VERSION,
   EVENT_SOURCE,
+  type EventOrigin,
   type MemoryEvent,
   type MemoryEventDetail,
   type Transition,
@@ -46,36 +47,83 @@ function conversationStarted(
   change: Change,
   classification: Classification,
   layout: Layout,
-): SemanticEvent[] {
-  if (change.op !== 'insert') return [];
+): SemanticEvent | undefined {
+  if (change.op !== 'insert') return undefined;
   const rule = conversationStartRule(layout);
   if (rule === 'conversation' && classification.entity === 'conversation') {
-    return [{ type: 'Conversation Started', transition: undefined }];
+    return { type: 'Conversation Started', transition: undefined };
   }
   if (rule === 'first-turn' && classification.entity === 'turn') {
     const seq = readString(change.after, classification.rule?.fields?.sequence);
     if (seq !== undefined && seq.trim() !== '' && Number(seq) === firstSequenceOf(layout)) {
-      return [{ type: 'Conversation Started', transition: { field: 'sequence', from: null, to: seq } }];
+      return { type: 'Conversation Started', transition: { field: 'sequence', from: null, to: seq } };
     }
   }
-  return [];
+  return undefined;
 }
 
-function statusEvents(classification: Classification, transition: Transition | undefined): SemanticEvent[] {
+function statusEvents(
+  classification: Classification,
+  transition: Transition | undefined,
+): SemanticEvent | undefined {
   const rule = classification.rule;
   const to = transition?.to ?? null;
-  if (!rule || !transition || to === null) return [];
+  if (!rule || !transition || to === null) return undefined;
   const { from } = transition;
   const success = rule.successStatuses?.includes(to) ?? false;
   const failure = rule.failureStatuses?.includes(to) ?? false;
   const alreadyFinal =
     from !== null &&
     ((rule.successStatuses?.includes(from) ?? false) || (rule.failureStatuses?.includes(from) ?? false));
-  if ((!success && !failure) || alreadyFinal) return [];
+  if ((!success && !failure) || alreadyFinal) return undefined;
   const { entity } = classification;
   const label = entity === 'run' ? 'Run' : entity === 'run_step' ? 'Run Step' : undefined;
   const type = label ? `${label} ${success ? 'Completed' : 'Failed'}` : 'Ledger Entry Settled';
-  return [{ type, transition }];
+  return { type, transition };
+}
+
+/** The origin of a change: one object per record, shared by all its events' details. */
+function originOf(position: Change['position']): EventOrigin {
+  const origin: EventOrigin = {
+    table: position.table,
+    streamArn: position.streamArn,
+    region: position.region,
+    eventId: position.eventId,
+    sequenceNumber: position.sequenceNumber,
+  };
+  if (position.approximateCreationTime) origin.approximateCreationTime = position.approximateCreationTime;
+  return origin;
+}
+
+/** One event's detail; the images, keys, ids and origin are shared with the record's other events. */
+function detailFor(
+  detailType: string,
+  change: Change,
+  classification: Classification,
+  layout: Layout,
+  origin: EventOrigin,
+  transition: Transition | undefined,
+): MemoryEventDetail {
+  const { position } = change;
+  const detail: MemoryEventDetail = {
+    version: DETAIL_VERSION,
+    eventId: eventIdFor(position.streamArn || position.table, position.eventId, detailType),
+    detailType,
+    op: change.op,
+    entity: classification.entity,
+    expired: change.expired,
+    ids: classification.ids,
+    keys: change.keys,
+    changed: change.changed,
+    before: change.before,
+    after: change.after,
+    layout: layout.name,
+    origin,
+  };
+  if (position.approximateCreationTime) detail.time = position.approximateCreationTime;
+  if (classification.sourceEntity) detail.sourceEntity = classification.sourceEntity;
+  if (transition) detail.transition = transition;
+  return detail;
 }
 
 /**
@@ -89,63 +137,30 @@ export function buildEvents(
   options: BuildEventsOptions = {},
 ): MemoryEvent[] {
   const source = options.source ?? EVENT_SOURCE;
-  const { position } = change;
   const noiseEntities = options.noiseEntities ?? DEFAULT_NOISE;
   const noise = noiseEntities.includes(classification.entity)
     ? ('entity' as const)
     : isBookkeepingOnly(change, layout)
       ? ('bookkeeping' as const)
       : undefined;
-  const origin = {
-    table: position.table,
-    streamArn: position.streamArn,
-    region: position.region,
-    eventId: position.eventId,
-    sequenceNumber: position.sequenceNumber,
-    ...(position.approximateCreationTime
-      ? { approximateCreationTime: position.approximateCreationTime }
-      : {}),
-  };
-  const detailFor = (detailType: string): MemoryEventDetail => {
-    const detail: MemoryEventDetail = {
-      version: DETAIL_VERSION,
-      eventId: eventIdFor(position.streamArn || position.table, position.eventId, detailType),
-      detailType,
-      op: change.op,
-      entity: classification.entity,
-      expired: change.expired,
-      ids: classification.ids,
-      keys: change.keys,
-      changed: change.changed,
-      before: change.before,
-      after: change.after,
-      layout: layout.name,
-      origin,
-    };
-    if (position.approximateCreationTime) detail.time = position.approximateCreationTime;
-    if (classification.sourceEntity) detail.sourceEntity = classification.sourceEntity;
-    return detail;
-  };
+  const origin = originOf(change.position);
   const restored = isRestoredInsert(change);
   const changeType = changeDetailType(classification.entity, change.op, change.expired, restored);
   const transition = statusTransition(change, classification);
-  const changeDetail = detailFor(changeType);
-  if (transition) changeDetail.transition = transition;
+  const changeDetail = detailFor(changeType, change, classification, layout, origin, transition);
   const events: MemoryEvent[] = [
     noise
       ? { kind: 'change', source, detailType: changeType, detail: changeDetail, noise }
       : { kind: 'change', source, detailType: changeType, detail: changeDetail },
   ];
-  if (!noise && !restored) {
-    const semantic = [
-      ...conversationStarted(change, classification, layout),
-      ...statusEvents(classification, transition),
-    ];
-    for (const s of semantic) {
-      const detail = detailFor(s.type);
-      if (s.transition) detail.transition = s.transition;
-      events.push({ kind: 'semantic', source, detailType: s.type, detail });
-    }
-  }
+  if (noise || restored) return events;
+  // At most one of each: a conversation starts on an insert, a status event needs a transition.
+  const semantic = (s: SemanticEvent | undefined) => {
+    if (!s) return;
+    const detail = detailFor(s.type, change, classification, layout, origin, s.transition);
+    events.push({ kind: 'semantic', source, detailType: s.type, detail });
+  };
+  semantic(conversationStarted(change, classification, layout));
+  semantic(statusEvents(classification, transition));
   return events;
 }

@@ -1,10 +1,8 @@
-import * as crypto from 'node:crypto';
+import { sha256Hex } from '../sha256Hex.js';
 
-// `crypto.hash` (one-shot, no Hash object per id) is in Node >= 20.12; older 20.x falls back.
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+/** The RFC 9562 variant digit (`10xx`) for each hex digit of the digest: its low two bits kept. */
+const VARIANT: Record<string, string> = {};
+for (let n = 0; n < 16; n++) VARIANT[n.toString(16)] = ((n & 0x3) | 0x8).toString(16);
 
 /**
  * A deterministic event id: the same stream record and detail-type always yield the same id, so
@@ -15,14 +13,10 @@ export function eventIdFor(streamArn: string, streamEventId: string, detailType:
   // SHA-256 stays (only the call got cheaper): a non-cryptographic hash would give ids that an
   // adversary, or a large enough table, could collide, and consumers deduplicate on them.
   const h = sha256Hex(`${streamArn}\u0000${streamEventId}\u0000${detailType}`);
-  const variant = ((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  // Joined, not concatenated: one flat 36-character string instead of a tree of slices of the
-  // 64-character digest, which would stay alive with every event until the batch is delivered.
-  return [
-    h.slice(0, 8),
-    h.slice(8, 12),
-    `8${h.slice(13, 16)}`,
-    variant + h.slice(17, 20),
-    h.slice(20, 32),
-  ].join('-');
+  // Concatenated with a table for the variant digit (about half the cost of parsing it and joining
+  // an array), then flattened by reading a character: one flat 36-character string, not a tree of
+  // pieces of the digest, is what stays alive with the event until the batch is delivered.
+  const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${VARIANT[h[16]!]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  id.charCodeAt(0);
+  return id;
 }

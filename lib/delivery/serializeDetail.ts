@@ -50,13 +50,18 @@ class Serialized implements SerializedDetail {
  * @throws whatever `JSON.stringify` throws (a cycle, a BigInt); nothing is cached then
  */
 export function serializeDetail(detail: MemoryEventDetail | ClaimCheckedDetail): SerializedDetail {
-  const holder = detail as { [SERIALIZED]?: SerializedDetail };
-  const known = holder[SERIALIZED] ?? frozenDetails.get(detail);
+  const known = (detail as { [SERIALIZED]?: SerializedDetail })[SERIALIZED];
   if (known) return known;
-  const result = new Serialized(JSON.stringify(detail));
+  // An extensible detail holds its own text; only one that cannot (frozen, sealed: for good) is
+  // looked up in the WeakMap, so the usual first call costs no WeakMap lookup.
   if (Object.isExtensible(detail)) {
+    const result = new Serialized(JSON.stringify(detail));
     Object.defineProperty(detail, SERIALIZED, { value: result, configurable: true });
-  } else {
+    return result;
+  }
+  let result = frozenDetails.get(detail);
+  if (!result) {
+    result = new Serialized(JSON.stringify(detail));
     frozenDetails.set(detail, result);
   }
   return result;
@@ -79,8 +84,11 @@ export function serializeDetail(detail: MemoryEventDetail | ClaimCheckedDetail):
 export function serializeOutputDetails(outputs: readonly RoutedOutput[]): void {
   for (const output of outputs) {
     if (output.sink !== 'eventbridge' && output.sink !== 'kinesis') continue;
+    const detail = output.sink === 'eventbridge' ? output.payload.Detail : output.payload.Data;
+    // The change-log output shares the EventBridge output's detail: serialized already.
+    if ((detail as { [SERIALIZED]?: SerializedDetail })[SERIALIZED] !== undefined) continue;
     try {
-      serializeDetail(output.sink === 'eventbridge' ? output.payload.Detail : output.payload.Data);
+      serializeDetail(detail);
     } catch {
       // Not serializable: the publisher meets the same error and reports the output rejected.
     }

@@ -14,10 +14,25 @@ import {
   type Layout,
 } from './types.js';
 
+/**
+ * Where an identifier comes from in a rule's key templates: the placeholder's position in the
+ * partition key's or the sort key's captured values (the sort key's when both name it).
+ */
+interface KeySlot {
+  name: IdentifierName;
+  fromSk: boolean;
+  index: number;
+}
+
 interface CompiledRule {
   rule: EntityRule;
   pk: KeyTemplate | undefined;
   sk: KeyTemplate | undefined;
+  /**
+   * The identifiers the templates capture, in the order of their placeholders (the partition
+   * key's, then the sort key's new ones): the order in which they enter `ids`.
+   */
+  keySlots: KeySlot[];
   identifiers: [IdentifierName, NonNullable<EntityRule['identifiers']>[IdentifierName]][];
 }
 
@@ -36,10 +51,13 @@ function compile(layout: Layout): CompiledLayout {
   const byDiscriminator = new Map<string, CompiledRule[]>();
   const byTemplate: CompiledRule[] = [];
   for (const rule of layout.entities) {
+    const pk = rule.pk ? compileKeyTemplate(rule.pk) : undefined;
+    const sk = rule.sk ? compileKeyTemplate(rule.sk) : undefined;
     const entry: CompiledRule = {
       rule,
-      pk: rule.pk ? compileKeyTemplate(rule.pk) : undefined,
-      sk: rule.sk ? compileKeyTemplate(rule.sk) : undefined,
+      pk,
+      sk,
+      keySlots: keySlotsOf(pk, sk),
       identifiers: Object.entries(rule.identifiers ?? {}) as CompiledRule['identifiers'],
     };
     for (const value of rule.discriminatorValues ?? []) {
@@ -51,6 +69,26 @@ function compile(layout: Layout): CompiledLayout {
   }
   const discriminators = layout.discriminator === undefined ? [] : [layout.discriminator].flat();
   return { discriminators, byDiscriminator, byTemplate };
+}
+
+function keySlotsOf(pk: KeyTemplate | undefined, sk: KeyTemplate | undefined): KeySlot[] {
+  const slots: KeySlot[] = [];
+  const skNames = sk?.names ?? [];
+  for (const [index, name] of (pk?.names ?? []).entries()) {
+    if (!IDENTIFIERS.has(name)) continue;
+    const inSk = skNames.indexOf(name);
+    slots.push(
+      inSk === -1
+        ? { name: name as IdentifierName, fromSk: false, index }
+        : { name: name as IdentifierName, fromSk: true, index: inSk },
+    );
+  }
+  for (const [index, name] of skNames.entries()) {
+    if (IDENTIFIERS.has(name) && !pk?.names.includes(name)) {
+      slots.push({ name: name as IdentifierName, fromSk: true, index });
+    }
+  }
+  return slots;
 }
 
 function compiledLayout(layout: Layout): CompiledLayout {
@@ -78,33 +116,33 @@ function keyTexts(layout: Layout, item: PlainItem): KeyTexts {
   return { pk: keyText(item, layout.partitionKey), sk: keyText(item, layout.sortKey) };
 }
 
+/** What a rule's templates captured from the item's keys (an empty list for a missing template). */
+interface Captured {
+  pk: readonly string[];
+  sk: readonly string[];
+}
+
+const NONE: readonly string[] = [];
+
 /** Placeholder values of the rule's templates, or undefined when a template does not fit. */
-function templateValues(entry: CompiledRule, keys: KeyTexts): Record<string, string> | undefined {
+function templateValues(entry: CompiledRule, keys: KeyTexts): Captured | undefined {
   const { pk, sk } = entry;
   // The literal prefixes first: most rules are told apart there, before any regex runs.
   if (pk && (keys.pk === undefined || !keys.pk.startsWith(pk.prefix))) return undefined;
   if (sk && (keys.sk === undefined || !keys.sk.startsWith(sk.prefix))) return undefined;
-  const fromPk = pk ? pk.match(keys.pk!) : undefined;
-  if (pk && !fromPk) return undefined;
-  const fromSk = sk ? sk.match(keys.sk!) : undefined;
-  if (sk && !fromSk) return undefined;
-  if (!fromSk) return fromPk ?? {};
-  if (!fromPk) return fromSk;
-  for (const name in fromSk) fromPk[name] = fromSk[name]!;
-  return fromPk;
+  const fromPk = pk ? pk.capture(keys.pk!) : NONE;
+  if (!fromPk) return undefined;
+  const fromSk = sk ? sk.capture(keys.sk!) : NONE;
+  if (!fromSk) return undefined;
+  return { pk: fromPk, sk: fromSk };
 }
 
-function identifiersOf(
-  entry: CompiledRule,
-  fromKeys: Record<string, string> | undefined,
-  item: PlainItem,
-): Identifiers {
+function identifiersOf(entry: CompiledRule, fromKeys: Captured | undefined, item: PlainItem): Identifiers {
   const ids: Identifiers = {};
   if (fromKeys) {
-    for (const name in fromKeys) {
-      const value = fromKeys[name];
-      if (IDENTIFIERS.has(name) && value) ids[name as IdentifierName] = value;
-    }
+    // A placeholder matches one character or more: every captured identifier is non-empty.
+    for (const slot of entry.keySlots)
+      ids[slot.name] = (slot.fromSk ? fromKeys.sk : fromKeys.pk)[slot.index]!;
   }
   for (const [name, ref] of entry.identifiers) {
     // An empty string is no identifier (Mastra writes `""` for a score's missing thread): leaving

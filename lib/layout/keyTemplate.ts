@@ -44,6 +44,8 @@ export interface KeyTemplate {
   readonly names: readonly string[];
   /** Captured placeholder values, or undefined when the key does not fit the template. */
   match(value: string): Record<string, string> | undefined;
+  /** The same values as {@link match}, in the order of {@link names}, without building a record. */
+  capture(value: string): string[] | undefined;
   /** Builds a key value from identifiers (fixtures and restores use it). */
   format(values: Record<string, string>): string;
 }
@@ -139,20 +141,29 @@ export function compileKeyTemplate(source: string): KeyTemplate {
   const split = splitsAtSeparators(literals, types) ? literals : undefined;
   const firstBrace = source.indexOf('{');
   const prefix = firstBrace === -1 ? source : source.slice(0, firstBrace);
+  const capture = (value: string): string[] | undefined => {
+    if (!value.startsWith(prefix)) return undefined;
+    const captured = split ? splitAtSeparators(value, split) : regex.exec(value)?.slice(1);
+    if (!captured) return undefined;
+    for (let t = 0; t < types.length; t++) {
+      const [i, type] = types[t]!;
+      if (!TYPE_TESTS[type](captured[i]!)) return undefined;
+    }
+    return captured;
+  };
   return {
     source,
     prefix,
     names,
     match(value) {
-      if (!value.startsWith(prefix)) return undefined;
-      const captured = split ? splitAtSeparators(value, split) : regex.exec(value)?.slice(1);
+      const captured = capture(value);
       if (!captured) return undefined;
-      for (const [i, type] of types) if (!TYPE_TESTS[type](captured[i]!)) return undefined;
       // No prototype (a placeholder may be named `__proto__`), built fast: see `emptyRecord`.
       const out: Record<string, string> = Object.setPrototypeOf({}, null);
       for (let i = 0; i < names.length; i++) out[names[i]!] = captured[i]!;
       return out;
     },
+    capture,
     format(values) {
       return source.replace(PLACEHOLDER, (_match, name: string) => {
         const value = Object.hasOwn(values, name) ? values[name] : undefined;

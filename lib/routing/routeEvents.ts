@@ -61,13 +61,13 @@ export function routeEvents(
         payload: { PartitionKey: partitionKeyFor(detail), Data: detail },
       });
     }
-    const base = { record, sequenceNumber, entity, eventId };
     if (change.expired && routeAccepts(routing.archive, entity)) {
-      outputs.push({ ...base, sink: 'archive', payload: archiveEntryFor(change, detail) });
+      const payload = archiveEntryFor(change, detail);
+      outputs.push({ record, sequenceNumber, entity, eventId, sink: 'archive', payload });
     }
     if (routeAccepts(routing.vector, entity)) {
-      const operation = vectorOperationFor(detail, layout);
-      if (operation) outputs.push({ ...base, sink: 'vector', payload: operation });
+      const payload = vectorOperationFor(detail, layout);
+      if (payload) outputs.push({ record, sequenceNumber, entity, eventId, sink: 'vector', payload });
     }
   }
   return outputs;

@@ -3,10 +3,10 @@
  * one that was removed or expired, nothing otherwise. Shared by replay's vector sink and the
  * vector-sync worker (which reads the same details from the Kinesis change log).
  */
-import { createHash } from 'node:crypto';
 import type { MemoryEventDetail } from '../catalog/types.js';
 import { readField, readString } from '../layout/readField.js';
 import type { EntityRule, Layout } from '../layout/types.js';
+import { sha256Hex } from '../sha256Hex.js';
 import type { JsonValue, PlainItem } from '../stream/types.js';
 import type { VectorOperation } from './types.js';
 
@@ -33,7 +33,7 @@ export function vectorKeyFor(table: string, keys: PlainItem): string {
       .sort()
       .map((k) => [k, keys[k]]),
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return sha256Hex(canonical);
 }
 
 /**
@@ -62,6 +62,25 @@ function sameEmbedding(a: JsonValue | undefined, b: JsonValue | undefined): bool
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** An operation on the detail's vector, without the upsert's text, embedding and role. */
+function operation(
+  action: VectorOperation['action'],
+  reason: VectorOperation['reason'],
+  detail: MemoryEventDetail,
+): VectorOperation {
+  const position: VectorOperation['position'] = { sequenceNumber: detail.origin.sequenceNumber };
+  if (detail.time) position.approximateCreationEpochMs = Date.parse(detail.time);
+  return {
+    action,
+    reason,
+    vectorKey: vectorKeyFor(detail.origin.table, detail.keys),
+    keys: detail.keys,
+    ids: detail.ids,
+    position,
+    eventId: detail.eventId,
+  };
+}
+
 /**
  * The index operation a change event implies for the vector index, or undefined (not a turn, or a
  * modify that left text and embedding as they were — no embedding call is wasted on it).
@@ -70,19 +89,7 @@ export function vectorOperationFor(detail: MemoryEventDetail, layout: Layout): V
   const rule = ruleFor(layout, detail);
   const fields = rule?.fields;
   if (!fields?.text && !fields?.embedding) return undefined;
-  const base = {
-    vectorKey: vectorKeyFor(detail.origin.table, detail.keys),
-    keys: detail.keys,
-    ids: detail.ids,
-    position: {
-      sequenceNumber: detail.origin.sequenceNumber,
-      ...(detail.time ? { approximateCreationEpochMs: Date.parse(detail.time) } : {}),
-    },
-    eventId: detail.eventId,
-  };
-  if (detail.op === 'remove') {
-    return { action: 'delete', reason: detail.expired ? 'expired' : 'removed', ...base };
-  }
+  if (detail.op === 'remove') return operation('delete', detail.expired ? 'expired' : 'removed', detail);
   const after = detail.after;
   if (!after) return undefined; // KEYS_ONLY / OLD_IMAGE views: nothing to index from.
   const text = readString(after, fields.text);
@@ -104,9 +111,9 @@ export function vectorOperationFor(detail: MemoryEventDetail, layout: Layout): V
     // The turn no longer has anything to index.
     return detail.op === 'insert' || detail.op === 'read'
       ? undefined
-      : { action: 'delete', reason: 'removed', ...base };
+      : operation('delete', 'removed', detail);
   }
-  const op: VectorOperation = { action: 'upsert', reason, ...base };
+  const op = operation('upsert', reason, detail);
   if (text !== undefined) op.text = text;
   if (embedding !== undefined) op.embedding = embedding;
   const role = readString(after, fields.role);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventIdFor } from '../../lib/catalog/eventId.js';
 import { agentMemoryTable, copyOf, processAgentMemory } from '../fixtures/tables.js';
@@ -55,6 +57,27 @@ describe('event ids', () => {
     const arn = 'arn:aws:dynamodb:us-east-1:123456789012:table/agent-memory/stream/2026-11-01T00:00:00.000';
     expect(eventIdFor(arn, 'bbaf0970da9bcd50d49d9ba0ab3cd502', 'Run Created')).toBe(
       '4d395a7b-271a-8ce5-866b-70037e4b772d',
+    );
+  });
+
+  it('formats the digest as the first version did (hex digits parsed, pieces joined)', () => {
+    // The first formatting, kept here as the reference the table-driven one must equal.
+    const reference = (arn: string, id: string, type: string) => {
+      const h = createHash('sha256').update(`${arn}\u0000${id}\u0000${type}`).digest('hex');
+      const variant = ((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+      return [
+        h.slice(0, 8),
+        h.slice(8, 12),
+        `8${h.slice(13, 16)}`,
+        variant + h.slice(17, 20),
+        h.slice(20, 32),
+      ].join('-');
+    };
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), (arn, id, type) => {
+        expect(eventIdFor(arn, id, type)).toBe(reference(arn, id, type));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

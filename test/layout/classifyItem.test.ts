@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyItem } from '../../lib/layout/classifyItem.js';
+import { compileKeyTemplate } from '../../lib/layout/keyTemplate.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
-import type { Layout } from '../../lib/layout/types.js';
+import { IDENTIFIER_NAMES, type Layout } from '../../lib/layout/types.js';
 
 /** A small custom layout: a discriminator, templates, identifiers read from attributes. */
 const DESK: Layout = {
@@ -126,5 +128,69 @@ describe('classifyItem', () => {
   it('gives the same answer when a layout is used again', () => {
     const item = { PK: 'TENANT#t1', SK: 'TICKET#k9' };
     expect(classifyItem(DESK, item)).toEqual(classifyItem(DESK, item));
+  });
+});
+
+describe('identifiers read from the key templates', () => {
+  /** How identifiers were first read: both templates matched to records, the sort key's merged in. */
+  function reference(layout: Layout, item: Record<string, string>): Record<string, string> | undefined {
+    for (const rule of layout.entities) {
+      const pk = rule.pk ? compileKeyTemplate(rule.pk).match(item.pk!) : undefined;
+      const sk = rule.sk ? compileKeyTemplate(rule.sk).match(item.sk!) : undefined;
+      if ((rule.pk && !pk) || (rule.sk && !sk)) continue;
+      const merged: Record<string, string> = { ...pk };
+      for (const name in sk) merged[name] = sk[name]!;
+      const ids: Record<string, string> = {};
+      for (const name in merged)
+        if ((IDENTIFIER_NAMES as readonly string[]).includes(name)) ids[name] = merged[name]!;
+      return ids;
+    }
+    return undefined;
+  }
+
+  const name = fc.constantFrom('userId', 'conversationId', 'runId', 'step', 'other', 'timestamp');
+  const template = fc
+    .uniqueArray(name, { minLength: 0, maxLength: 3 })
+    .chain((names) =>
+      fc.constantFrom('', 'A#', 'B#').map((lead) => lead + names.map((n) => `{${n}}`).join('#')),
+    )
+    .filter((t) => t !== '');
+  const key = fc
+    .array(fc.constantFrom('A', 'B', 'u-1', 'c', '7', 'x'), { minLength: 1, maxLength: 4 })
+    .map((p) => p.join('#'));
+
+  it('gives the same ids, in the same order, as matching both templates and merging', () => {
+    fc.assert(
+      fc.property(template, template, key, key, (pkTemplate, skTemplate, pk, sk) => {
+        const layout: Layout = {
+          name: 'generated',
+          partitionKey: 'pk',
+          sortKey: 'sk',
+          entities: [{ entity: 'memory', pk: pkTemplate, sk: skTemplate }],
+          bookkeeping: [],
+        };
+        const expected = reference(layout, { pk, sk });
+        const { entity, ids } = classifyItem(layout, { pk, sk });
+        expect(entity).toBe(expected ? 'memory' : 'unknown');
+        expect(Object.entries(ids)).toEqual(Object.entries(expected ?? {}));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("takes a placeholder both keys name from the sort key, in the partition key's place", () => {
+    const layout: Layout = {
+      name: 'shared',
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      entities: [{ entity: 'turn', pk: 'T#{conversationId}#{userId}', sk: 'S#{runId}#{conversationId}' }],
+      bookkeeping: [],
+    };
+    const { ids } = classifyItem(layout, { pk: 'T#c-pk#u', sk: 'S#r#c-sk' });
+    expect(Object.entries(ids)).toEqual([
+      ['conversationId', 'c-sk'],
+      ['userId', 'u'],
+      ['runId', 'r'],
+    ]);
   });
 });

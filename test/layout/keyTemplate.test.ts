@@ -163,6 +163,8 @@ describe('reading placeholders without the regex', () => {
         const compiled = compileKeyTemplate(source);
         const found = compiled.match(key);
         expect(found === undefined ? undefined : { ...found }).toEqual(reference(source, key));
+        // `capture` gives the same values as a list, in the order of the names.
+        expect(compiled.capture(key)).toEqual(found && compiled.names.map((name) => found[name]));
       }),
       { numRuns: 3000 },
     );
