@@ -38,20 +38,40 @@ export function encodeChangeLogData(changes: readonly (Uint8Array | string)[]): 
     changeBytes += typeof change === 'string' ? Buffer.byteLength(change, 'utf8') : change.byteLength;
   }
   const data = Buffer.allocUnsafe(changeLogDataBytes(changeBytes, changes.length));
-  data.set(PREFIX, 0);
-  let at = PREFIX.byteLength;
-  changes.forEach((change, index) => {
+  writeChangeLogData(data, 0, changes);
+  return data;
+}
+
+/**
+ * Writes the data of one change-log record (as {@link encodeChangeLogData} makes it) into `target`
+ * from `offset`, which must leave room for {@link changeLogDataBytes} of the changes: a publisher
+ * writes every record of a request into one buffer instead of allocating one per record.
+ *
+ * @returns the offset just past the record's data (`write` stops short when `target` has no room:
+ *   compare it with what was counted)
+ * @throws RangeError when no change is given
+ */
+export function writeChangeLogData(
+  target: Buffer,
+  offset: number,
+  changes: readonly (Uint8Array | string)[],
+): number {
+  if (changes.length === 0) throw new RangeError('a change-log record carries at least one change');
+  target.set(PREFIX, offset);
+  let at = offset + PREFIX.byteLength;
+  for (let index = 0; index < changes.length; index++) {
+    const change = changes[index]!;
     if (index > 0) {
-      data.set(SEPARATOR, at);
+      target.set(SEPARATOR, at);
       at += SEPARATOR.byteLength;
     }
     if (typeof change === 'string') {
-      at += data.write(change, at, 'utf8');
+      at += target.write(change, at, 'utf8');
     } else {
-      data.set(change, at);
+      target.set(change, at);
       at += change.byteLength;
     }
-  });
-  data.set(SUFFIX, at);
-  return data;
+  }
+  target.set(SUFFIX, at);
+  return at + SUFFIX.byteLength;
 }

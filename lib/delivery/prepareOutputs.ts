@@ -1,11 +1,13 @@
 /**
  * The first half of a publisher's delivery: each output serialized and sized, oversize details
  * parked as claim checks and their summaries sent in their place, what can never be sent rejected.
+ * The per-output part (`prepareOutput`) runs on its own too: the batch processor has a publisher
+ * do it right after the record's outputs are built, while they are still in the CPU cache.
  */
 import type { MemoryEventDetail } from '../catalog/types.js';
 import type { DeliveryTelemetry } from '../observability/DeliveryTelemetry.js';
 import type { SinkName } from '../routing/types.js';
-import { claimCheckAll, type OversizeDetail } from '../sinks/claimCheck/claimCheckAll.js';
+import { claimCheckAll } from '../sinks/claimCheck/claimCheckAll.js';
 import { claimCheckedDetail } from '../sinks/claimCheck/claimCheckedDetail.js';
 import type { ClaimCheckStore } from '../sinks/claimCheck/types.js';
 import type { DeliveryOutcome } from '../sinks/types.js';
@@ -14,14 +16,14 @@ import { NOT_SENT } from './deliverInRounds.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import { type SerializedDetail, serializeDetail } from './serializeDetail.js';
 
-/** An output made ready to send: where it stands among the outputs, and its size. */
+/** An output made ready to send: where it stands among the outputs (set on delivery), and its size. */
 export interface PreparedOutput {
   index: number;
   bytes: number;
 }
 
-/** Options for {@link prepareOutputs}. */
-export interface PrepareOutputsOptions<O, P extends PreparedOutput> {
+/** How a publisher makes one output ready: built once per publisher. */
+export interface OutputPreparation<O, P extends PreparedOutput> {
   /** The sink, for claim-check keys, reasons and counters. */
   sink: SinkName;
   /** The detail an output carries: what is serialized, and claim-checked when too large. */
@@ -31,22 +33,68 @@ export interface PrepareOutputsOptions<O, P extends PreparedOutput> {
   /** Why an output can never be sent, checked before anything else; `undefined` when it can. */
   invalid?(output: O): string | undefined;
   /**
-   * What is sent for an output, its detail serialized (or the claim-checked summary of it). The
-   * serialization is shared with every other publisher given the same detail object.
+   * What is sent for an output, its detail serialized (or the claim-checked summary of it), with
+   * `index` still to be set. The serialization is shared with every other publisher given the
+   * same detail object.
    */
-  prepare(index: number, output: O, detail: SerializedDetail): P;
+  prepare(output: O, detail: SerializedDetail): P;
   /** The size limit an output broke, in bytes, for reasons. */
   limitBytes: number;
   /** What the limit is called in reasons (`limit`, `record limit`). */
   limitName: string;
   /** True when a prepared output is within the limit. */
   fits(prepared: P): boolean;
+}
+
+/** Options for {@link prepareOutputs}: a publisher's preparation and its claim-check settings. */
+export interface PrepareOutputsOptions<O, P extends PreparedOutput> extends OutputPreparation<O, P> {
   /** Where oversize details go. Without it an oversize output is rejected (dead-lettered). */
   claimCheck: ClaimCheckStore | undefined;
   /** Retries of claim-check writes. */
   policy: RetryPolicy;
   signal?: AbortSignal;
   telemetry?: DeliveryTelemetry;
+}
+
+/** An output that can never be sent as it is: why. */
+export class RefusedOutput {
+  constructor(readonly outcome: DeliveryOutcome) {}
+}
+
+/** An output whose detail is too large to send: it goes to the claim-check store first. */
+export class OversizeOutput {
+  constructor(
+    readonly detail: MemoryEventDetail,
+    /** The detail serialized (what the claim-check object holds). */
+    readonly body: string,
+  ) {}
+}
+
+/** One output as {@link prepareOutput} left it. */
+export type PreparedResult<P> = P | RefusedOutput | OversizeOutput;
+
+/**
+ * Makes one output ready to send (`index` still to be set), or says why it is not: refused when
+ * `invalid` says so or its detail cannot be serialized, oversize when it breaks the limit.
+ */
+export function prepareOutput<O, P extends PreparedOutput>(
+  output: O,
+  how: OutputPreparation<O, P>,
+): PreparedResult<P> {
+  const invalid = how.invalid?.(output);
+  if (invalid !== undefined) return new RefusedOutput({ status: 'rejected', reason: invalid });
+  const detail = how.detailOf(output);
+  let detailJson: SerializedDetail;
+  try {
+    detailJson = serializeDetail(detail);
+  } catch (error) {
+    return new RefusedOutput({
+      status: 'rejected',
+      reason: `${how.detailName} is not serializable: ${describeError(error)}`,
+    });
+  }
+  const prepared = how.prepare(output, detailJson);
+  return how.fits(prepared) ? prepared : new OversizeOutput(detail, detailJson.json);
 }
 
 /** What {@link prepareOutputs} returns. */
@@ -59,10 +107,11 @@ export interface PreparedOutputs<P> {
 
 /**
  * Makes outputs ready to send. Each detail is serialized once however many publishers send it
- * (`serializeDetail`): the EventBridge entry and the change-log record share one JSON text. An output is rejected when `invalid` says so or its detail cannot
- * be serialized; one over the limit has its detail written to the claim-check store and is sent
- * as the claim-checked summary instead (rejected when even that is too large or there is no store,
- * retryable when the write failed). What is ready keeps the order of the outputs.
+ * (`serializeDetail`): the EventBridge entry and the change-log record share one JSON text. An
+ * output is rejected when `invalid` says so or its detail cannot be serialized; one over the limit
+ * has its detail written to the claim-check store and is sent as the claim-checked summary instead
+ * (rejected when even that is too large or there is no store, retryable when the write failed).
+ * What is ready keeps the order of the outputs.
  *
  * @example
  * ```ts
@@ -70,7 +119,7 @@ export interface PreparedOutputs<P> {
  *   sink: 'eventbridge',
  *   detailOf: (output) => output.payload.Detail,
  *   detailName: 'detail',
- *   prepare: (index, output, detail) => ({ index, json: detail.json, bytes: Buffer.byteLength(detail.json) }),
+ *   prepare: (output, detail) => ({ index: -1, json: detail.json, bytes: Buffer.byteLength(detail.json) }),
  *   limitBytes: 1_000_000,
  *   limitName: 'limit',
  *   fits: (prepared) => prepared.bytes < 1_000_000,
@@ -78,37 +127,31 @@ export interface PreparedOutputs<P> {
  *   policy: DEFAULT_RETRY_POLICY,
  * });
  * ```
+ * @param prepared what {@link prepareOutput} made of each output earlier (one per output, in
+ *   order, each for this delivery only); without it each output is prepared here
  */
 export async function prepareOutputs<O, P extends PreparedOutput>(
   outputs: readonly O[],
   options: PrepareOutputsOptions<O, P>,
+  prepared?: readonly PreparedResult<P>[],
 ): Promise<PreparedOutputs<P>> {
+  const given = prepared !== undefined && prepared.length === outputs.length ? prepared : undefined;
   const outcomes: DeliveryOutcome[] = new Array(outputs.length).fill(NOT_SENT);
   const ready: P[] = [];
-  const oversize: (OversizeDetail & { index: number })[] = [];
+  let oversize: { index: number; detail: MemoryEventDetail; body: string }[] | undefined;
 
-  outputs.forEach((output, index) => {
-    const invalid = options.invalid?.(output);
-    if (invalid !== undefined) {
-      outcomes[index] = { status: 'rejected', reason: invalid };
-      return;
+  for (let index = 0; index < outputs.length; index++) {
+    const result = given ? given[index]! : prepareOutput(outputs[index]!, options);
+    if (result instanceof RefusedOutput) outcomes[index] = result.outcome;
+    else if (result instanceof OversizeOutput) {
+      oversize ??= [];
+      oversize.push({ index, detail: result.detail, body: result.body });
+    } else {
+      result.index = index;
+      ready.push(result);
     }
-    const detail = options.detailOf(output);
-    let detailJson: SerializedDetail;
-    try {
-      detailJson = serializeDetail(detail);
-    } catch (error) {
-      outcomes[index] = {
-        status: 'rejected',
-        reason: `${options.detailName} is not serializable: ${describeError(error)}`,
-      };
-      return;
-    }
-    const prepared = options.prepare(index, output, detailJson);
-    if (options.fits(prepared)) ready.push(prepared);
-    else oversize.push({ index, detail, body: detailJson.json });
-  });
-  if (oversize.length === 0) return { ready, outcomes };
+  }
+  if (oversize === undefined) return { ready, outcomes };
 
   const parked = await claimCheckAll(oversize, {
     store: options.claimCheck,
@@ -125,7 +168,8 @@ export async function prepareOutputs<O, P extends PreparedOutput>(
       return;
     }
     const summary = serializeDetail(claimCheckedDetail(detail, result.claimCheck));
-    const prepared = options.prepare(index, outputs[index]!, summary);
+    const prepared = options.prepare(outputs[index]!, summary);
+    prepared.index = index;
     if (options.fits(prepared)) ready.push(prepared);
     else {
       outcomes[index] = {

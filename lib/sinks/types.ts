@@ -19,15 +19,28 @@ export interface DeliveryReport {
 }
 
 /** Options for one delivery call. */
-export interface DeliverOptions {
+export interface DeliverOptions<P = unknown> {
   /** Abort when the Lambda deadline is near: outputs not sent are reported retryable. */
   signal?: AbortSignal;
+  /**
+   * What this sink's `prepare` made of each output, one per output in the same order; the sink
+   * does that work itself without them. Each is good for one delivery only.
+   */
+  prepared?: readonly P[];
 }
 
 /** A destination for routed outputs. */
-export interface Sink<O extends RoutedOutput = RoutedOutput> {
+export interface Sink<O extends RoutedOutput = RoutedOutput, P = unknown> {
   readonly name: SinkName;
-  deliver(outputs: readonly O[], options?: DeliverOptions): Promise<DeliveryReport>;
+  deliver(outputs: readonly O[], options?: DeliverOptions<P>): Promise<DeliveryReport>;
+  /**
+   * Optional: the work `deliver` would start with for one output (serialize it, size it, build
+   * its request entry), done now. The batch processor calls it right after a record's outputs are
+   * built, while their objects are still in the CPU cache, and hands the results to `deliver` in
+   * `prepared`: walking every output again once the whole batch is built costs several times more.
+   * Must not throw (an output that can never be sent is reported by `deliver`).
+   */
+  prepare?(output: O): P;
   /** Flush buffered work and release resources (local sinks write files here). */
   close?(): Promise<void>;
 }

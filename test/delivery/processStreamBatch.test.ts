@@ -230,6 +230,34 @@ describe('processStreamBatch', () => {
     ).rejects.toThrow(/no such sink/);
   });
 
+  it('hands a sink what its prepare made of each output, in order, and does without when prepare throws', async () => {
+    class PreparingSink extends ScriptedSink {
+      readonly given: (readonly unknown[] | undefined)[] = [];
+      constructor(
+        name: SinkName,
+        private readonly fail: boolean,
+      ) {
+        super(name);
+      }
+      prepare(output: RoutedOutput): string {
+        if (this.fail && output.eventId.endsWith('2')) throw new Error('prepare broke');
+        return `prepared ${output.eventId}`;
+      }
+      override async deliver(outputs: readonly RoutedOutput[], options: DeliverOptions = {}) {
+        this.given.push(options.prepared);
+        return super.deliver(outputs, options);
+      }
+    }
+    const eventBridge = new PreparingSink('eventbridge', false);
+    const kinesis = new PreparingSink('kinesis', true);
+    const result = await processStreamBatch(batch(4), options({ sinks: [eventBridge, kinesis] }));
+
+    expect(result.response.batchItemFailures).toEqual([]);
+    expect(eventBridge.given).toEqual([eventBridge.received.map((o) => `prepared ${o.eventId}`)]);
+    expect(kinesis.given).toEqual([undefined]);
+    expect(kinesis.received).toHaveLength(4);
+  });
+
   it('leaves poison after the first retryable failure for the retry, writing no dead letter for it yet', async () => {
     // rec-1 fails retryably; rec-3 is poison. Lambda resumes at rec-1, so rec-3 comes back and is
     // dead-lettered then, once: writing its letter now would write it twice (or for a record that,

@@ -9,7 +9,12 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { type AttemptOutcome, deliverInRounds, NOT_SENT } from '../../delivery/deliverInRounds.js';
 import { packBatches } from '../../delivery/packBatches.js';
-import { prepareOutputs } from '../../delivery/prepareOutputs.js';
+import {
+  type OutputPreparation,
+  type PreparedResult,
+  prepareOutput,
+  prepareOutputs,
+} from '../../delivery/prepareOutputs.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/retryPolicy.js';
 import { sendRequest } from '../../delivery/sendRequest.js';
 import type { SerializedDetail } from '../../delivery/serializeDetail.js';
@@ -43,7 +48,7 @@ export interface EventBridgePublisherOptions {
 }
 
 /** One output ready to send. */
-interface PreparedEntry {
+export interface PreparedEntry {
   index: number;
   entry: PutEventsRequestEntry;
   bytes: number;
@@ -76,7 +81,7 @@ const DEADLINE_BEFORE_SENDING: AttemptOutcome = Object.freeze({
  * const { outcomes } = await publisher.deliver(outputs, { signal });
  * ```
  */
-export class EventBridgePublisher implements Sink<EventBridgeOutput> {
+export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedResult<PreparedEntry>> {
   readonly name = 'eventbridge' as const;
   private readonly client: EventBridgeClient;
   private readonly eventBusName: string;
@@ -85,6 +90,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
   private readonly claimCheck: ClaimCheckStore | undefined;
   private readonly policy: RetryPolicy;
   private readonly telemetry: DeliveryTelemetry | undefined;
+  private readonly preparation: OutputPreparation<EventBridgeOutput, PreparedEntry>;
 
   constructor(options: EventBridgePublisherOptions) {
     this.client = options.client;
@@ -94,39 +100,54 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
     this.claimCheck = options.claimCheck;
     this.policy = resolveRetryPolicy(options.retry);
     this.telemetry = options.telemetry;
+    this.preparation = {
+      sink: this.name,
+      detailOf: (output) => output.payload.Detail,
+      detailName: 'detail',
+      prepare: (output, detail) => this.entryFor(output, detail),
+      limitBytes: this.maxRequestBytes,
+      limitName: 'limit',
+      fits: (prepared) => prepared.bytes < this.maxRequestBytes,
+    };
+  }
+
+  /**
+   * The entry for one output (serialized, sized), or why it is not ready: see `Sink.prepare`.
+   * `deliver` takes the results in `prepared`.
+   */
+  prepare(output: EventBridgeOutput): PreparedResult<PreparedEntry> {
+    return prepareOutput(output, this.preparation);
   }
 
   async deliver(
     outputs: readonly EventBridgeOutput[],
-    options: DeliverOptions = {},
+    options: DeliverOptions<PreparedResult<PreparedEntry>> = {},
   ): Promise<DeliveryReport> {
     const { signal } = options;
-    const { ready, outcomes } = await prepareOutputs(outputs, {
-      sink: this.name,
-      detailOf: (output) => output.payload.Detail,
-      detailName: 'detail',
-      prepare: (index, output, detail) => this.prepare(index, output, detail),
-      limitBytes: this.maxRequestBytes,
-      limitName: 'limit',
-      fits: (prepared) => prepared.bytes < this.maxRequestBytes,
-      claimCheck: this.claimCheck,
-      policy: this.policy,
-      signal,
-      telemetry: this.telemetry,
-    });
+    const { ready, outcomes } = await prepareOutputs(
+      outputs,
+      {
+        ...this.preparation,
+        claimCheck: this.claimCheck,
+        policy: this.policy,
+        signal,
+        telemetry: this.telemetry,
+      },
+      options.prepared,
+    );
 
     const results = await deliverInRounds(ready, (pending) => this.sendRound(pending, signal), {
       policy: this.policy,
       signal,
       onRetry: (count) => this.telemetry?.count(this.name, 'retries', count),
     });
-    ready.forEach((prepared, position) => {
-      outcomes[prepared.index] = results[position]!;
-    });
+    for (let position = 0; position < ready.length; position++) {
+      outcomes[ready[position]!.index] = results[position]!;
+    }
     return { outcomes };
   }
 
-  private prepare(index: number, output: EventBridgeOutput, detail: SerializedDetail): PreparedEntry {
+  private entryFor(output: EventBridgeOutput, detail: SerializedDetail): PreparedEntry {
     const { payload } = output;
     const time = this.timeOf(payload.Time);
     const entry: PutEventsRequestEntry = {
@@ -139,7 +160,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput> {
     // An unparseable time is left out: EventBridge then stamps the time of the call.
     if (time !== undefined) entry.Time = time;
     return {
-      index,
+      index: -1,
       entry,
       bytes: putEventsEntrySize(entry, detail.byteLength()),
       isolate: false,

@@ -2,11 +2,16 @@
  * Publishes Kinesis change-log outputs with PutRecords, several consecutive changes of one
  * partition key to a record, keeping the order of every key even when a request partly fails.
  */
-import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { changeLogDataBytes, encodeChangeLogData } from '../../changeLog/encodeChangeLogData.js';
+import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { changeLogDataBytes, writeChangeLogData } from '../../changeLog/encodeChangeLogData.js';
 import { type AttemptOutcome, deliverInRounds } from '../../delivery/deliverInRounds.js';
 import { packBatches } from '../../delivery/packBatches.js';
-import { prepareOutputs } from '../../delivery/prepareOutputs.js';
+import {
+  type OutputPreparation,
+  type PreparedResult,
+  prepareOutput,
+  prepareOutputs,
+} from '../../delivery/prepareOutputs.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/retryPolicy.js';
 import { sendRequest } from '../../delivery/sendRequest.js';
 import type { SerializedDetail } from '../../delivery/serializeDetail.js';
@@ -44,7 +49,7 @@ export interface KinesisPublisherOptions {
 }
 
 /** One change ready to send: an output with its detail serialized. */
-interface PreparedChange {
+export interface PreparedChange {
   index: number;
   key: string;
   /** UTF-8 bytes of the partition key (they count toward the record size). */
@@ -104,7 +109,7 @@ interface ChangeLogRecord {
  * const { outcomes } = await publisher.deliver(outputs, { signal });
  * ```
  */
-export class KinesisPublisher implements Sink<KinesisOutput> {
+export class KinesisPublisher implements Sink<KinesisOutput, PreparedResult<PreparedChange>> {
   readonly name = 'kinesis' as const;
   private readonly client: KinesisClient;
   private readonly stream: { StreamName: string } | { StreamARN: string };
@@ -113,6 +118,7 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
   private readonly claimCheck: ClaimCheckStore | undefined;
   private readonly policy: RetryPolicy;
   private readonly telemetry: DeliveryTelemetry | undefined;
+  private readonly preparation: OutputPreparation<KinesisOutput, PreparedChange>;
 
   constructor(options: KinesisPublisherOptions) {
     this.client = options.client;
@@ -124,11 +130,7 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
     this.claimCheck = options.claimCheck;
     this.policy = resolveRetryPolicy(options.retry);
     this.telemetry = options.telemetry;
-  }
-
-  async deliver(outputs: readonly KinesisOutput[], options: DeliverOptions = {}): Promise<DeliveryReport> {
-    const { signal } = options;
-    const { ready, outcomes } = await prepareOutputs(outputs, {
+    this.preparation = {
       sink: this.name,
       detailOf: (output) => output.payload.Data,
       detailName: 'data',
@@ -141,15 +143,37 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
           ? `partition key of ${keyLength} characters (Kinesis accepts 1 to ${PARTITION_KEY_MAX_LENGTH})`
           : undefined;
       },
-      prepare: (index, output, data) => this.prepare(index, output, data),
+      prepare: (output, data) => this.changeFor(output, data),
       limitBytes: this.recordLimit,
       limitName: 'record limit',
       fits: (prepared) => prepared.bytes <= this.recordLimit,
-      claimCheck: this.claimCheck,
-      policy: this.policy,
-      signal,
-      telemetry: this.telemetry,
-    });
+    };
+  }
+
+  /**
+   * The change for one output (serialized, sized), or why it is not ready: see `Sink.prepare`.
+   * `deliver` takes the results in `prepared`.
+   */
+  prepare(output: KinesisOutput): PreparedResult<PreparedChange> {
+    return prepareOutput(output, this.preparation);
+  }
+
+  async deliver(
+    outputs: readonly KinesisOutput[],
+    options: DeliverOptions<PreparedResult<PreparedChange>> = {},
+  ): Promise<DeliveryReport> {
+    const { signal } = options;
+    const { ready, outcomes } = await prepareOutputs(
+      outputs,
+      {
+        ...this.preparation,
+        claimCheck: this.claimCheck,
+        policy: this.policy,
+        signal,
+        telemetry: this.telemetry,
+      },
+      options.prepared,
+    );
 
     // A record whose claim check failed (retryable) must still hold back its key's successors.
     // When every output is ready (the usual batch) there is nothing to hold back.
@@ -160,9 +184,9 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
       signal,
       onRetry: (count) => this.telemetry?.count(this.name, 'retries', count),
     });
-    sendable.forEach((prepared, position) => {
-      outcomes[prepared.index] = results[position]!;
-    });
+    for (let position = 0; position < sendable.length; position++) {
+      outcomes[sendable[position]!.index] = results[position]!;
+    }
     return { outcomes };
   }
 
@@ -195,12 +219,12 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
     return Math.min(this.maxRecordBytes, this.maxRequestBytes);
   }
 
-  private prepare(index: number, output: KinesisOutput, detail: SerializedDetail): PreparedChange {
+  private changeFor(output: KinesisOutput, detail: SerializedDetail): PreparedChange {
     const key = output.payload.PartitionKey;
     const dataBytes = detail.byteLength();
     const keyBytes = Buffer.byteLength(key, 'utf8');
     return {
-      index,
+      index: -1,
       key,
       keyBytes,
       eventId: output.eventId,
@@ -318,17 +342,40 @@ export class KinesisPublisher implements Sink<KinesisOutput> {
       async () =>
         (
           await this.client.send(
-            new PutRecordsCommand({
-              ...this.stream,
-              Records: request.map((record) => ({
-                PartitionKey: record.key,
-                Data: encodeChangeLogData(record.changes.map((change) => change.data)),
-              })),
-            }),
-            { abortSignal: signal },
+            new PutRecordsCommand({ ...this.stream, Records: putRecordsEntries(request) }),
+            {
+              abortSignal: signal,
+            },
           )
         ).Records,
       { sink: this.name, itemsName: 'records', outcomeOf: recordOutcome, signal, telemetry: this.telemetry },
     );
   }
+}
+
+/**
+ * The PutRecords entries of a request: every record's data written into one buffer (one
+ * allocation per request, not one per record), each record a view of its part.
+ */
+function putRecordsEntries(request: readonly ChangeLogRecord[]): PutRecordsRequestEntry[] {
+  let total = 0;
+  for (const record of request) total += changeLogDataBytes(record.changeBytes, record.changes.length);
+  const data = Buffer.allocUnsafe(total);
+  const entries: PutRecordsRequestEntry[] = new Array(request.length);
+  let at = 0;
+  for (let r = 0; r < request.length; r++) {
+    const { key, changes, changeBytes } = request[r]!;
+    const end = writeChangeLogData(
+      data,
+      at,
+      changes.map((change) => change.data),
+    );
+    // The sizes were counted from the same texts: a difference would be a bug, never a short record.
+    if (end - at !== changeLogDataBytes(changeBytes, changes.length)) {
+      throw new RangeError('change-log record data does not match its counted size');
+    }
+    entries[r] = { PartitionKey: key, Data: data.subarray(at, end) };
+    at = end;
+  }
+  return entries;
 }

@@ -158,6 +158,43 @@ describe('EventBridgePublisher', () => {
     expect(bus.log).toHaveLength(0);
   });
 
+  it('delivers outputs prepared ahead (Sink.prepare) exactly as it delivers them unprepared', async () => {
+    const unserializable = eventBridgeOutput(4);
+    (unserializable.payload.Detail as unknown as { size: bigint }).size = 1n;
+    const batch = () => [
+      eventBridgeOutput(1),
+      eventBridgeOutput(2, { textBytes: 1_200_000 }),
+      eventBridgeOutput(3),
+      unserializable,
+      ...Array.from({ length: 12 }, (_, n) => eventBridgeOutput(10 + n)),
+    ];
+    const seen = (entries: typeof bus.accepted) =>
+      entries
+        .map((e) => ({ bus: e.eventBusName, detail: e.detail, size: e.size }))
+        .sort((a, b) => String(a.detail.eventId).localeCompare(String(b.detail.eventId)));
+
+    const { sink } = publisher();
+    const unprepared = await sink.deliver(batch());
+    const sentUnprepared = seen(bus.accepted);
+    const requestsUnprepared = bus.log.map((r) => r.entries);
+    bus.accepted.length = 0;
+    bus.log.length = 0;
+
+    const outputs = batch();
+    const prepared = await sink.deliver(outputs, { prepared: outputs.map((o) => sink.prepare(o)) });
+
+    expect(prepared.outcomes).toEqual(unprepared.outcomes);
+    expect(prepared.outcomes[3]).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringContaining('BigInt'),
+    });
+    expect(seen(bus.accepted)).toEqual(sentUnprepared);
+    expect(bus.log.map((r) => r.entries)).toEqual(requestsUnprepared);
+    expect(
+      sentUnprepared.find((e) => e.detail.eventId === outputs[1]!.eventId)?.detail.claimCheck,
+    ).toBeDefined();
+  });
+
   it('sends nothing once the deadline signal has fired, and reports the outputs retryable', async () => {
     const controller = new AbortController();
     controller.abort();

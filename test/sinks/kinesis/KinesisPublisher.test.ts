@@ -337,6 +337,43 @@ describe('KinesisPublisher', () => {
     }
   });
 
+  it('delivers outputs prepared ahead (Sink.prepare) exactly as it delivers them unprepared', async () => {
+    const batch = () => {
+      const bad = kinesisOutput(5, { conversation: 'c' });
+      bad.payload.PartitionKey = '';
+      return [
+        kinesisOutput(1, { conversation: 'c' }),
+        kinesisOutput(2, { conversation: 'c', textBytes: 1_100_000 }),
+        kinesisOutput(3, { conversation: 'd' }),
+        kinesisOutput(4, { conversation: 'c' }),
+        bad,
+        ...Array.from({ length: 10 }, (_, n) => kinesisOutput(10 + n, { conversation: `k${n % 3}` })),
+      ];
+    };
+    const written = async (stream: string) =>
+      changesOf(await kinesis.readStream(stream)).map((r) => ({ key: r.partitionKey, data: r.data }));
+
+    const first = await setUp();
+    const unprepared = await first.sink.deliver(batch());
+    const callsUnprepared = putRecordsCalls();
+    proxy.log.length = 0;
+
+    const second = await setUp();
+    const outputs = batch();
+    const prepared = await second.sink.deliver(outputs, {
+      prepared: outputs.map((o) => second.sink.prepare(o)),
+    });
+
+    expect(prepared.outcomes).toEqual(unprepared.outcomes);
+    expect(prepared.outcomes[4]?.status).toBe('rejected');
+    expect(await written(second.stream)).toEqual(await written(first.stream));
+    expect(putRecordsCalls()).toBe(callsUnprepared);
+    const big = (await written(second.stream))
+      .map((r) => JSON.parse(r.data))
+      .find((d) => d.eventId === outputs[1]!.eventId);
+    expect(big.claimCheck).toBeDefined();
+  });
+
   it('rejects a record with an invalid partition key and lets its successors through', async () => {
     const { stream, sink } = await setUp();
     const bad = kinesisOutput(1, { conversation: 'c' });
