@@ -115,22 +115,6 @@ function set<T extends JsonValue>(
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/**
- * The value's one type tag; throws when it has none or several (own, defined members count).
- * `for…in` with an own check visits the names `Object.keys` lists, in its order, without making an
- * array per value (inherited names are skipped by the check).
- */
-function tagOf(value: Record<string, unknown>, parent: string, name: Name): string {
-  let tag: string | undefined;
-  for (const key in value) {
-    if (!hasOwn.call(value, key) || value[key] === undefined) continue;
-    if (tag !== undefined) throw badTag(value, parent, name);
-    tag = key;
-  }
-  if (tag === undefined) throw badTag(value, parent, name);
-  return tag;
-}
-
 function badTag(value: Record<string, unknown>, parent: string, name: Name): MalformedAttributeError {
   const tags = Object.keys(value).filter((k) => value[k] !== undefined);
   return malformed(
@@ -146,8 +130,19 @@ function decodeValue(value: unknown, parent: string, name: Name): JsonValue {
   if (!isPlainObject(value)) {
     throw malformed(parent, name, `attribute value must be an object, not ${describeType(value)}`);
   }
-  const tag = tagOf(value, parent, name);
-  const inner = value[tag];
+  // The value's one type tag and what it holds; own, defined members count. `for…in` with an own
+  // check visits the names `Object.keys` lists, in its order (inherited names fail the check),
+  // without an array per value, and reads each member by its enumeration index.
+  let tag: string | undefined;
+  let inner: unknown;
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
+    const member = value[key];
+    if (member === undefined) continue;
+    if (tag !== undefined) throw badTag(value, parent, name);
+    tag = key;
+    inner = member;
+  }
   switch (tag) {
     case 'S':
       return string(inner, parent, name);
@@ -185,6 +180,8 @@ function decodeValue(value: unknown, parent: string, name: Name): JsonValue {
     }
     case 'M':
       return decodeMap(inner, parent, name);
+    case undefined:
+      throw badTag(value, parent, name);
     default:
       throw malformed(parent, name, `unknown type tag ${JSON.stringify(tag)}`);
   }

@@ -18,7 +18,6 @@ import type {
   StreamViewType,
 } from './types.js';
 
-const VIEW_TYPES = new Set<unknown>(['NEW_AND_OLD_IMAGES', 'NEW_IMAGE', 'OLD_IMAGE', 'KEYS_ONLY']);
 const ARN = /^arn:[^:]+:dynamodb:([^:]*):[^:]*:table\/([^/]+)\/stream\/.+$/;
 
 /**
@@ -89,9 +88,14 @@ function opOf(
   throw new DecodeError(`unknown eventName ${name} and no image to infer the change from`, eventId);
 }
 
-function viewTypeOf(record: StreamRecord, hasOld: boolean, hasNew: boolean): StreamViewType {
-  const declared = record.dynamodb?.StreamViewType;
-  if (VIEW_TYPES.has(declared)) return declared as StreamViewType;
+function viewTypeOf(declared: unknown, hasOld: boolean, hasNew: boolean): StreamViewType {
+  switch (declared) {
+    case 'NEW_AND_OLD_IMAGES':
+    case 'NEW_IMAGE':
+    case 'OLD_IMAGE':
+    case 'KEYS_ONLY':
+      return declared;
+  }
   if (hasOld && hasNew) return 'NEW_AND_OLD_IMAGES';
   if (hasNew) return 'NEW_IMAGE';
   if (hasOld) return 'OLD_IMAGE';
@@ -131,6 +135,10 @@ function changedAttributes(
 
 /** Epoch milliseconds of the record's creation time, undefined when it has none. */
 function creationEpochMs(created: unknown, eventId: string): number | undefined {
+  // Lambda's epoch seconds, in range: the usual case first.
+  if (typeof created === 'number' && created >= 0 && created <= MAX_CREATION_EPOCH_SECONDS) {
+    return Math.round(created * 1000);
+  }
   if (created === undefined || created === null) return undefined;
   if (created instanceof Date) {
     const ms = created.getTime();
@@ -282,7 +290,7 @@ export function decodeRecord(record: StreamRecord): Change {
     after,
     raw: { keys: keysImage, oldImage, newImage },
     changed: changedAttributes(op, oldImage, oldNames, newImage, newNames),
-    viewType: viewTypeOf(record, oldImage !== null, newImage !== null),
+    viewType: viewTypeOf(data.StreamViewType, oldImage !== null, newImage !== null),
     position,
   };
 }

@@ -22,9 +22,11 @@ let replace = 0;
 let last = 0;
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  // From the end: items of one table share their leading key attributes.
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  const n = a.length;
+  // The middle name first: items of one table share their key attributes and often the last ones
+  // (timestamps, a TTL), while the middle tells item types apart.
+  if (n !== b.length || a[n >> 1] !== b[n >> 1]) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
