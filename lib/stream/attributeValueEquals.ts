@@ -33,6 +33,10 @@ export function attributeValueEquals(a: AttributeValue | undefined, b: Attribute
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
   const x = a as Tagged;
   const y = b as Tagged;
+  // Strings and numbers, the usual values, without the general tag search (same answer: `S` is the
+  // first tag looked for, `N` the second, and both compare their text).
+  if (hasOwn.call(x, 'S')) return hasOwn.call(y, 'S') && x.S === y.S;
+  if (hasOwn.call(x, 'N')) return !hasOwn.call(y, 'S') && hasOwn.call(y, 'N') && x.N === y.N;
   const tag = tagOf(x);
   if (tag === undefined || tag !== tagOf(y)) return false;
   const u = x[tag];
