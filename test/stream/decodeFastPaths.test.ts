@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../lib/errors.js';
+import { attributeValueEquals } from '../../lib/stream/attributeValueEquals.js';
 import { decodeAttributeValue, MalformedAttributeError } from '../../lib/stream/decodeAttributeValue.js';
 import { decodeRecord } from '../../lib/stream/decodeRecord.js';
 import { shortIntegerValue } from '../../lib/stream/jsonNumber.js';
@@ -123,6 +124,40 @@ describe('sequence numbers', () => {
     );
     expect(() => decodeRecord(withSequence(42))).toThrow(
       'dynamodb.SequenceNumber is missing or not a decimal string',
+    );
+  });
+});
+
+/** attributeValueEquals without its string and number shortcut: the general tag search. */
+function referenceEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  const tags = ['S', 'N', 'BOOL', 'NULL', 'B', 'SS', 'NS', 'BS', 'L', 'M'];
+  const tagOf = (v: object) => tags.find((t) => Object.hasOwn(v, t));
+  const tag = tagOf(a);
+  if (tag === undefined || tag !== tagOf(b)) return false;
+  const u = (a as Record<string, unknown>)[tag];
+  const v = (b as Record<string, unknown>)[tag];
+  // Only the tags the shortcut covers are compared here; others take the same general code.
+  return tag === 'S' || tag === 'N' ? u === v : attributeValueEquals(a as never, b as never);
+}
+
+describe('attributeValueEquals', () => {
+  it('compares strings and numbers as the general tag search does, odd values included', () => {
+    const member = fc.constantFrom<unknown>('a', 'b', '1', 1, undefined, true);
+    const value = fc.oneof(
+      fc.record({ S: member }, { requiredKeys: [] }),
+      fc.record({ N: member }, { requiredKeys: [] }),
+      fc.record({ S: member, N: member }, { requiredKeys: [] }),
+      fc.record({ N: member, BOOL: member }, { requiredKeys: [] }),
+      member.map((m) => Object.create({ S: m }) as unknown),
+      fc.constantFrom<unknown>(null, undefined, 'S'),
+    );
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(attributeValueEquals(a as never, b as never)).toBe(referenceEquals(a, b));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
