@@ -116,6 +116,14 @@ function keyTexts(layout: Layout, item: PlainItem): KeyTexts {
   return { pk: keyText(item, layout.partitionKey), sk: keyText(item, layout.sortKey) };
 }
 
+/**
+ * `key.startsWith(prefix)`, with the first character compared before the call: it tells most
+ * rules apart (`CONV#` from `RUN#`) for far less than `startsWith` costs.
+ */
+function startsWithPrefix(key: string, prefix: string): boolean {
+  return prefix === '' || (key.charCodeAt(0) === prefix.charCodeAt(0) && key.startsWith(prefix));
+}
+
 /** What a rule's templates captured from the item's keys (an empty list for a missing template). */
 interface Captured {
   pk: readonly string[];
@@ -128,8 +136,8 @@ const NONE: readonly string[] = [];
 function templateValues(entry: CompiledRule, keys: KeyTexts): Captured | undefined {
   const { pk, sk } = entry;
   // The literal prefixes first: most rules are told apart there, before any regex runs.
-  if (pk && (keys.pk === undefined || !keys.pk.startsWith(pk.prefix))) return undefined;
-  if (sk && (keys.sk === undefined || !keys.sk.startsWith(sk.prefix))) return undefined;
+  if (pk && (keys.pk === undefined || !startsWithPrefix(keys.pk, pk.prefix))) return undefined;
+  if (sk && (keys.sk === undefined || !startsWithPrefix(keys.sk, sk.prefix))) return undefined;
   const fromPk = pk ? pk.capture(keys.pk!) : NONE;
   if (!fromPk) return undefined;
   const fromSk = sk ? sk.capture(keys.sk!) : NONE;

@@ -19,7 +19,7 @@ function resourcesOf(streamArn: string): string[] {
     lastStream = { streamArn, resources: streamArn ? [streamArn.replace(/\/stream\/.*$/, '')] : [] };
   }
   // A copy: an entry's Resources belong to it (a caller may change them).
-  return [...lastStream.resources];
+  return lastStream.resources.slice();
 }
 
 /** Routes the events of one change. */
