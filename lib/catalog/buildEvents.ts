@@ -82,17 +82,16 @@ function statusEvents(
   return { type, transition };
 }
 
-/** The origin of a change: one object per record, shared by all its events' details. */
+/**
+ * The origin of a change: one object per record, shared by all its events' details. Two literals
+ * rather than one and an added property: the object lives until delivery, and a property added
+ * later takes a separate backing store (about 40 more bytes per record).
+ */
 function originOf(position: Change['position']): EventOrigin {
-  const origin: EventOrigin = {
-    table: position.table,
-    streamArn: position.streamArn,
-    region: position.region,
-    eventId: position.eventId,
-    sequenceNumber: position.sequenceNumber,
-  };
-  if (position.approximateCreationTime) origin.approximateCreationTime = position.approximateCreationTime;
-  return origin;
+  const { table, streamArn, region, eventId, sequenceNumber, approximateCreationTime } = position;
+  return approximateCreationTime
+    ? { table, streamArn, region, eventId, sequenceNumber, approximateCreationTime }
+    : { table, streamArn, region, eventId, sequenceNumber };
 }
 
 /** One event's detail; the images, keys, ids and origin are shared with the record's other events. */

@@ -15,9 +15,12 @@ export function partitionKeyFor(detail: MemoryEventDetail): string {
   const table = detail.origin.table;
   let key: string;
   if (ids.conversationId && (detail.entity === 'turn' || detail.entity === 'conversation' || !ids.runId)) {
-    key = `conv#${table}#${ids.userId ?? ''}#${ids.conversationId}`;
+    // Joined: a flat string, not a tree of pieces, is what stays alive until the batch is sent
+    // (concatenating and then flattening by reading a character was faster, but left ~70 bytes
+    // more per record alive after a full collection).
+    key = ['conv', table, ids.userId ?? '', ids.conversationId].join('#');
   } else if (ids.runId) {
-    key = `run#${table}#${ids.runId}`;
+    key = ['run', table, ids.runId].join('#');
   } else {
     key = `item#${table}#${JSON.stringify(
       Object.keys(detail.keys)
@@ -25,9 +28,5 @@ export function partitionKeyFor(detail: MemoryEventDetail): string {
         .map((k) => detail.keys[k]),
     )}`;
   }
-  if (key.length > MAX_PARTITION_KEY) return `sha256#${sha256Hex(key)}`;
-  // Flattened by reading a character (cheaper than joining an array): a flat string, not a tree
-  // of pieces, is what stays alive until the batch is sent.
-  key.charCodeAt(0);
-  return key;
+  return key.length <= MAX_PARTITION_KEY ? key : `sha256#${sha256Hex(key)}`;
 }
