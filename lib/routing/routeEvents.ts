@@ -70,5 +70,7 @@ export function routeEvents(
       if (payload) outputs.push({ record, sequenceNumber, entity, eventId, sink: 'vector', payload });
     }
   }
-  return outputs;
+  // A copy of exactly its length: pushing grew the backing store to 16 slots, and the router keeps
+  // each record's outputs until the batch is delivered (~120 bytes less per record to promote).
+  return outputs.slice();
 }
