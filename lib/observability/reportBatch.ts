@@ -26,6 +26,12 @@ const SINK_METRICS: [string, keyof SinkSummary][] = [
   ['ClaimChecks', 'claimChecks'],
 ];
 
+/** Per sink, its metric names with the summary field each reads (spelled once, not per batch). */
+const SINK_METRIC_NAMES = {} as Record<SinkName, [string, keyof SinkSummary][]>;
+for (const [sink, prefix] of Object.entries(SINK_METRIC_PREFIX) as [SinkName, string][]) {
+  SINK_METRIC_NAMES[sink] = SINK_METRICS.map(([suffix, field]) => [`${prefix}${suffix}`, field]);
+}
+
 /** Where the summary goes. */
 export interface BatchReportTargets {
   logger?: Logger;
@@ -61,9 +67,8 @@ export function reportBatch(summary: BatchSummary, targets: BatchReportTargets):
   if (summary.maxLagMs !== undefined)
     metrics.addMetric('StreamLag', MetricUnit.Milliseconds, summary.maxLagMs);
   for (const [sink, counts] of Object.entries(summary.sinks) as [SinkName, SinkSummary][]) {
-    for (const [suffix, field] of SINK_METRICS) {
-      metrics.addMetric(`${SINK_METRIC_PREFIX[sink]}${suffix}`, MetricUnit.Count, counts[field]);
-    }
+    for (const [name, field] of SINK_METRIC_NAMES[sink])
+      metrics.addMetric(name, MetricUnit.Count, counts[field]);
   }
   metrics.publishStoredMetrics();
 }

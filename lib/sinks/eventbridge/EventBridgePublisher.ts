@@ -23,6 +23,7 @@ import type { EventBridgeOutput } from '../../routing/types.js';
 import type { ClaimCheckStore } from '../claimCheck/types.js';
 import type { DeliverOptions, DeliveryReport, Sink } from '../types.js';
 import { entryOutcome } from './entryOutcome.js';
+import { entryTimeOf } from './entryTime.js';
 import { DEFAULT_PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES } from './limits.js';
 import { putEventsEntrySize } from './putEventsEntrySize.js';
 
@@ -168,15 +169,12 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedRes
     };
   }
 
-  // The entries of a batch carry few distinct times (stream records share their second): parse
+  // The entries of a batch carry few distinct times (stream records share their second): read
   // each once. The Date is only read (the SDK writes it as epoch seconds), so entries may share it.
   private lastTime: { text: string | undefined; date: Date | undefined } = { text: '', date: undefined };
 
   private timeOf(text: string | undefined): Date | undefined {
-    if (text !== this.lastTime.text) {
-      const date = new Date(text ?? Number.NaN);
-      this.lastTime = { text, date: Number.isNaN(date.getTime()) ? undefined : date };
-    }
+    if (text !== this.lastTime.text) this.lastTime = { text, date: entryTimeOf(text) };
     return this.lastTime.date;
   }
 
@@ -185,14 +183,13 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedRes
     pending: readonly PreparedEntry[],
     signal?: AbortSignal,
   ): Promise<AttemptOutcome[]> {
-    const together = pending.filter((p) => !p.isolate);
-    const requests = [
-      ...packBatches(
-        together.map((p) => ({ item: p, bytes: p.bytes })),
-        { maxCount: PUT_EVENTS_MAX_ENTRIES, maxBytes: this.maxRequestBytes },
-      ),
-      ...pending.filter((p) => p.isolate).map((p) => [p]),
-    ];
+    const isolated = pending.some((p) => p.isolate);
+    const together = isolated ? pending.filter((p) => !p.isolate) : pending;
+    const requests = packBatches(
+      together.map((p) => ({ item: p, bytes: p.bytes })),
+      { maxCount: PUT_EVENTS_MAX_ENTRIES, maxBytes: this.maxRequestBytes },
+    );
+    if (isolated) for (const p of pending) if (p.isolate) requests.push([p]);
     // Each entry is in one request of the round: its outcome is kept on it until the round ends.
     // At most `concurrency` requests in flight, started in order (a small pool, not a queue per round).
     let next = 0;

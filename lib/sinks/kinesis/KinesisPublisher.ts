@@ -249,23 +249,34 @@ export class KinesisPublisher implements Sink<KinesisOutput, PreparedResult<Prep
     const queues = this.recordsByKey(pending);
     const heldBehind = new Map<string, PreparedChange>();
     while (!signal?.aborted) {
+      // The next record of every key not held, by the position of its first change.
       const heads: ChangeLogRecord[] = [];
-      for (const [key, queue] of queues) {
-        const head = queue[0];
-        if (head && !heldBehind.has(key)) heads.push(head);
+      let inOrder = true;
+      let isolated = 0;
+      for (const queue of queues.values()) {
+        const head = queue[0]!;
+        if (heldBehind.size > 0 && heldBehind.has(head.key)) continue;
+        if (heads.length > 0 && heads[heads.length - 1]!.changes[0]!.index > head.changes[0]!.index) {
+          inOrder = false;
+        }
+        if (head.isolate) isolated++;
+        heads.push(head);
       }
       if (heads.length === 0) break;
-      heads.sort((a, b) => a.changes[0]!.index - b.changes[0]!.index);
+      if (!inOrder) heads.sort((a, b) => a.changes[0]!.index - b.changes[0]!.index);
+      const together = isolated === 0 ? heads : heads.filter((h) => !h.isolate);
       const requests = [
-        ...heads.filter((h) => h.isolate).map((h) => [h]),
+        ...(isolated === 0 ? [] : heads.filter((h) => h.isolate).map((h) => [h])),
         ...packBatches(
-          heads.filter((h) => !h.isolate).map((h) => ({ item: h, bytes: h.bytes })),
+          together.map((h) => ({ item: h, bytes: h.bytes })),
           { maxCount: PUT_RECORDS_MAX_RECORDS, maxBytes: this.maxRequestBytes + 1 },
         ),
       ];
       const answers = await Promise.all(requests.map((request) => this.send(request, signal)));
-      requests.forEach((request, r) => {
-        request.forEach((record, i) => {
+      for (let r = 0; r < requests.length; r++) {
+        const request = requests[r]!;
+        for (let i = 0; i < request.length; i++) {
+          const record = request[i]!;
           let outcome = answers[r]![i]!;
           if (outcome.status === 'rejected' && record.changes.length > 1) {
             // A record of several changes refused: find the bad change before giving any up.
@@ -282,13 +293,13 @@ export class KinesisPublisher implements Sink<KinesisOutput, PreparedResult<Prep
           }
           if (outcome.status === 'retryable') {
             heldBehind.set(record.key, record.changes[0]!);
-            return;
+            continue;
           }
           const queue = queues.get(record.key)!;
           queue.shift();
           if (queue.length === 0) queues.delete(record.key);
-        });
-      });
+        }
+      }
     }
     return pending.map((change) => {
       const result = change.result;
@@ -314,7 +325,7 @@ export class KinesisPublisher implements Sink<KinesisOutput, PreparedResult<Prep
         records = [];
         byKey.set(change.key, records);
       }
-      const last = records.at(-1);
+      const last = records[records.length - 1];
       if (last && !last.isolate && !change.isolate) {
         const changeBytes = last.changeBytes + change.dataBytes;
         const bytes = change.keyBytes + changeLogDataBytes(changeBytes, last.changes.length + 1);
