@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { changeLogDataBytes } from '../../../lib/changeLog/encodeChangeLogData.js';
+import { changeLogDataBytes, encodeChangeLogData } from '../../../lib/changeLog/encodeChangeLogData.js';
 import { DeliveryTelemetry } from '../../../lib/observability/DeliveryTelemetry.js';
 import type { KinesisOutput } from '../../../lib/routing/types.js';
 import { S3ClaimCheckStore } from '../../../lib/sinks/claimCheck/S3ClaimCheckStore.js';
@@ -335,6 +335,24 @@ describe('KinesisPublisher', () => {
     } finally {
       await s3Proxy.close();
     }
+  });
+
+  it('writes every record byte for byte as encodeChangeLogData does, small records sharing buffers and large ones not', async () => {
+    const { stream, sink } = await setUp();
+    // Sizes around the shared-buffer size (32 KiB, records over 8 KiB alone), several changes per key.
+    const sizes = [100, 9_000, 300, 20_000, 7_900, 40_000, 50, 3_000, 12_000, 700, 31_000, 5];
+    const outputs = sizes.map((textBytes, n) => kinesisOutput(n, { conversation: `k${n % 5}`, textBytes }));
+    const { outcomes } = await sink.deliver(outputs, { prepared: outputs.map((o) => sink.prepare(o)) });
+
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    const records = await kinesis.readStream(stream);
+    for (const record of records) {
+      const changes = (JSON.parse(record.data) as { changes: { eventId: string }[] }).changes.map((change) =>
+        JSON.stringify(outputs.find((o) => o.eventId === change.eventId)!.payload.Data),
+      );
+      expect(record.data).toBe(Buffer.from(encodeChangeLogData(changes)).toString('utf8'));
+    }
+    expect(records.flatMap((r) => JSON.parse(r.data).changes)).toHaveLength(sizes.length);
   });
 
   it('delivers outputs prepared ahead (Sink.prepare) exactly as it delivers them unprepared', async () => {
