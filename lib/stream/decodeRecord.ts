@@ -121,10 +121,14 @@ function changedAttributes(
   const shorter = Math.min(oldNames.length, newNames.length);
   while (aligned < shorter && oldNames[aligned] === newNames[aligned]) aligned++;
   const changed: string[] = [];
+  // Values listed in the names' order: the aligned ones are read without a lookup by name.
+  const oldValues = Object.values(oldImage);
+  const newValues = Object.values(newImage);
   for (let i = 0; i < newNames.length; i++) {
     const name = newNames[i]!;
-    const before = i < aligned || Object.hasOwn(oldImage, name) ? oldImage[name] : undefined;
-    if (!attributeValueEquals(before, newImage[name])) changed.push(name);
+    const before =
+      i < aligned ? oldValues[i] : Object.hasOwn(oldImage, name) ? oldImage[name] : undefined;
+    if (!attributeValueEquals(before, newValues[i])) changed.push(name);
   }
   for (let i = aligned; i < oldNames.length; i++) {
     const name = oldNames[i]!;
@@ -178,13 +182,22 @@ interface StreamSource {
 const STREAM_SOURCES_MAX = 64;
 const streamSources = new Map<string, StreamSource>();
 
+// Each record of a freshly parsed event carries its own copy of the ARN, whose hash the map would
+// compute anew (~0.1 µs for ~90 characters): comparing it with the last record's ARN is cheaper.
+let lastArn: string | undefined;
+let lastSource: StreamSource = { region: '', table: '' };
+
 function streamSourceOf(streamArn: string): StreamSource {
-  const known = streamSources.get(streamArn);
-  if (known) return known;
-  const arn = ARN.exec(streamArn);
-  const source = { region: arn?.[1] ?? '', table: arn?.[2] ?? '' };
-  if (streamSources.size >= STREAM_SOURCES_MAX) streamSources.clear();
-  streamSources.set(streamArn, source);
+  if (streamArn === lastArn) return lastSource;
+  let source = streamSources.get(streamArn);
+  if (!source) {
+    const arn = ARN.exec(streamArn);
+    source = { region: arn?.[1] ?? '', table: arn?.[2] ?? '' };
+    if (streamSources.size >= STREAM_SOURCES_MAX) streamSources.clear();
+    streamSources.set(streamArn, source);
+  }
+  lastArn = streamArn;
+  lastSource = source;
   return source;
 }
 

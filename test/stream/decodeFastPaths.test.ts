@@ -161,3 +161,30 @@ describe('attributeValueEquals', () => {
     );
   });
 });
+
+describe('stream sources', () => {
+  it('reads each record its own table and region when the ARN changes from record to record', () => {
+    const arn = (region: string, table: string) =>
+      `arn:aws:dynamodb:${region}:123456789012:table/${table}/stream/2026-01-01T00:00:00.000`;
+    const record = (eventSourceARN: string | undefined, awsRegion?: string): StreamRecord => ({
+      eventID: 'e1',
+      eventName: 'INSERT',
+      ...(eventSourceARN === undefined ? {} : { eventSourceARN }),
+      ...(awsRegion === undefined ? {} : { awsRegion }),
+      dynamodb: { Keys: { id: { S: 'k' } }, NewImage: { id: { S: 'k' } }, SequenceNumber: '1' },
+    });
+    const cases: [StreamRecord, string, string][] = [
+      [record(arn('eu-west-1', 'a')), 'a', 'eu-west-1'],
+      [record(arn('eu-west-1', 'a')), 'a', 'eu-west-1'],
+      [record(arn('us-east-2', 'b')), 'b', 'us-east-2'],
+      [record(undefined, 'ap-south-1'), '', 'ap-south-1'],
+      [record('', 'sa-east-1'), '', 'sa-east-1'],
+      [record(arn('eu-west-1', 'a')), 'a', 'eu-west-1'],
+      [record('not an arn', 'ca-central-1'), '', 'ca-central-1'],
+    ];
+    for (const [r, table, region] of cases) {
+      const { position } = decodeRecord(r);
+      expect([position.table, position.region]).toEqual([table, region]);
+    }
+  });
+});
