@@ -9,7 +9,7 @@
  * Sets become arrays, binary becomes base64 text, numbers follow the number rule (`jsonNumber.ts`).
  */
 import { describeType, numberProblem } from './dynamoNumber.js';
-import { isShortInteger, shortIntegerValue, toJsonNumber } from './jsonNumber.js';
+import { isShortInteger, shortNumberValue, toJsonNumber } from './jsonNumber.js';
 import type { JsonValue, PlainItem } from './types.js';
 
 /** A value that is not valid DynamoDB JSON; `path` names the attribute (`NewImage.meta.tags[2]`). */
@@ -147,9 +147,9 @@ function decodeValue(value: unknown, parent: string, name: Name): JsonValue {
     case 'S':
       return string(inner, parent, name);
     case 'N':
-      // Short integers (counts, epoch seconds) are always valid and exact: no further checks.
+      // Short plain numbers (counts, epoch seconds, scores) are always valid and exact: no further checks.
       if (typeof inner === 'string') {
-        const short = shortIntegerValue(inner);
+        const short = shortNumberValue(inner);
         if (short !== undefined) return short;
       }
       return toJsonNumber(numberText(inner, parent, name));

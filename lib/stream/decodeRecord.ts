@@ -126,8 +126,7 @@ function changedAttributes(
   const newValues = Object.values(newImage);
   for (let i = 0; i < newNames.length; i++) {
     const name = newNames[i]!;
-    const before =
-      i < aligned ? oldValues[i] : Object.hasOwn(oldImage, name) ? oldImage[name] : undefined;
+    const before = i < aligned ? oldValues[i] : Object.hasOwn(oldImage, name) ? oldImage[name] : undefined;
     if (!attributeValueEquals(before, newValues[i])) changed.push(name);
   }
   for (let i = aligned; i < oldNames.length; i++) {

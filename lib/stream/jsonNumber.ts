@@ -77,26 +77,35 @@ export function isShortInteger(text: string): boolean {
 }
 
 /**
- * `Number(text)` when `text` is a short integer ({@link isShortInteger}), else undefined: the digits
- * are checked and summed in one pass (exact: below 10^15 every step is an integer a double holds).
+ * The JSON value of a short plain number, else undefined: an optional `-`, then 1 to 15 digits with
+ * at most one `.` among them (`42`, `1795592001`, `0.87`). Such a number is always one DynamoDB
+ * stores and always exact as a double, so the decoder can skip the general checks; the digits are
+ * checked in one pass, and an integer is summed on the way (exact: below 10^15 every step is an
+ * integer a double holds).
  *
  * @example
  * ```ts
- * shortIntegerValue('1795592001'); // 1795592001
- * shortIntegerValue('1e3'); // undefined: the general rule decides
+ * shortNumberValue('1795592001'); // 1795592001
+ * shortNumberValue('0.87'); // 0.87
+ * shortNumberValue('1e3'); // undefined: the general rule decides
  * ```
  */
-export function shortIntegerValue(text: string): number | undefined {
+export function shortNumberValue(text: string): number | undefined {
   const negative = text.charCodeAt(0) === 45; // '-'
-  const start = negative ? 1 : 0;
-  const digits = text.length - start;
-  if (digits < 1 || digits > 15) return undefined;
+  let digits = 0;
+  let decimal = false;
   let value = 0;
-  for (let i = start; i < text.length; i++) {
+  for (let i = negative ? 1 : 0; i < text.length; i++) {
     const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return undefined;
+    if (digit === -2 && !decimal) {
+      decimal = true; // '.'
+      continue;
+    }
+    if (digit < 0 || digit > 9 || ++digits > 15) return undefined;
     value = value * 10 + digit;
   }
+  if (digits === 0) return undefined;
+  if (decimal) return Number(text);
   return negative ? -value : value;
 }
 

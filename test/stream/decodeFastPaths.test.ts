@@ -9,7 +9,8 @@ import { DecodeError } from '../../lib/errors.js';
 import { attributeValueEquals } from '../../lib/stream/attributeValueEquals.js';
 import { decodeAttributeValue, MalformedAttributeError } from '../../lib/stream/decodeAttributeValue.js';
 import { decodeRecord } from '../../lib/stream/decodeRecord.js';
-import { shortIntegerValue } from '../../lib/stream/jsonNumber.js';
+import { numberProblem } from '../../lib/stream/dynamoNumber.js';
+import { shortNumberValue, toJsonNumber } from '../../lib/stream/jsonNumber.js';
 import { sortFewNames, sortNames } from '../../lib/stream/sortNames.js';
 import type { StreamRecord } from '../../lib/stream/types.js';
 
@@ -53,18 +54,48 @@ describe('sortNames', () => {
   });
 });
 
-describe('shortIntegerValue', () => {
+describe('shortNumberValue', () => {
   it('is Number(text) for 1 to 15 digits with an optional minus, undefined otherwise', () => {
     const integer = fc.stringMatching(/^-?[0-9]{1,15}$/);
     fc.assert(
       fc.property(integer, (text) => {
-        expect(Object.is(shortIntegerValue(text), Number(text))).toBe(true);
+        expect(Object.is(shortNumberValue(text), Number(text))).toBe(true);
       }),
     );
-    for (const text of ['', '-', '1234567890123456', '+1', '1.0', '1e3', ' 1', '1 ', '٣', '0x1']) {
-      expect(shortIntegerValue(text)).toBeUndefined();
+    for (const text of [
+      '',
+      '-',
+      '.',
+      '-.',
+      '1234567890123456',
+      '+1',
+      '1e3',
+      ' 1',
+      '1 ',
+      '٣',
+      '0x1',
+      '1..2',
+      '1.2.3',
+    ]) {
+      expect(shortNumberValue(text)).toBeUndefined();
     }
-    expect(Object.is(shortIntegerValue('-0'), -0)).toBe(true);
+    expect(Object.is(shortNumberValue('-0'), -0)).toBe(true);
+    expect(shortNumberValue('0.87')).toBe(0.87);
+    expect(shortNumberValue('-.5')).toBe(-0.5);
+    expect(shortNumberValue('1.')).toBe(1);
+  });
+
+  it('gives a value only where the general rule accepts the number and emits the same value', () => {
+    const numberLike = fc.stringMatching(/^[-+]?[0-9]{0,18}\.?[0-9]{0,18}([eE][-+]?[0-9]{1,3})?$/);
+    fc.assert(
+      fc.property(numberLike, (text) => {
+        const short = shortNumberValue(text);
+        if (short === undefined) return;
+        expect(numberProblem(text)).toBeUndefined();
+        expect(Object.is(toJsonNumber(text), short)).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
