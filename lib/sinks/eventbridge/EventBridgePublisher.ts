@@ -25,7 +25,7 @@ import type { DeliverOptions, DeliveryReport, Sink } from '../types.js';
 import { entryOutcome } from './entryOutcome.js';
 import { entryTimeOf } from './entryTime.js';
 import { DEFAULT_PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES } from './limits.js';
-import { putEventsEntrySize } from './putEventsEntrySize.js';
+import { putEventsEntrySize, rememberingUtf8Bytes } from './putEventsEntrySize.js';
 
 /** Options for {@link EventBridgePublisher}. */
 export interface EventBridgePublisherOptions {
@@ -92,6 +92,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedRes
   private readonly policy: RetryPolicy;
   private readonly telemetry: DeliveryTelemetry | undefined;
   private readonly preparation: OutputPreparation<EventBridgeOutput, PreparedEntry>;
+  private readonly utf8Bytes = rememberingUtf8Bytes();
 
   constructor(options: EventBridgePublisherOptions) {
     this.client = options.client;
@@ -163,7 +164,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedRes
     return {
       index: -1,
       entry,
-      bytes: putEventsEntrySize(entry, detail.byteLength()),
+      bytes: putEventsEntrySize(entry, detail.byteLength(), this.utf8Bytes),
       isolate: false,
       result: undefined,
     };

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { putEventsEntrySize } from '../../../lib/sinks/eventbridge/putEventsEntrySize.js';
+import {
+  putEventsEntrySize,
+  rememberingUtf8Bytes,
+} from '../../../lib/sinks/eventbridge/putEventsEntrySize.js';
 
 describe('putEventsEntrySize', () => {
   it('counts 14 bytes for Time and the UTF-8 bytes of Source, DetailType, Detail and each resource', () => {
@@ -22,5 +25,19 @@ describe('putEventsEntrySize', () => {
   it('takes the Detail size from the caller when it knows it', () => {
     const entry = { Source: 's', DetailType: 'd', Detail: '{"text":"café ☕"}' };
     expect(putEventsEntrySize(entry, 20)).toBe(putEventsEntrySize(entry));
+  });
+
+  it('gives the same sizes when the texts are measured by a remembering counter, within and past its capacity', () => {
+    const utf8Bytes = rememberingUtf8Bytes(2);
+    const entries = ['Turn Added', 'Run Créé ☕', 'Turn Added', 'x', 'Run Créé ☕'].map((detailType, n) => ({
+      Time: n % 2 === 0 ? new Date() : undefined,
+      Source: 'memory-cdc',
+      DetailType: detailType,
+      Detail: '{"text":"café ☕"}',
+      Resources: ['arn:aws:dynamodb:us-east-1:123456789012:table/mémoire'],
+    }));
+    for (const entry of entries) {
+      expect(putEventsEntrySize(entry, 20, utf8Bytes)).toBe(putEventsEntrySize(entry));
+    }
   });
 });
