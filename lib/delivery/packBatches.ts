@@ -29,10 +29,26 @@ export interface Sized<T> {
  * ```
  */
 export function packBatches<T>(items: readonly Sized<T>[], limits: PackLimits): T[][] {
+  return packBy(items, (sized) => sized.bytes, limits).map((batch) => batch.map((sized) => sized.item));
+}
+
+/**
+ * {@link packBatches} for items that know their own size (`bytes`): the same requests, without a
+ * wrapper object per item.
+ */
+export function packSized<T extends { readonly bytes: number }>(
+  items: readonly T[],
+  limits: PackLimits,
+): T[][] {
+  return packBy(items, (item) => item.bytes, limits);
+}
+
+function packBy<T>(items: readonly T[], sizeOf: (item: T) => number, limits: PackLimits): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
-  for (const { item, bytes: size } of items) {
+  for (const item of items) {
+    const size = sizeOf(item);
     if (current.length > 0 && (current.length >= limits.maxCount || bytes + size >= limits.maxBytes)) {
       batches.push(current);
       current = [];

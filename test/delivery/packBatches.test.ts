@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { packBatches } from '../../lib/delivery/packBatches.js';
+import { packBatches, packSized } from '../../lib/delivery/packBatches.js';
 
 const sized = (sizes: number[]) => sizes.map((bytes, item) => ({ item, bytes }));
 
@@ -25,5 +26,25 @@ describe('packBatches', () => {
 
   it('returns no request for no items', () => {
     expect(packBatches([], { maxCount: 10, maxBytes: 100 })).toEqual([]);
+  });
+
+  it('packSized packs items that carry their size exactly as packBatches packs them wrapped', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (sizes, maxCount, maxBytes) => {
+          const items = sizes.map((bytes, n) => ({ n, bytes }));
+          const limits = { maxCount, maxBytes };
+          expect(packSized(items, limits)).toEqual(
+            packBatches(
+              items.map((item) => ({ item, bytes: item.bytes })),
+              limits,
+            ),
+          );
+        },
+      ),
+    );
   });
 });

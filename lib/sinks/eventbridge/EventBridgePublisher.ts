@@ -8,7 +8,7 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { type AttemptOutcome, deliverInRounds, NOT_SENT } from '../../delivery/deliverInRounds.js';
-import { packBatches } from '../../delivery/packBatches.js';
+import { packSized } from '../../delivery/packBatches.js';
 import {
   type OutputPreparation,
   type PreparedResult,
@@ -186,10 +186,10 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedRes
   ): Promise<AttemptOutcome[]> {
     const isolated = pending.some((p) => p.isolate);
     const together = isolated ? pending.filter((p) => !p.isolate) : pending;
-    const requests = packBatches(
-      together.map((p) => ({ item: p, bytes: p.bytes })),
-      { maxCount: PUT_EVENTS_MAX_ENTRIES, maxBytes: this.maxRequestBytes },
-    );
+    const requests = packSized(together, {
+      maxCount: PUT_EVENTS_MAX_ENTRIES,
+      maxBytes: this.maxRequestBytes,
+    });
     if (isolated) for (const p of pending) if (p.isolate) requests.push([p]);
     // Each entry is in one request of the round: its outcome is kept on it until the round ends.
     // At most `concurrency` requests in flight, started in order (a small pool, not a queue per round).

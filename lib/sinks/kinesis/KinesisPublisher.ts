@@ -5,7 +5,7 @@
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { changeLogDataBytes, writeChangeLogData } from '../../changeLog/encodeChangeLogData.js';
 import { type AttemptOutcome, deliverInRounds } from '../../delivery/deliverInRounds.js';
-import { packBatches } from '../../delivery/packBatches.js';
+import { packSized } from '../../delivery/packBatches.js';
 import {
   type OutputPreparation,
   type PreparedResult,
@@ -267,10 +267,7 @@ export class KinesisPublisher implements Sink<KinesisOutput, PreparedResult<Prep
       const together = isolated === 0 ? heads : heads.filter((h) => !h.isolate);
       const requests = [
         ...(isolated === 0 ? [] : heads.filter((h) => h.isolate).map((h) => [h])),
-        ...packBatches(
-          together.map((h) => ({ item: h, bytes: h.bytes })),
-          { maxCount: PUT_RECORDS_MAX_RECORDS, maxBytes: this.maxRequestBytes + 1 },
-        ),
+        ...packSized(together, { maxCount: PUT_RECORDS_MAX_RECORDS, maxBytes: this.maxRequestBytes + 1 }),
       ];
       const answers = await Promise.all(requests.map((request) => this.send(request, signal)));
       for (let r = 0; r < requests.length; r++) {
