@@ -10,7 +10,26 @@ import { fromKinesisDynamoDbRecord } from '../stream/fromKinesisDynamoDbRecord.j
 import type { StreamRecord } from '../stream/types.js';
 
 /** One failed batch (a dead letter is a batch of one record). */
-export interface FailedBatch {
+export type FailedBatch = FailedBatchBase & FailedRecords;
+
+/** The records of a {@link FailedBatch}, as the function that gave up read them. */
+export type FailedRecords =
+  | {
+      /** Records of the table's stream (router, archiver: read directly or through Kinesis Data Streams for DynamoDB). */
+      input: 'table-stream';
+      records: StreamRecord[];
+    }
+  | {
+      /**
+       * Records of the Kinesis change log (the vector sync): change-log format 1 or 2, read with
+       * `readChanges`; their changes are sent to the vector sink again.
+       */
+      input: 'change-log';
+      records: KinesisStreamRecord[];
+    };
+
+/** What every {@link FailedBatch} has. */
+export interface FailedBatchBase {
   /** Key of the object it was read from. */
   key: string;
   kind: 'dead-letter' | 'on-failure';
@@ -18,7 +37,6 @@ export interface FailedBatch {
   function: string;
   /** Why: the dead letter's reason, or Lambda's condition (e.g. `RetryAttemptsExhausted`). */
   reason: string;
-  records: StreamRecord[];
   /**
    * For a dead letter whose failures name the outputs a sink refused: only those are sent again
    * (the record's other outputs were accepted before), as `<sink> <eventId>` (one event id can
@@ -58,7 +76,7 @@ export function parseFailedBatch(key: string, body: Uint8Array): FailedBatch {
       kind: 'dead-letter',
       function: letter.function,
       reason: letter.reason ?? 'unknown',
-      records: [asStreamRecord(letter.record, letter.function)],
+      ...recordsOf([letter.record], letter.function),
       ...(refused.length > 0 && !prepareFailed
         ? {
             onlyOutputs: new Set(
@@ -85,22 +103,37 @@ export function parseFailedBatch(key: string, body: Uint8Array): FailedBatch {
       kind: 'on-failure',
       function: functionName,
       reason: error ? `${condition} (${error})` : condition,
-      records: records.map((record) => asStreamRecord(record, functionName)),
+      ...recordsOf(records, functionName),
     };
   }
   throw new FailedBatchFormatError(`${key}: neither a memory-cdc dead letter nor a Lambda invocation record`);
 }
 
 /**
+ * True for the function that reads the Kinesis change log: the vector sync (`vector-sync` in its
+ * dead letters; its deployed name, e.g. `MemoryCdc-VectorSyncFunction-…`, in on-failure records).
+ */
+export function readsChangeLog(functionName: string): boolean {
+  return /vector/i.test(functionName);
+}
+
+/** The records as the function read them: change-log records of the vector sync, else stream records. */
+function recordsOf(records: readonly unknown[], functionName: string): FailedRecords {
+  if (readsChangeLog(functionName)) {
+    return { input: 'change-log', records: records as KinesisStreamRecord[] };
+  }
+  return { input: 'table-stream', records: records.map((record) => asStreamRecord(record)) };
+}
+
+/**
  * A record of a router or archiver reading Kinesis Data Streams for DynamoDB (a Lambda Kinesis
  * record) as the stream record it carries, so it is redriven like one from the table's stream, with
- * the same event ids. Anything else — a DynamoDB stream record, a change-log record of the vector
- * worker, a Kinesis record that holds no change (poison: its redrive reports it still cannot be
- * processed) — is returned as it is.
+ * the same event ids. Anything else — a DynamoDB stream record, a Kinesis record that holds no
+ * change (poison: its redrive reports it still cannot be processed) — is returned as it is.
  */
-function asStreamRecord(record: unknown, functionName: string): StreamRecord {
+function asStreamRecord(record: unknown): StreamRecord {
   const kinesis = (record as { kinesis?: { data?: unknown } } | null)?.kinesis;
-  if (/vector/i.test(functionName) || typeof kinesis?.data !== 'string') return record as StreamRecord;
+  if (typeof kinesis?.data !== 'string') return record as StreamRecord;
   try {
     return fromKinesisDynamoDbRecord(record as KinesisStreamRecord).record;
   } catch {

@@ -5,9 +5,11 @@
  * for that sink (`<key>.redriven.<sink>`), so a second run sends nothing twice; a sink that still
  * refuses an output leaves the object unmarked for it, for the next run.
  */
+import { resolveRetryPolicy } from '../delivery/retryPolicy.js';
 import type { Pipeline } from '../pipeline/types.js';
 import type { RoutedOutput, SinkName } from '../routing/types.js';
 import type { Sink } from '../sinks/types.js';
+import { type ChangeLogPrepareOptions, prepareChangeLogRecord } from '../vector/processChangeLogBatch.js';
 import type { RedriveSource } from './openRedriveSource.js';
 import { type FailedBatch, outputIdentity, parseFailedBatch } from './parseFailedBatch.js';
 
@@ -26,6 +28,12 @@ export interface RedriveOptions {
   dryRun?: boolean;
   /** Only objects of this function (`router`, `archiver`, …). */
   functionName?: string;
+  /**
+   * How the vector sync's failed change-log records are read, as its Lambda reads them
+   * (EMBEDDING_ATTRIBUTE, a claim-check reader, table layouts). Layout and `vector` route come from
+   * `pipeline`. @default the pipeline's layout and route only (claim-checked changes then fail)
+   */
+  changeLog?: Omit<ChangeLogPrepareOptions, 'layout' | 'route'>;
   /** Clock for the markers. @default Date.now */
   now?: () => number;
 }
@@ -120,10 +128,38 @@ async function redriveBatch(
     sent: 0,
   };
   const outputs: RoutedOutput[] = [];
-  try {
-    for (const record of batch.records) outputs.push(...options.pipeline.process(record).outputs);
-  } catch (error) {
-    return { ...object, status: 'failed', error: `still cannot be processed: ${(error as Error).message}` };
+  // A change that still cannot be read: the object stays unmarked, for a run after the fix.
+  let unreadable = false;
+  if (batch.input === 'change-log') {
+    // The vector sync's records: the changes they carry, read as its Lambda reads them. A change that
+    // still cannot be read fails the object; the record's other changes are sent all the same.
+    const prepareOptions: ChangeLogPrepareOptions = {
+      layout: options.pipeline.layout,
+      route: options.pipeline.routing.vector,
+      ...options.changeLog,
+    };
+    const policy = resolveRetryPolicy();
+    for (const record of batch.records) {
+      const prepared = await prepareChangeLogRecord(
+        record,
+        prepareOptions,
+        policy,
+        new AbortController().signal,
+      );
+      if (prepared.kind === 'outputs') outputs.push(...prepared.outputs);
+      const problem = prepared.kind === 'outputs' ? prepared.poison : prepared.reason;
+      if (problem) {
+        unreadable = true;
+        object.status = 'failed';
+        object.error ??= `still cannot be processed: ${problem}`;
+      }
+    }
+  } else {
+    try {
+      for (const record of batch.records) outputs.push(...options.pipeline.process(record).outputs);
+    } catch (error) {
+      return { ...object, status: 'failed', error: `still cannot be processed: ${(error as Error).message}` };
+    }
   }
   const owedSinks = sinksOwedBy(batch.function);
   const owed = outputs.filter(
@@ -154,6 +190,7 @@ async function redriveBatch(
       object.error ??= `${name}: ${'reason' in refused ? refused.reason : 'not accepted'}`;
       continue;
     }
+    if (unreadable) continue;
     const marker = { redrivenAt: new Date((options.now ?? Date.now)()).toISOString(), outputs: mine.length };
     await options.source.put(`${batch.key}${REDRIVEN_MARKER}${name}`, `${JSON.stringify(marker)}\n`);
   }

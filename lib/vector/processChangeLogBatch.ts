@@ -117,7 +117,7 @@ export async function processChangeLogBatch(
     ...options,
     functionName: options.functionName ?? 'vector-sync',
     adapter: kinesisRecordAdapter,
-    prepare: (record, { signal }) => prepare(record, options, policy, signal),
+    prepare: (record, { signal }) => prepareChangeLogRecord(record, options, policy, signal),
     sinks: [options.sink],
     beforeReport: () => publishWorkerMetrics(statsBefore, options.sink.worker.stats, options),
   });
@@ -127,15 +127,24 @@ export async function processChangeLogBatch(
 const NOTHING_OWED: PreparedRecord = { kind: 'outputs', outputs: [] };
 
 /**
+ * What reading a change-log record needs: the options of {@link processChangeLogBatch} that decide
+ * its vector outputs (a redrive of the vector sync's failed records reads them with these).
+ */
+export type ChangeLogPrepareOptions = Pick<
+  ProcessChangeLogBatchOptions,
+  'layout' | 'tableLayouts' | 'route' | 'embeddingAttribute' | 'claimChecks'
+>;
+
+/**
  * What one change-log record means for the index: the outputs of each change it carries, in order.
  * A change that can never be applied (a claim check that is gone, a bad embedding) does not stop the
  * others: the record is dead-lettered once its outputs are settled (redriving it re-applies them
  * all, harmlessly: the worker skips stale and unchanged ones). A claim check that cannot be read
  * for now reports the whole record for retry.
  */
-async function prepare(
+export async function prepareChangeLogRecord(
   record: KinesisStreamRecord,
-  options: ProcessChangeLogBatchOptions,
+  options: ChangeLogPrepareOptions,
   policy: RetryPolicy,
   signal: AbortSignal,
 ): Promise<PreparedRecord> {
@@ -162,7 +171,7 @@ async function prepare(
 /** What one change means for the index. */
 async function prepareChange(
   change: MemoryEventDetail,
-  options: ProcessChangeLogBatchOptions,
+  options: ChangeLogPrepareOptions,
   policy: RetryPolicy,
   signal: AbortSignal,
 ): Promise<PreparedRecord> {

@@ -1,7 +1,8 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { createAwsClient } from '../../config/createAwsClient.js';
+import { lazyAwsClient } from '../../config/lazyAwsClient.js';
 import { JsonLinesSink } from '../../dev/sinks/JsonLinesSink.js';
 import { ConfigError } from '../../errors.js';
 import { resolveLayout } from '../../layout/resolveLayout.js';
@@ -13,6 +14,8 @@ import { resolveRouting } from '../../routing/defaultRouting.js';
 import type { RoutingConfig } from '../../routing/types.js';
 import { LocalArchiveSink } from '../../sinks/archive/LocalArchiveSink.js';
 import type { Sink } from '../../sinks/types.js';
+import { LocalVectorSink } from '../../sinks/vector/LocalVectorSink.js';
+import { S3ClaimCheckReader } from '../../vector/S3ClaimCheckReader.js';
 import { readJsonArgument } from '../readJsonArgument.js';
 import { runCommand } from '../runCommand.js';
 import type { CliContext, RegisterCommand } from '../types.js';
@@ -21,6 +24,7 @@ interface RedriveFlags {
   dryRun?: boolean;
   deliver?: string | true;
   local?: string;
+  vectorIndex?: string;
   function?: string;
   layout: string;
   routing?: string;
@@ -44,11 +48,30 @@ function formatSummary(summary: RedriveSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function localSinks(folder: string): Promise<Sink[]> {
+/**
+ * The local vector index (LanceDB, as `vectors sync` writes it), opened when the first vector output
+ * arrives: a redrive of router or archiver objects never creates it.
+ */
+function lazyLocalVectorSink(directory: string): Sink {
+  let opened: Promise<LocalVectorSink> | undefined;
+  return {
+    name: 'vector',
+    async deliver(outputs, options) {
+      opened ??= LocalVectorSink.open({ directory });
+      return (await opened).deliver(outputs as Parameters<LocalVectorSink['deliver']>[0], options);
+    },
+    async close() {
+      if (opened) await (await opened).close();
+    },
+  };
+}
+
+async function localSinks(folder: string, vectorIndex: string): Promise<Sink[]> {
   return [
     (await JsonLinesSink.open('eventbridge', join(folder, 'eventbridge.jsonl'))) as Sink,
     (await JsonLinesSink.open('kinesis', join(folder, 'kinesis.jsonl'))) as Sink,
     new LocalArchiveSink({ cwd: folder, folder: 'archive' }) as Sink,
+    lazyLocalVectorSink(vectorIndex),
   ];
 }
 
@@ -66,19 +89,26 @@ async function runRedrive(sourceText: string, flags: RedriveFlags, ctx: CliConte
     layout: resolveLayout(flags.layout, ctx.cwd),
     routing: resolveRouting(routing),
   });
-  const source = openRedriveSource(sourceText, {
-    cwd: ctx.cwd,
-    s3Client: () =>
-      createAwsClient(S3Client, {
-        region: flags.region,
-        ...(flags.s3EndpointUrl ? { endpoint: flags.s3EndpointUrl, forcePathStyle: true } : {}),
-      }),
-  });
+  if (flags.vectorIndex && !flags.local) throw new ConfigError('--vector-index goes with --local <folder>');
+  let s3: S3Client | undefined;
+  const s3Client = () =>
+    (s3 ??= createAwsClient(S3Client, {
+      region: flags.region,
+      ...(flags.s3EndpointUrl ? { endpoint: flags.s3EndpointUrl, forcePathStyle: true } : {}),
+    }));
+  const source = openRedriveSource(sourceText, { cwd: ctx.cwd, s3Client });
+  const local = flags.local ? join(ctx.cwd, flags.local) : undefined;
   const sinks: Sink[] = flags.deliver
     ? createDeliverySinks(selectDeliverySinks(flags.deliver), flags.region)
-    : flags.local
-      ? await localSinks(join(ctx.cwd, flags.local))
+    : local
+      ? await localSinks(
+          local,
+          flags.vectorIndex ? resolve(ctx.cwd, flags.vectorIndex) : join(local, 'vectors'),
+        )
       : [];
+  // The vector sync's change-log records are read as its Lambda reads them: the item's own embedding
+  // in EMBEDDING_ATTRIBUTE, claim-checked changes read back from S3 (loaded on first use).
+  const claimChecks = new S3ClaimCheckReader({ client: lazyAwsClient(async () => s3Client()) });
   try {
     const summary = await redrive({
       source,
@@ -86,6 +116,7 @@ async function runRedrive(sourceText: string, flags: RedriveFlags, ctx: CliConte
       sinks,
       dryRun: flags.dryRun ?? false,
       functionName: flags.function,
+      changeLog: { embeddingAttribute: process.env.EMBEDDING_ATTRIBUTE ?? 'embedding', claimChecks },
     });
     ctx.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
     if (summary.failed > 0) ctx.exitCode = 1;
@@ -108,10 +139,17 @@ export const registerRedrive: RegisterCommand = (program: Command, ctx: CliConte
     .option('--dry-run', 'list what would be redriven, grouped by reason; send nothing')
     .option(
       '--deliver [sinks]',
-      'send to the real sinks (eventbridge,kinesis,vector; default: those configured by EVENT_BUS_NAME, CHANGE_LOG_STREAM_NAME, …)',
+      'send to the real sinks (eventbridge,kinesis,vector; default: those configured by EVENT_BUS_NAME, CHANGE_LOG_STREAM_NAME, VECTOR_BUCKET_NAME and VECTOR_INDEX_NAME, as the functions are; vector embeds with BEDROCK_MODEL_ID at EMBEDDING_DIMENSIONS)',
     )
-    .option('--local <folder>', 'send to local files instead (eventbridge.jsonl, kinesis.jsonl, archive/)')
-    .option('--function <name>', 'only what this function gave up on (router, archiver)')
+    .option(
+      '--local <folder>',
+      'send to local files instead (eventbridge.jsonl, kinesis.jsonl, archive/, and the vector sync’s changes to a local vector index in vectors/)',
+    )
+    .option(
+      '--vector-index <dir>',
+      'with --local: the local vector index to write (e.g. .memory-cdc/vectors)',
+    )
+    .option('--function <name>', 'only what this function gave up on (router, archiver, vector-sync)')
     .option('--layout <layout>', 'agent-memory | mastra | layout file (as the functions run)', 'agent-memory')
     .option('--routing <file>', 'JSON routing configuration (as the functions run)')
     .option('--region <region>', 'AWS region (default: from the environment)')
