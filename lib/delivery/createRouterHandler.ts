@@ -28,6 +28,7 @@ import type { Sink } from '../sinks/types.js';
 import { isKinesisStreamEvent } from '../stream/isKinesisStreamEvent.js';
 import { missingImages, RECORDS_MISSING_IMAGES_METRIC } from '../stream/missingImages.js';
 import type { StreamEvent, StreamRecord } from '../stream/types.js';
+import { owingDeadLetterStore } from './owingDeadLetterStore.js';
 import { processKinesisDynamoDbBatch } from './processKinesisDynamoDbBatch.js';
 import { processStreamBatch } from './processStreamBatch.js';
 import { kinesisRecordAdapter } from './recordAdapters.js';
@@ -125,11 +126,17 @@ export function createRouterHandler(config: RouterConfig, overrides: RouterOverr
       }),
     );
   }
-  const deadLetters = new S3DeadLetterStore({ client: s3, bucket: config.deadLetterBucket });
+  // Each dead letter says what the router owed the record, so a redrive resends the archive output
+  // of a one-reader router, and never starts archiving for a two-reader one.
+  const owes = sinks.map((sink) => sink.name);
+  const deadLetters = owingDeadLetterStore(
+    new S3DeadLetterStore({ client: s3, bucket: config.deadLetterBucket }),
+    owes,
+  );
   // Kinesis-sourced dead letters hold the Kinesis record as delivered, named by its sequence number.
-  const kinesisDeadLetters = new S3RecordDeadLetterStore(
-    { client: s3, bucket: config.deadLetterBucket },
-    kinesisRecordAdapter,
+  const kinesisDeadLetters = owingDeadLetterStore(
+    new S3RecordDeadLetterStore({ client: s3, bucket: config.deadLetterBucket }, kinesisRecordAdapter),
+    owes,
   );
   const logger =
     overrides.logger ??

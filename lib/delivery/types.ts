@@ -68,6 +68,12 @@ export interface DeadLetter<R = StreamRecord> {
   recordId?: string;
   /** When the dead letter was written (ISO-8601). */
   deadLetteredAt: string;
+  /**
+   * The sinks the function owed the record (the router: `eventbridge`, `kinesis`, and `archive` in the
+   * one-reader layout), so a redrive of a record that could not be processed at all sends what it
+   * owed, and no more. Absent in dead letters written before it existed: the function's name decides.
+   */
+  owes?: SinkName[];
 }
 
 /** Where dead letters are written. */

@@ -6,6 +6,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { DeadLetter, FailureReason } from '../delivery/types.js';
 import { MemoryCdcError } from '../errors.js';
+import { SINK_NAMES, type SinkName } from '../routing/types.js';
 import { fromKinesisDynamoDbRecord } from '../stream/fromKinesisDynamoDbRecord.js';
 import type { StreamRecord } from '../stream/types.js';
 
@@ -43,6 +44,13 @@ export interface FailedBatchBase {
    * have an output in several sinks). Undefined: every output of the records.
    */
   onlyOutputs?: Set<string>;
+  /**
+   * The sinks the function owed the records, as the dead letter records it (see `DeadLetter.owes`).
+   * Undefined (an on-failure batch, an older dead letter): the function's name decides.
+   */
+  owes?: SinkName[];
+  /** Sinks the dead letter's failures name: they refused an output, so they were owed it. */
+  refusedBy?: SinkName[];
 }
 
 /** An object under the redrive prefixes that is neither a dead letter nor an invocation record. */
@@ -77,6 +85,7 @@ export function parseFailedBatch(key: string, body: Uint8Array): FailedBatch {
       function: letter.function,
       reason: letter.reason ?? 'unknown',
       ...recordsOf([letter.record], letter.function),
+      ...owedBy(letter),
       ...(refused.length > 0 && !prepareFailed
         ? {
             onlyOutputs: new Set(
@@ -107,6 +116,16 @@ export function parseFailedBatch(key: string, body: Uint8Array): FailedBatch {
     };
   }
   throw new FailedBatchFormatError(`${key}: neither a memory-cdc dead letter nor a Lambda invocation record`);
+}
+
+/** What a dead letter says its function owed: its `owes`, and the sinks its failures name. */
+function owedBy(letter: Partial<DeadLetter>): Pick<FailedBatchBase, 'owes' | 'refusedBy'> {
+  const isSink = (name: unknown): name is SinkName => SINK_NAMES.includes(name as SinkName);
+  const refusedBy = [...new Set((letter.failures ?? []).map((failure) => failure.sink).filter(isSink))];
+  return {
+    ...(Array.isArray(letter.owes) ? { owes: letter.owes.filter(isSink) } : {}),
+    ...(refusedBy.length > 0 ? { refusedBy } : {}),
+  };
 }
 
 /**

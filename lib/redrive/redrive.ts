@@ -5,10 +5,13 @@
  * for that sink (`<key>.redriven.<sink>`), so a second run sends nothing twice; a sink that still
  * refuses an output leaves the object unmarked for it, for the next run.
  */
+
+import { outputsWithArchive } from '../archive/archiveOutputsOf.js';
 import { resolveRetryPolicy } from '../delivery/retryPolicy.js';
 import type { Pipeline } from '../pipeline/types.js';
 import type { RoutedOutput, SinkName } from '../routing/types.js';
 import type { Sink } from '../sinks/types.js';
+import type { StreamRecord } from '../stream/types.js';
 import { type ChangeLogPrepareOptions, prepareChangeLogRecord } from '../vector/processChangeLogBatch.js';
 import type { RedriveSource } from './openRedriveSource.js';
 import { type FailedBatch, outputIdentity, parseFailedBatch } from './parseFailedBatch.js';
@@ -34,6 +37,12 @@ export interface RedriveOptions {
    * `pipeline`. @default the pipeline's layout and route only (claim-checked changes then fail)
    */
   changeLog?: Omit<ChangeLogPrepareOptions, 'layout' | 'route'>;
+  /**
+   * The router wrote the TTL archive (the one-reader layout: ARCHIVE_BUCKET set on it). Decides what
+   * a router batch owes when its object does not say: Lambda's on-failure records, and dead letters
+   * written before they recorded `owes`. @default false
+   */
+  routerWritesArchive?: boolean;
   /** Clock for the markers. @default Date.now */
   now?: () => number;
 }
@@ -127,6 +136,10 @@ async function redriveBatch(
     status: options.dryRun ? 'would-send' : 'sent',
     sent: 0,
   };
+  const owedSinks = new Set<SinkName>([
+    ...(batch.owes ?? sinksOwedBy(batch.function, options.routerWritesArchive ?? false)),
+    ...(batch.refusedBy ?? []),
+  ]);
   const outputs: RoutedOutput[] = [];
   // A change that still cannot be read: the object stays unmarked, for a run after the fix.
   let unreadable = false;
@@ -155,16 +168,19 @@ async function redriveBatch(
       }
     }
   } else {
+    // An archive writer refuses a TTL expiry without its old image, as the functions do.
+    const outputsOf = owedSinks.has('archive')
+      ? (record: StreamRecord) => outputsWithArchive(record, options.pipeline)
+      : (record: StreamRecord) => options.pipeline.process(record).outputs;
     try {
-      for (const record of batch.records) outputs.push(...options.pipeline.process(record).outputs);
+      for (const record of batch.records) outputs.push(...outputsOf(record));
     } catch (error) {
       return { ...object, status: 'failed', error: `still cannot be processed: ${(error as Error).message}` };
     }
   }
-  const owedSinks = sinksOwedBy(batch.function);
   const owed = outputs.filter(
     (o) =>
-      owedSinks.includes(o.sink) &&
+      owedSinks.has(o.sink) &&
       (!batch.onlyOutputs || batch.onlyOutputs.has(outputIdentity(o.sink, o.eventId))),
   );
   const bySink = new Map<SinkName, RoutedOutput[]>();
@@ -198,12 +214,14 @@ async function redriveBatch(
 }
 
 /**
- * The sinks a function delivers to: a redrive sends a record only what its function owed (the router
- * never archives, the archiver never publishes). A function known only by its deployed name (an
- * on-failure record's function ARN) is matched by the name's part; an unknown one owes every sink.
+ * The sinks a function delivers to, when its object does not say: a redrive sends a record only what
+ * its function owed (the router archives only in the one-reader layout, the archiver never
+ * publishes). A function known only by its deployed name (an on-failure record's function ARN) is
+ * matched by the name's part; an unknown one owes every sink.
  */
-function sinksOwedBy(functionName: string): SinkName[] {
-  if (/router/i.test(functionName)) return ['eventbridge', 'kinesis'];
+function sinksOwedBy(functionName: string, routerWritesArchive: boolean): SinkName[] {
+  if (/router/i.test(functionName))
+    return routerWritesArchive ? ['eventbridge', 'kinesis', 'archive'] : ['eventbridge', 'kinesis'];
   if (/archiver/i.test(functionName)) return ['archive'];
   if (/vector/i.test(functionName)) return ['vector'];
   return ['eventbridge', 'kinesis', 'archive', 'vector'];

@@ -25,6 +25,7 @@ interface RedriveFlags {
   deliver?: string | true;
   local?: string;
   vectorIndex?: string;
+  routerArchives?: boolean;
   function?: string;
   layout: string;
   routing?: string;
@@ -99,7 +100,7 @@ async function runRedrive(sourceText: string, flags: RedriveFlags, ctx: CliConte
   const source = openRedriveSource(sourceText, { cwd: ctx.cwd, s3Client });
   const local = flags.local ? join(ctx.cwd, flags.local) : undefined;
   const sinks: Sink[] = flags.deliver
-    ? createDeliverySinks(selectDeliverySinks(flags.deliver), flags.region)
+    ? createDeliverySinks(selectDeliverySinks(flags.deliver, process.env, { archive: true }), flags.region)
     : local
       ? await localSinks(
           local,
@@ -116,6 +117,7 @@ async function runRedrive(sourceText: string, flags: RedriveFlags, ctx: CliConte
       sinks,
       dryRun: flags.dryRun ?? false,
       functionName: flags.function,
+      routerWritesArchive: flags.routerArchives ?? false,
       changeLog: { embeddingAttribute: process.env.EMBEDDING_ATTRIBUTE ?? 'embedding', claimChecks },
     });
     ctx.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
@@ -139,7 +141,7 @@ export const registerRedrive: RegisterCommand = (program: Command, ctx: CliConte
     .option('--dry-run', 'list what would be redriven, grouped by reason; send nothing')
     .option(
       '--deliver [sinks]',
-      'send to the real sinks (eventbridge,kinesis,vector; default: those configured by EVENT_BUS_NAME, CHANGE_LOG_STREAM_NAME, VECTOR_BUCKET_NAME and VECTOR_INDEX_NAME, as the functions are; vector embeds with BEDROCK_MODEL_ID at EMBEDDING_DIMENSIONS)',
+      'send to the real sinks (eventbridge,kinesis,archive,vector; default: those configured by EVENT_BUS_NAME, CHANGE_LOG_STREAM_NAME, ARCHIVE_BUCKET (and ARCHIVE_PREFIX), VECTOR_BUCKET_NAME and VECTOR_INDEX_NAME, as the functions are; vector embeds with BEDROCK_MODEL_ID at EMBEDDING_DIMENSIONS)',
     )
     .option(
       '--local <folder>',
@@ -148,6 +150,10 @@ export const registerRedrive: RegisterCommand = (program: Command, ctx: CliConte
     .option(
       '--vector-index <dir>',
       'with --local: the local vector index to write (e.g. .memory-cdc/vectors)',
+    )
+    .option(
+      '--router-archives',
+      'the router wrote the TTL archive (one-reader layout: ARCHIVE_BUCKET set on it): its on-failure batches owe their archive outputs too (dead letters say what they owed)',
     )
     .option('--function <name>', 'only what this function gave up on (router, archiver, vector-sync)')
     .option('--layout <layout>', 'agent-memory | mastra | layout file (as the functions run)', 'agent-memory')

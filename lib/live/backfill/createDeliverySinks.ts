@@ -12,6 +12,7 @@ import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
 import { createAwsClient } from '../../config/createAwsClient.js';
 import { ConfigError } from '../../errors.js';
 import { SINK_NAMES, type SinkName } from '../../routing/types.js';
+import { S3ArchiveSink } from '../../sinks/archive/S3ArchiveSink.js';
 import { S3ClaimCheckStore } from '../../sinks/claimCheck/S3ClaimCheckStore.js';
 import { EventBridgePublisher } from '../../sinks/eventbridge/EventBridgePublisher.js';
 import { KinesisPublisher } from '../../sinks/kinesis/KinesisPublisher.js';
@@ -22,11 +23,21 @@ import { S3VectorsIndex } from '../../vector/backends/S3VectorsIndex.js';
 import { VectorSyncWorker } from '../../vector/VectorSyncWorker.js';
 
 /** What each deliverable sink needs from the environment. */
-const NEEDS: Record<Exclude<SinkName, 'archive'>, string> = {
+const NEEDS: Record<SinkName, string> = {
   eventbridge: 'EVENT_BUS_NAME',
   kinesis: 'CHANGE_LOG_STREAM_NAME',
   vector: 'VECTOR_BUCKET_NAME and VECTOR_INDEX_NAME',
+  archive: 'ARCHIVE_BUCKET',
 };
+
+/** Options of {@link selectDeliverySinks}. */
+export interface SelectDeliverySinksOptions {
+  /**
+   * The TTL archive may be selected (a redrive resends archive outputs; a backfill emits inserts,
+   * which are never archived). @default false
+   */
+  archive?: boolean;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -39,21 +50,28 @@ function configured(name: SinkName, env: Env): boolean {
     case 'vector':
       return !!env.VECTOR_BUCKET_NAME && !!env.VECTOR_INDEX_NAME;
     case 'archive':
-      return false;
+      return !!env.ARCHIVE_BUCKET;
   }
 }
 
 /**
  * Which sinks `--deliver [list]` selects: the list given, or every sink whose environment is set.
- * The archive sink is never selected: a backfill emits inserts, and only TTL expiries are archived.
+ * The archive sink only with `options.archive`: a backfill emits inserts, and only TTL expiries are
+ * archived.
  * @throws ConfigError naming what a selected sink needs, or listing the variables when none is set
  */
-export function selectDeliverySinks(list: string | true, env: Env = process.env): SinkName[] {
+export function selectDeliverySinks(
+  list: string | true,
+  env: Env = process.env,
+  options: SelectDeliverySinksOptions = {},
+): SinkName[] {
+  const allowed = SINK_NAMES.filter((name) => name !== 'archive' || options.archive);
   if (list === true) {
-    const found = SINK_NAMES.filter((name) => configured(name, env));
+    const found = allowed.filter((name) => configured(name, env));
     if (found.length === 0) {
       throw new ConfigError(
         `--deliver needs at least one sink configured: ${Object.entries(NEEDS)
+          .filter(([sink]) => allowed.includes(sink as SinkName))
           .map(([sink, vars]) => `${vars} (${sink})`)
           .join(', ')}`,
       );
@@ -67,10 +85,10 @@ export function selectDeliverySinks(list: string | true, env: Env = process.env)
   if (names.length === 0)
     throw new ConfigError('--deliver: name the sinks, e.g. --deliver eventbridge,kinesis');
   for (const name of names) {
-    if (name === 'archive')
+    if (name === 'archive' && !options.archive)
       throw new ConfigError('--deliver archive: backfill emits inserts, which are never archived');
     if (!(name in NEEDS))
-      throw new ConfigError(`--deliver: unknown sink ${JSON.stringify(name)} (eventbridge, kinesis, vector)`);
+      throw new ConfigError(`--deliver: unknown sink ${JSON.stringify(name)} (${allowed.join(', ')})`);
     if (!configured(name as SinkName, env)) {
       throw new ConfigError(`--deliver ${name} needs ${NEEDS[name as keyof typeof NEEDS]} set`);
     }
@@ -135,8 +153,14 @@ export function createDeliverySinks(
         });
         return new VectorSyncSink({ worker: new VectorSyncWorker({ index, embedder }), ...retry }) as Sink;
       }
-      default:
-        throw new ConfigError(`--deliver: sink ${name} cannot be delivered by backfill`);
+      case 'archive':
+        // The TTL archive as the archiver (or a one-reader router) writes it: one object per expiry.
+        return new S3ArchiveSink({
+          client: createAwsClient(S3Client, { region }),
+          bucket: env.ARCHIVE_BUCKET!,
+          ...(env.ARCHIVE_PREFIX ? { prefix: env.ARCHIVE_PREFIX } : {}),
+          ...retry,
+        }) as Sink;
     }
   });
 }
