@@ -153,8 +153,8 @@ export function createDeliverySinks(
         });
         return new VectorSyncSink({ worker: new VectorSyncWorker({ index, embedder }), ...retry }) as Sink;
       }
-      case 'archive':
-        // The TTL archive as the archiver (or a one-reader router) writes it: one object per expiry.
+      default:
+        // 'archive': the TTL archive as the archiver (or a one-reader router) writes it: one object per expiry.
         return new S3ArchiveSink({
           client: createAwsClient(S3Client, { region }),
           bucket: env.ARCHIVE_BUCKET!,
