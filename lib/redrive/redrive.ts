@@ -29,7 +29,7 @@ export interface RedriveOptions {
   sinks: readonly Sink[];
   /** List and count only. @default false */
   dryRun?: boolean;
-  /** Only objects of this function (`router`, `archiver`, …). */
+  /** Only objects of this function (`router`, `archiver`, `vector-sync`; also matches its deployed name). */
   functionName?: string;
   /**
    * How the vector sync's failed change-log records are read, as its Lambda reads them
@@ -113,7 +113,7 @@ export async function redrive(options: RedriveOptions): Promise<RedriveSummary> 
   }
   for (const key of keys.sort()) {
     const batch = parseFailedBatch(key, await source.get(key));
-    if (options.functionName && batch.function !== options.functionName) continue;
+    if (options.functionName && !isFunction(batch.function, options.functionName)) continue;
     summary.byReason[batch.reason] = (summary.byReason[batch.reason] ?? 0) + 1;
     const object = await redriveBatch(batch, marked.get(key) ?? new Set(), options, summary);
     summary.objects.push(object);
@@ -211,6 +211,16 @@ async function redriveBatch(
     await options.source.put(`${batch.key}${REDRIVEN_MARKER}${name}`, `${JSON.stringify(marker)}\n`);
   }
   return object;
+}
+
+/**
+ * True when `name` (`router`, `vector-sync`, …) names the function: its dead letters' name, or its
+ * deployed name in an on-failure record (`MemoryCdc-VectorSyncFunction-AbC123`), letters and
+ * digits compared without case.
+ */
+function isFunction(functionName: string, name: string): boolean {
+  const plain = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return functionName === name || plain(functionName).includes(plain(name));
 }
 
 /**

@@ -227,5 +227,11 @@ describe('memory-cdc redrive of the router in either layout', () => {
     // Only the archive is new: the other sinks' markers were written by the first run.
     expect(JSON.parse(oneReader.out)).toMatchObject({ failed: 0, sent: archiveOutputs.length });
     expect(existsSync(join(cwd, 'out-or-1', 'archive'))).toBe(true);
+
+    // The real archive needs its bucket named, as the functions have it.
+    delete process.env.ARCHIVE_BUCKET;
+    const unnamed = await run(['router-failures', '--deliver', 'archive'], cwd);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.err).toContain('--deliver archive needs ARCHIVE_BUCKET set');
   });
 });

@@ -252,7 +252,17 @@ describe('memory-cdc redrive of the vector sync', () => {
       JSON.stringify(invocation),
     );
 
-    const args = ['vector-failures', '--local', 'out-v', '--vector-index', 'local-index', '--json'];
+    // `--function vector-sync` also picks the on-failure batches of its deployed function.
+    const args = [
+      'vector-failures',
+      '--local',
+      'out-v',
+      '--vector-index',
+      'local-index',
+      '--function',
+      'vector-sync',
+      '--json',
+    ];
     const first = await run(args, cwd);
     expect(first.err).toBe('');
     expect(JSON.parse(first.out)).toMatchObject({ failed: 0, sent: 2 });

@@ -155,7 +155,10 @@ export const registerRedrive: RegisterCommand = (program: Command, ctx: CliConte
       '--router-archives',
       'the router wrote the TTL archive (one-reader layout: ARCHIVE_BUCKET set on it): its on-failure batches owe their archive outputs too (dead letters say what they owed)',
     )
-    .option('--function <name>', 'only what this function gave up on (router, archiver, vector-sync)')
+    .option(
+      '--function <name>',
+      'only what this function gave up on (router, archiver, vector-sync; on-failure batches by its deployed name, e.g. MemoryCdc-VectorSyncFunction-…)',
+    )
     .option('--layout <layout>', 'agent-memory | mastra | layout file (as the functions run)', 'agent-memory')
     .option('--routing <file>', 'JSON routing configuration (as the functions run)')
     .option('--region <region>', 'AWS region (default: from the environment)')
