@@ -33,7 +33,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as s3vectors from 'aws-cdk-lib/aws-s3vectors';
 import { Construct } from 'constructs';
-import { resolveLayout } from '../lib/layout/resolveLayout.js';
 import type { MemoryEventFilter } from '../lib/subscriptions/memoryEventPattern.js';
 import type { Subscription } from '../lib/subscriptions/subscriptionsFile.js';
 import { ArchiveTable } from './ArchiveTable.js';
@@ -73,7 +72,7 @@ export class MemoryCdc extends Construct {
   readonly bus: MemoryCdcBus;
   /** The archive / claim-check / dead-letter bucket. */
   readonly storage: MemoryCdcStorage;
-  /** The deploy-time check of the table (stream view type, stream ARN, TTL attribute). */
+  /** The deploy-time check of every table (stream view type, stream ARN, TTL attribute; or the Kinesis destination). */
   readonly tableCheck: MemoryCdcTableCheck;
   /** The vector bucket and index. */
   readonly vectors: MemoryCdcVectorIndex;
@@ -163,13 +162,14 @@ export class MemoryCdc extends Construct {
           })
         : undefined;
 
-    // Checked on every deploy before the mappings exist: a wrong stream or TTL fails the deploy.
+    // Checked on every deploy before the mappings exist: a wrong stream or TTL of any table fails the deploy.
     this.tableCheck = new MemoryCdcTableCheck(this, 'TableCheck', {
-      table: this.table,
-      tableName: config.tableName,
-      ...(config.tableStreamArn !== undefined && !this.kinesisSource
-        ? { streamArn: config.tableStreamArn }
-        : {}),
+      tables: config.tables.map((t) => ({
+        table: t.table,
+        tableName: t.tableName,
+        ...(t.tableStreamArn !== undefined && !this.kinesisSource ? { streamArn: t.tableStreamArn } : {}),
+        ...(t.ttlAttribute !== undefined ? { ttlAttribute: t.ttlAttribute } : {}),
+      })),
       ...(this.kinesisSource
         ? {
             kinesis: {
@@ -179,7 +179,6 @@ export class MemoryCdc extends Construct {
             },
           }
         : {}),
-      ttlAttribute: resolveLayout(config.layout).ttlAttribute,
       runtime: config.runtime,
       logRetention: config.logRetention,
     });

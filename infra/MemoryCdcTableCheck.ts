@@ -1,11 +1,14 @@
 /**
- * The deploy-time check of the memory table: a custom resource, run on every deploy before the
- * event source mappings are created, that calls DescribeTable and DescribeTimeToLive and fails the
- * deploy with a message naming each problem: no stream, a stream not on NEW_AND_OLD_IMAGES, a
- * stream ARN that is not the table's current stream, TTL not on the layout's attribute. (A wrong
- * view type would otherwise only show at run time, as dead letters and the RecordsMissingImages
- * alarm.) With a Kinesis source it checks instead that the stream is an ACTIVE Kinesis streaming
- * destination of the table and not the change log. The check's code is `lib/tableCheck/tableCheckSource.ts`, deployed inline.
+ * The deploy-time check of the memory tables: a custom resource, run on every deploy before the
+ * event source mappings are created, that calls DescribeTable and DescribeTimeToLive on every table
+ * of the stack and fails the deploy with a message naming each failing table and each problem: no
+ * stream, a stream not on NEW_AND_OLD_IMAGES, a stream ARN that is not the table's current stream,
+ * TTL not on the table layout's attribute. (A wrong view type would otherwise only show at run time,
+ * as dead letters and the RecordsMissingImages alarm.) With a Kinesis source it checks instead that
+ * the stream is an ACTIVE Kinesis streaming destination of every table and not the change log. One
+ * custom resource checks all tables (the first as before, the others in `OtherTables`), so a
+ * single-table stack keeps its resources and properties. The check's code is
+ * `lib/tableCheck/tableCheckSource.ts`, deployed inline.
  */
 import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -14,19 +17,37 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { TABLE_CHECK_SOURCE, type TableCheckProperties } from '../lib/tableCheck/tableCheckSource.js';
+import {
+  TABLE_CHECK_SOURCE,
+  type TableCheckProperties,
+  type TableCheckTable,
+} from '../lib/tableCheck/tableCheckSource.js';
 
-/** Properties of {@link MemoryCdcTableCheck}. */
-export interface MemoryCdcTableCheckProps {
+/** One table the check covers. */
+export interface MemoryCdcCheckedTable {
   /** The memory table. */
   readonly table: dynamodb.ITable;
   /** Its name. */
   readonly tableName: string;
-  /** The DynamoDB stream ARN the event source mappings read (none with a Kinesis source). */
+  /**
+   * The DynamoDB stream ARN the event source mappings read.
+   * @default none: a Kinesis source, or no stream ARN check
+   */
   readonly streamArn?: string;
   /**
+   * The TTL attribute of the table's layout.
+   * @default no TTL check
+   */
+  readonly ttlAttribute?: string;
+}
+
+/** Properties of {@link MemoryCdcTableCheck}. */
+export interface MemoryCdcTableCheckProps {
+  /** Every memory table of the stack (at least one); the first names the check. */
+  readonly tables: readonly MemoryCdcCheckedTable[];
+  /**
    * A Kinesis source: the stream the mappings read instead, checked to be an ACTIVE Kinesis
-   * streaming destination of the table and not the change log.
+   * streaming destination of every table and not the change log.
    * @default the table's DynamoDB stream is the source
    */
   readonly kinesis?: {
@@ -35,11 +56,6 @@ export interface MemoryCdcTableCheckProps {
     readonly enabledByStack: boolean;
     readonly changeLogStreamArn: string;
   };
-  /**
-   * The layout's TTL attribute.
-   * @default no TTL check
-   */
-  readonly ttlAttribute?: string;
   /** Runtime of the check function (the consumers'). */
   readonly runtime: lambda.Runtime;
   /** How long the check's logs are kept. */
@@ -55,6 +71,8 @@ export class MemoryCdcTableCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: MemoryCdcTableCheckProps) {
     super(scope, id);
+    const [first, ...others] = props.tables;
+    if (!first) throw new Error('MemoryCdcTableCheck: tables must list at least one table');
     const logGroup = (name: string) =>
       new logs.LogGroup(this, name, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     const role = (name: string, description: string) =>
@@ -68,7 +86,8 @@ export class MemoryCdcTableCheck extends Construct {
       actions: props.kinesis
         ? ['dynamodb:DescribeKinesisStreamingDestination', 'dynamodb:DescribeTimeToLive']
         : ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'],
-      resourceArns: [props.table.tableArn],
+      // Exactly the stack's tables.
+      resourceArns: props.tables.map((t) => t.table.tableArn),
     });
     if (props.kinesis) {
       // What DescribeKinesisStreamingDestination needs on the stream (DynamoDB developer guide, kds_iam).
@@ -78,10 +97,14 @@ export class MemoryCdcTableCheck extends Construct {
         resourceArns: [props.kinesis.streamArn],
       });
     }
+    const checked =
+      others.length === 0
+        ? `table ${first.tableName}`
+        : `tables ${first.tableName} and ${others.length} more`;
     this.function = new lambda.Function(this, 'Check', {
       description: props.kinesis
-        ? `Deploy-time check of table ${props.tableName} for memory-cdc: Kinesis streaming destination, TTL`
-        : `Deploy-time check of table ${props.tableName} for memory-cdc: stream view type, stream ARN, TTL`,
+        ? `Deploy-time check of ${checked} for memory-cdc: Kinesis streaming destination, TTL`
+        : `Deploy-time check of ${checked} for memory-cdc: stream view type, stream ARN, TTL`,
       runtime: props.runtime,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
@@ -99,10 +122,14 @@ export class MemoryCdcTableCheck extends Construct {
       frameworkOnEventRole: providerRole,
       logGroup: providerLogs,
     });
+    const checkedTable = (t: MemoryCdcCheckedTable): TableCheckTable => ({
+      TableName: t.tableName,
+      StreamArn: t.streamArn ?? '',
+      TtlAttribute: t.ttlAttribute ?? '',
+    });
     const properties: TableCheckProperties = {
-      TableName: props.tableName,
-      StreamArn: props.streamArn ?? '',
-      TtlAttribute: props.ttlAttribute ?? '',
+      ...checkedTable(first),
+      ...(others.length > 0 ? { OtherTables: others.map(checkedTable) } : {}),
       ...(props.kinesis
         ? {
             KinesisStreamArn: props.kinesis.streamArn,

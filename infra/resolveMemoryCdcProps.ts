@@ -9,8 +9,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ConfigError } from '../lib/errors.js';
-import { PRESET_LAYOUTS } from '../lib/layout/resolveLayout.js';
+import { ConfigError, LayoutError } from '../lib/errors.js';
+import { PRESET_LAYOUTS, resolveLayout } from '../lib/layout/resolveLayout.js';
 import type { Layout } from '../lib/layout/types.js';
 import { packageRoot } from '../lib/packageRoot.js';
 import type { MemoryCdcProps, StreamConsumerOptions, StreamReaders } from './MemoryCdcProps.js';
@@ -323,6 +323,8 @@ export interface ResolvedTable {
   tableStreamArn: string | undefined;
   /** `MEMORY_CDC_LAYOUT` text: a preset name or inline JSON. */
   layout: string;
+  /** The layout's TTL attribute (what the deploy-time check expects); undefined when it has none. */
+  ttlAttribute: string | undefined;
 }
 
 /** What names a table: the single-table props, or one entry of `tables`. */
@@ -429,6 +431,20 @@ function resolveLayoutProp(
   return JSON.stringify(object);
 }
 
+/**
+ * The TTL attribute of a layout prop's text: its one full parse at synth, which also validates a
+ * layout object. `prop` (`tables[1].layout`) names the table in the error.
+ * @throws LayoutError for an invalid layout
+ */
+function ttlAttributeOf(layout: string, prop?: string): string | undefined {
+  try {
+    return resolveLayout(layout).ttlAttribute;
+  } catch (error) {
+    if (prop === undefined || !(error instanceof LayoutError)) throw error;
+    throw new LayoutError(`MemoryCdc: ${prop}: ${error.message}`, { cause: error });
+  }
+}
+
 const PRESETS = Object.keys(PRESET_LAYOUTS)
   .map((name) => `'${name}'`)
   .join(', ');
@@ -439,12 +455,8 @@ const PRESETS = Object.keys(PRESET_LAYOUTS)
  */
 function resolveTables(scope: Construct, props: MemoryCdcProps, streamRequired: boolean): ResolvedTable[] {
   if (props.tables === undefined) {
-    return [
-      {
-        ...resolveTable(scope, props, streamRequired),
-        layout: resolveLayoutProp('layout', props.layout, undefined, ''),
-      },
-    ];
+    const layout = resolveLayoutProp('layout', props.layout, undefined, '');
+    return [{ ...resolveTable(scope, props, streamRequired), layout, ttlAttribute: ttlAttributeOf(layout) }];
   }
   const single = (['table', 'tableName', 'tableStreamArn', 'layout'] as const).filter(
     (k) => props[k] !== undefined,
@@ -461,9 +473,16 @@ function resolveTables(scope: Construct, props: MemoryCdcProps, streamRequired: 
   }
   const resolved = props.tables.map((entry, i) => {
     const prefix = `tables[${i}].`;
+    const layout = resolveLayoutProp(
+      `${prefix}layout`,
+      entry.layout,
+      entry.ttlAttribute,
+      `${prefix}ttlAttribute`,
+    );
     return {
       ...resolveTable(scope, entry, streamRequired, prefix, i === 0 ? 'Table' : `Table${i}`),
-      layout: resolveLayoutProp(`${prefix}layout`, entry.layout, entry.ttlAttribute, `${prefix}ttlAttribute`),
+      layout,
+      ttlAttribute: ttlAttributeOf(layout, `${prefix}layout`),
     };
   });
   const seen = new Map<string, number>();

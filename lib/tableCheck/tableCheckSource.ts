@@ -1,23 +1,33 @@
 /**
  * The deploy-time table check: the code of the custom resource the stack runs on every deploy. It
- * calls DescribeTable and DescribeTimeToLive on the memory table and fails the deploy, with a
- * message naming each problem, when the stream is missing or not NEW_AND_OLD_IMAGES, when the
- * stream ARN the stack reads is not the table's current stream, or when TTL is not on the layout's
- * attribute; with a Kinesis source, when that stream is not an ACTIVE Kinesis streaming destination
- * of the table or is the change log itself. It is plain CommonJS text (deployed inline, run by the Lambda runtime's own AWS SDK);
- * tests run this same text against DynamoDB Local.
+ * calls DescribeTable and DescribeTimeToLive on every memory table of the stack and fails the
+ * deploy, with a message naming each failing table and each problem, when a stream is missing or
+ * not NEW_AND_OLD_IMAGES, when the stream ARN the stack reads is not the table's current stream, or
+ * when TTL is not on the table layout's attribute; with a Kinesis source, when that stream is not an
+ * ACTIVE Kinesis streaming destination of every table or is the change log itself. It is plain
+ * CommonJS text (deployed inline, run by the Lambda runtime's own AWS SDK); tests run this same text
+ * against DynamoDB Local.
  */
 
-/** What the check is given (the custom resource's properties). */
-export interface TableCheckProperties {
+/** One table the check covers. */
+export interface TableCheckTable {
   TableName: string;
   /** The DynamoDB stream ARN the event source mappings read (empty with a Kinesis source). */
   StreamArn: string;
-  /** The layout's TTL attribute; empty when the layout has none (no TTL check). */
+  /** The table layout's TTL attribute; empty when the layout has none (no TTL check). */
   TtlAttribute: string;
+}
+
+/** What the check is given (the custom resource's properties). */
+export interface TableCheckProperties extends TableCheckTable {
+  /**
+   * The stack's further tables (`tables[1..]`), each checked like the first (the top-level
+   * fields). Absent for a single table.
+   */
+  OtherTables?: TableCheckTable[];
   /**
    * With a Kinesis source: the Kinesis data stream the mappings read, which must be an ACTIVE
-   * Kinesis streaming destination of the table (ENABLING too when `KinesisEnabledByStack` is `true`).
+   * Kinesis streaming destination of every table (ENABLING too when `KinesisEnabledByStack` is `true`).
    * No DynamoDB stream is checked then.
    */
   KinesisStreamArn?: string;
@@ -29,7 +39,8 @@ export interface TableCheckProperties {
 
 /**
  * The handler module's source: `exports.handler` (the custom resource's onEvent handler, for the
- * CDK Provider framework: throwing fails the deploy with the message) and `exports.problems`.
+ * CDK Provider framework: throwing fails the deploy with the message), and the pure functions it
+ * judges the responses with: `problems`, `kinesisProblems` and `failures`.
  */
 export const TABLE_CHECK_SOURCE = `'use strict';
 const { DynamoDBClient, DescribeTableCommand, DescribeTimeToLiveCommand, DescribeKinesisStreamingDestinationCommand } = require('@aws-sdk/client-dynamodb');
@@ -69,28 +80,44 @@ function kinesisProblems(destinations, p) {
   return ok.includes(d.DestinationStatus) ? [] : ['its Kinesis streaming destination ' + arn + ' is ' + d.DestinationStatus + ', not ACTIVE'];
 }
 
+// One message per failing table. checked: each table's properties with described (the DescribeTable
+// or DescribeKinesisStreamingDestination response) and ttl (DescribeTimeToLive's).
+function failures(checked, p) {
+  const kinesis = !!p.KinesisStreamArn;
+  return checked.flatMap((t) => {
+    const d = t.described || {};
+    const found = (kinesis ? kinesisProblems(d.KinesisDataStreamDestinations, p) : []).concat(
+      problems(d.Table || {}, t.ttl && t.ttl.TimeToLiveDescription, { kinesis, streamArn: t.StreamArn, ttlAttribute: t.TtlAttribute }),
+    );
+    return found.length ? ['memory-cdc cannot run on table ' + t.TableName + ': ' + found.join('; ')] : [];
+  });
+}
+
 let client;
 async function handler(event) {
   const p = event.ResourceProperties || {};
   const id = 'memory-cdc-table-check-' + p.TableName;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId || id };
   client = client || new DynamoDBClient({});
-  const table = { TableName: p.TableName };
-  const kinesis = !!p.KinesisStreamArn;
-  const [described, ttl] = await Promise.all([
-    client.send(kinesis ? new DescribeKinesisStreamingDestinationCommand(table) : new DescribeTableCommand(table)),
-    client.send(new DescribeTimeToLiveCommand(table)),
-  ]);
-  const found = (kinesis ? kinesisProblems(described.KinesisDataStreamDestinations, p) : []).concat(
-    problems(described.Table || {}, ttl.TimeToLiveDescription, { kinesis, streamArn: p.StreamArn, ttlAttribute: p.TtlAttribute }),
+  const checked = await Promise.all(
+    [p].concat(p.OtherTables || []).map(async (t) => {
+      const table = { TableName: t.TableName };
+      const [described, ttl] = await Promise.all([
+        client.send(p.KinesisStreamArn ? new DescribeKinesisStreamingDestinationCommand(table) : new DescribeTableCommand(table)),
+        client.send(new DescribeTimeToLiveCommand(table)),
+      ]).catch((e) => {
+        throw new Error('memory-cdc cannot describe table ' + t.TableName + ': ' + e.message);
+      });
+      return { ...t, described, ttl };
+    }),
   );
-  if (found.length > 0) {
-    throw new Error('memory-cdc cannot run on table ' + p.TableName + ': ' + found.join('; '));
-  }
+  const found = failures(checked, p);
+  if (found.length > 0) throw new Error(found.join('. '));
   return { PhysicalResourceId: id };
 }
 
 exports.problems = problems;
 exports.kinesisProblems = kinesisProblems;
+exports.failures = failures;
 exports.handler = handler;
 `;

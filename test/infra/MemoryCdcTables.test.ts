@@ -114,6 +114,10 @@ describe('MemoryCdc beside two tables (tables)', () => {
       'session-turns',
       undefined,
     ]);
+    // The table check keeps a single table's properties: no OtherTables.
+    const [, check] = resourcesOf(template, 'Custom::MemoryCdcTableCheck')[0]!;
+    expect(check.Properties).not.toHaveProperty('OtherTables');
+    expect(check.Properties).toMatchObject({ TableName: TURNS, TtlAttribute: 'ttl' });
   });
 
   it.each([
@@ -150,6 +154,79 @@ describe('MemoryCdc beside two tables (tables)', () => {
   ] as const)('rejects %s, naming the prop', (_name, props, message) => {
     expect(() => build(props as never)).toThrow(ConfigError);
     expect(() => build(props as never)).toThrow(message);
+  });
+});
+
+/** The actions of the table check's role on each resource. */
+function checkGrants(template: Template, cdc: MemoryCdc) {
+  return policyStatements(template)
+    .filter((st) => st.role === logicalIdOf(cdc.tableCheck.function.role!))
+    .filter((st) => [st.Action].flat().some((a) => String(a).startsWith('dynamodb:')))
+    .map((st) => ({ Action: st.Action, Resource: [st.Resource].flat().sort() }));
+}
+const tableArn = (table: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${table}`;
+
+describe('the deploy-time check beside two tables', () => {
+  it("checks every table's stream ARN and its layout's TTL attribute, describing exactly those tables", () => {
+    const { cdc, template } = build(twoTables);
+    const checks = resourcesOf(template, 'Custom::MemoryCdcTableCheck');
+    expect(checks).toHaveLength(1);
+    expect(checks[0]![1].Properties).toMatchObject({
+      TableName: STATE,
+      StreamArn: streamOf(STATE),
+      TtlAttribute: 'TTL',
+      OtherTables: [{ TableName: TURNS, StreamArn: streamOf(TURNS), TtlAttribute: 'expires_at' }],
+    });
+    expect(checkGrants(template, cdc)).toEqual([
+      {
+        Action: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'],
+        Resource: [tableArn(STATE), tableArn(TURNS)].sort(),
+      },
+    ]);
+  });
+
+  it("checks with a Kinesis source that the stream is every table's destination, after enabling each; cdk-nag clean", () => {
+    const { cdc, stack, template } = build(() => ({
+      source: 'kinesis',
+      tables: [
+        { tableName: STATE, layout: 'session-state' },
+        { tableName: TURNS, layout: 'session-turns' },
+      ],
+    }));
+    const [checkId, check] = resourcesOf(template, 'Custom::MemoryCdcTableCheck')[0]!;
+    expect(check.Properties).toMatchObject({
+      TableName: STATE,
+      StreamArn: '',
+      TtlAttribute: 'TTL',
+      OtherTables: [{ TableName: TURNS, StreamArn: '', TtlAttribute: 'ttl' }],
+      KinesisStreamArn: { 'Fn::GetAtt': [logicalIdOf(cdc.kinesisSource!.stream), 'Arn'] },
+      KinesisEnabledByStack: 'true',
+    });
+    const destinations = resourcesOf(template, 'Custom::MemoryCdcKinesisStreamingDestination').map(
+      ([id]) => id,
+    );
+    expect(destinations).toHaveLength(2);
+    expect((template.toJSON().Resources[checkId] as { DependsOn?: string[] }).DependsOn).toEqual(
+      expect.arrayContaining(destinations),
+    );
+    expect(checkGrants(template, cdc)).toEqual([
+      {
+        Action: ['dynamodb:DescribeKinesisStreamingDestination', 'dynamodb:DescribeTimeToLive'],
+        Resource: [tableArn(STATE), tableArn(TURNS)].sort(),
+      },
+    ]);
+    expect(unacknowledgedNagFindings(stack)).toEqual([]);
+  });
+
+  it('refuses an invalid layout object of a further table at synth, naming it', () => {
+    expect(() =>
+      build(() => ({
+        tables: [
+          { tableName: STATE, tableStreamArn: streamOf(STATE), layout: 'session-state' },
+          { tableName: TURNS, tableStreamArn: streamOf(TURNS), layout: { entities: [{}] } as never },
+        ],
+      })),
+    ).toThrow(/^MemoryCdc: tables\[1\]\.layout: inline layout: invalid layout/);
   });
 });
 

@@ -121,6 +121,27 @@ describe('the deploy-time table check', () => {
     );
   });
 
+  it('checks every table given, each against its own stream and TTL attribute, naming the ones that fail', async () => {
+    const other = (name: string, ttl = 'expires_at') => ({
+      TableName: name,
+      StreamArn: streamArns.get(name) ?? '',
+      TtlAttribute: ttl,
+    });
+    await expect(check('good', { OtherTables: [other('other-ttl', 'ttl')] })).resolves.toEqual({
+      PhysicalResourceId: 'memory-cdc-table-check-good',
+    });
+    const failing = check('good', {
+      OtherTables: [other('other-ttl', 'ttl'), other('keys-only'), other('no-stream')],
+    });
+    await expect(failing).rejects.toThrow(
+      'memory-cdc cannot run on table keys-only: its stream has view type KEYS_ONLY: memory-cdc needs NEW_AND_OLD_IMAGES (both images, to build events and archive expired items). ' +
+        'memory-cdc cannot run on table no-stream: it has no DynamoDB stream: enable one with view type NEW_AND_OLD_IMAGES',
+    );
+    await expect(check('good', { OtherTables: [other('missing-table')] })).rejects.toThrow(
+      /^memory-cdc cannot describe table missing-table: /,
+    );
+  });
+
   it('checks no TTL for a layout without a TTL attribute, and nothing on delete', async () => {
     await expect(check('no-ttl', { TtlAttribute: '' })).resolves.toBeDefined();
     await expect(
