@@ -6,6 +6,7 @@ import { ConfigError } from '../lib/errors.js';
 import { PRESET_LAYOUTS, resolveLayout } from '../lib/layout/resolveLayout.js';
 import type { Layout } from '../lib/layout/types.js';
 import { readSubscriptionsFile, type Subscription } from '../lib/subscriptions/subscriptionsFile.js';
+import { parseDynamoDbStreamArn, parseKinesisStreamArn } from './streamArns.js';
 
 /** Context keys the app reads. */
 export const APP_CONTEXT_KEYS = [
@@ -61,9 +62,6 @@ export interface AppContext {
   subscriptions?: Subscription[];
 }
 
-const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:([a-z0-9-]+):(\d{12}):stream\/[A-Za-z0-9_.-]{1,128}$/;
-const STREAM_ARN =
-  /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})\/stream\/.+$/;
 const HOW_TO =
   'Deploy beside your table with: npx cdk deploy -c tableName=<table> -c streamArn=<stream ARN>, ' +
   'or set both once in the "context" of cdk.json ' +
@@ -82,7 +80,7 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
   const streamArn = tables ? tables[0]!.streamArn : text(get, 'streamArn');
   if (tableName !== undefined && streamArn === undefined && typeof source === 'object' && !tables) {
     // A Kinesis stream the table streams to: it names the account and region, no DynamoDB stream needed.
-    const [, region = '', account = ''] = KINESIS_STREAM_ARN.exec(source.kinesisStreamArn)!;
+    const { region, account } = parseKinesisStreamArn(source.kinesisStreamArn)!;
     return readOptions(get, cwd, { tableName, account, region, source });
   }
   if (tableName === undefined || streamArn === undefined) {
@@ -118,13 +116,13 @@ export function readAppContext(get: (key: string) => unknown, cwd = process.cwd(
  * @throws ConfigError when it is not a stream ARN, or the stream of another table than `tableName`
  */
 function streamArnOf(key: string, streamArn: string, tableName: string): { region: string; account: string } {
-  const match = STREAM_ARN.exec(streamArn);
-  if (!match) {
+  const stream = parseDynamoDbStreamArn(streamArn);
+  if (!stream) {
     throw new ConfigError(
       `context ${key} must look like arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label> (given ${streamArn})`,
     );
   }
-  const [, region = '', account = '', streamTable = ''] = match;
+  const { region, account, tableName: streamTable } = stream;
   if (streamTable !== tableName) {
     throw new ConfigError(
       `context ${key} is the stream of table ${streamTable}, not of tableName ${tableName}`,
@@ -138,7 +136,7 @@ function readSource(get: (key: string) => unknown): AppContext['source'] {
   const value = text(get, 'source');
   if (value === undefined) return undefined;
   if (value === 'dynamodb-stream' || value === 'kinesis') return value;
-  if (KINESIS_STREAM_ARN.test(value)) return { kinesisStreamArn: value };
+  if (parseKinesisStreamArn(value)) return { kinesisStreamArn: value };
   throw new ConfigError(
     `context source must be dynamodb-stream, kinesis, or the ARN of a Kinesis stream the table streams to, arn:aws:kinesis:<region>:<account>:stream/<name> (given ${value})`,
   );

@@ -14,11 +14,9 @@ import { PRESET_LAYOUTS, resolveLayout } from '../lib/layout/resolveLayout.js';
 import type { Layout } from '../lib/layout/types.js';
 import { packageRoot } from '../lib/packageRoot.js';
 import type { MemoryCdcProps, StreamConsumerOptions, StreamReaders } from './MemoryCdcProps.js';
+import { parseDynamoDbStreamArn, parseKinesisStreamArn } from './streamArns.js';
 
 const DEFAULT_BEDROCK_MODEL = 'amazon.titan-embed-text-v2:0';
-const STREAM_ARN =
-  /^arn:(aws[a-z-]*):dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})\/stream\/(.+)$/;
-const KINESIS_STREAM_ARN = /^arn:(aws[a-z-]*):kinesis:([a-z0-9-]+):(\d{12}):stream\/([A-Za-z0-9_.-]{1,128})$/;
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const MAX_DYNAMODB_RECORD_AGE = Duration.hours(24);
 /** Lambda's limit of MaximumRecordAgeInSeconds for Kinesis mappings (604,800 s). */
@@ -508,16 +506,20 @@ function checkNames(
     fail(nameProp, tableName, 'must be 3-255 characters of A-Z, a-z, 0-9, _ . -');
   }
   if (tableStreamArn === undefined || Token.isUnresolved(tableStreamArn)) return;
-  const match = STREAM_ARN.exec(tableStreamArn);
-  if (!match) {
+  const stream = parseDynamoDbStreamArn(tableStreamArn);
+  if (!stream) {
     fail(
       streamName,
       tableStreamArn,
       `${streamProp === 'table' ? 'has a stream ARN that ' : ''}must look like arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`,
     );
   }
-  if (!Token.isUnresolved(tableName) && match[4] !== tableName) {
-    fail(streamName, tableStreamArn, `is the stream of table ${match[4]}, not of ${nameProp} ${tableName}`);
+  if (!Token.isUnresolved(tableName) && stream.tableName !== tableName) {
+    fail(
+      streamName,
+      tableStreamArn,
+      `is the stream of table ${stream.tableName}, not of ${nameProp} ${tableName}`,
+    );
   }
 }
 
@@ -530,7 +532,7 @@ function resolveSource(props: MemoryCdcProps): ResolvedSource {
     fail('source', value, "must be 'dynamodb-stream', 'kinesis' or { kinesisStreamArn }");
   }
   const arn = value.kinesisStreamArn;
-  if (!Token.isUnresolved(arn) && !KINESIS_STREAM_ARN.test(arn)) {
+  if (!Token.isUnresolved(arn) && !parseKinesisStreamArn(arn)) {
     fail(
       'source.kinesisStreamArn',
       arn,
