@@ -16,10 +16,10 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
       reportOnFailure: true,
-      // Measured 2026-12-08 over the whole suite (fresh clone, CI=true): statements 93.90 %, branches
-      // 85.78 %, functions 96.20 %, lines 95.58 %; the thresholds sit half a point below, for code
-      // others add meanwhile.
-      thresholds: { statements: 93.4, branches: 85.2, functions: 95.7, lines: 95 },
+      // Measured 2026-12-08 03:11 over the whole suite (fresh clone, CI=true): statements 94.24 %,
+      // branches 86.50 %, functions 96.41 %, lines 95.86 %; the thresholds sit about half a point
+      // below, for code others add meanwhile.
+      thresholds: { statements: 93.8, branches: 86, functions: 95.9, lines: 95.4 },
     },
   },
 });
