@@ -35,6 +35,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const buildOptions = { source: options.source ?? EVENT_SOURCE };
   return {
     layout,
+    ...(tableLayouts ? { tableLayouts } : {}),
     routing,
     process(record: StreamRecord): ProcessedRecord {
       const decoded = decodeRecord(record);

@@ -35,6 +35,8 @@ export interface ProcessedRecord {
 /** A configured pipeline. */
 export interface Pipeline {
   readonly layout: Layout;
+  /** Layouts of particular tables (see {@link PipelineOptions.tableLayouts}). */
+  readonly tableLayouts?: TableLayouts;
   readonly routing: RoutingConfig;
   /**
    * Decode, classify, build events and route one record.

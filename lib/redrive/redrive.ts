@@ -7,10 +7,13 @@
  */
 
 import { outputsWithArchive } from '../archive/archiveOutputsOf.js';
+import type { MemoryEventDetail } from '../catalog/types.js';
+import { readChanges } from '../changeLog/readChanges.js';
 import { resolveRetryPolicy } from '../delivery/retryPolicy.js';
 import type { Pipeline } from '../pipeline/types.js';
 import type { RoutedOutput, SinkName } from '../routing/types.js';
 import type { Sink } from '../sinks/types.js';
+import { streamSourceOf } from '../stream/decodeRecord.js';
 import type { StreamRecord } from '../stream/types.js';
 import { type ChangeLogPrepareOptions, prepareChangeLogRecord } from '../vector/processChangeLogBatch.js';
 import type { RedriveSource } from './openRedriveSource.js';
@@ -21,10 +24,34 @@ export const REDRIVE_PREFIXES = ['dead-letter/', 'aws/lambda/'] as const;
 /** Marker written beside an object once its outputs for a sink were accepted: `<key>.redriven.<sink>`. */
 export const REDRIVEN_MARKER = '.redriven.';
 
+/** Records a table's layout is detected from (as many as detection looks at). */
+export const LAYOUT_SAMPLE = 200;
+
+/** What a redrive's objects show of each table, for choosing its layout. */
+export interface TableSamples {
+  /** Up to {@link LAYOUT_SAMPLE} stream records of each table (router and archiver objects), by table name. */
+  records: ReadonlyMap<string, readonly StreamRecord[]>;
+  /**
+   * The layouts named by the changes of each table (`layout` of the vector sync's change-log
+   * records: the router's classification, by layout name), by table name.
+   */
+  changeLogLayouts: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * Builds the pipeline once the records are known: called once, before anything is sent, with what
+ * the objects to redrive show of each table.
+ */
+export type PipelineChooser = (samples: TableSamples) => Pipeline;
+
 /** Options for {@link redrive}. */
 export interface RedriveOptions {
   source: RedriveSource;
-  pipeline: Pipeline;
+  /**
+   * How records are read: a pipeline, or a chooser that builds it from the records of each table
+   * (layout detection; the objects are then read twice).
+   */
+  pipeline: Pipeline | PipelineChooser;
   /** Where outputs go. Outputs for other sinks are counted in `skippedOutputs`, not sent. */
   sinks: readonly Sink[];
   /** List and count only. @default false */
@@ -33,10 +60,10 @@ export interface RedriveOptions {
   functionName?: string;
   /**
    * How the vector sync's failed change-log records are read, as its Lambda reads them
-   * (EMBEDDING_ATTRIBUTE, a claim-check reader, table layouts). Layout and `vector` route come from
-   * `pipeline`. @default the pipeline's layout and route only (claim-checked changes then fail)
+   * (EMBEDDING_ATTRIBUTE, a claim-check reader). Layouts and `vector` route come from `pipeline`.
+   * @default the pipeline's layouts and route only (claim-checked changes then fail)
    */
-  changeLog?: Omit<ChangeLogPrepareOptions, 'layout' | 'route'>;
+  changeLog?: Omit<ChangeLogPrepareOptions, 'layout' | 'tableLayouts' | 'route'>;
   /**
    * The router wrote the TTL archive (the one-reader layout: ARCHIVE_BUCKET set on it). Decides what
    * a router batch owes when its object does not say: Lambda's on-failure records, and dead letters
@@ -88,7 +115,7 @@ export interface RedriveSummary {
  * @throws FailedBatchFormatError when an object under the prefixes is neither format
  */
 export async function redrive(options: RedriveOptions): Promise<RedriveSummary> {
-  const { source } = options;
+  const { source, functionName } = options;
   const summary: RedriveSummary = {
     source: source.location,
     dryRun: options.dryRun ?? false,
@@ -111,21 +138,63 @@ export async function redrive(options: RedriveOptions): Promise<RedriveSummary> 
       }
     }
   }
-  for (const key of keys.sort()) {
+  keys.sort();
+  const pipeline =
+    typeof options.pipeline === 'function'
+      ? options.pipeline(await sampleTables(source, keys, functionName))
+      : options.pipeline;
+  for (const key of keys) {
     const batch = parseFailedBatch(key, await source.get(key));
-    if (options.functionName && !isFunction(batch.function, options.functionName)) continue;
+    if (functionName && !isFunction(batch.function, functionName)) continue;
     summary.byReason[batch.reason] = (summary.byReason[batch.reason] ?? 0) + 1;
-    const object = await redriveBatch(batch, marked.get(key) ?? new Set(), options, summary);
+    const object = await redriveBatch(batch, marked.get(key) ?? new Set(), { ...options, pipeline }, summary);
     summary.objects.push(object);
     if (object.status === 'failed') summary.failed++;
   }
   return summary;
 }
 
+/** What the objects of `keys` show of each table (see {@link TableSamples}). */
+async function sampleTables(
+  source: RedriveSource,
+  keys: readonly string[],
+  functionName: string | undefined,
+): Promise<TableSamples> {
+  const records = new Map<string, StreamRecord[]>();
+  const changeLogLayouts = new Map<string, Set<string>>();
+  for (const key of keys) {
+    const batch = parseFailedBatch(key, await source.get(key));
+    if (functionName && !isFunction(batch.function, functionName)) continue;
+    if (batch.input === 'change-log') {
+      for (const record of batch.records) {
+        let changes: MemoryEventDetail[];
+        try {
+          changes = readChanges(record);
+        } catch {
+          continue; // Unreadable: its redrive reports it.
+        }
+        for (const change of changes) {
+          const table = change.origin?.table ?? '';
+          changeLogLayouts.set(table, (changeLogLayouts.get(table) ?? new Set()).add(change.layout));
+        }
+      }
+      continue;
+    }
+    for (const record of batch.records) {
+      const arn = (record as { eventSourceARN?: unknown } | null)?.eventSourceARN;
+      const table = typeof arn === 'string' ? streamSourceOf(arn).table : '';
+      const sample = records.get(table) ?? [];
+      if (sample.length < LAYOUT_SAMPLE) sample.push(record);
+      records.set(table, sample);
+    }
+  }
+  return { records, changeLogLayouts };
+}
+
 async function redriveBatch(
   batch: FailedBatch,
   doneSinks: ReadonlySet<string>,
-  options: RedriveOptions,
+  options: RedriveOptions & { pipeline: Pipeline },
   summary: RedriveSummary,
 ): Promise<RedrivenObject> {
   const object: RedrivenObject = {
@@ -148,6 +217,7 @@ async function redriveBatch(
     // still cannot be read fails the object; the record's other changes are sent all the same.
     const prepareOptions: ChangeLogPrepareOptions = {
       layout: options.pipeline.layout,
+      ...(options.pipeline.tableLayouts ? { tableLayouts: options.pipeline.tableLayouts } : {}),
       route: options.pipeline.routing.vector,
       ...options.changeLog,
     };

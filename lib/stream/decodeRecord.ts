@@ -171,7 +171,7 @@ function creationEpochMs(created: unknown, eventId: string): number | undefined 
 }
 
 /** Region and table named by a stream ARN, empty when it names none. */
-interface StreamSource {
+export interface StreamSource {
   region: string;
   table: string;
 }
@@ -186,7 +186,8 @@ const streamSources = new Map<string, StreamSource>();
 let lastArn: string | undefined;
 let lastSource: StreamSource = { region: '', table: '' };
 
-function streamSourceOf(streamArn: string): StreamSource {
+/** The region and table a stream ARN names (`{ region: '', table: '' }` when it names none). */
+export function streamSourceOf(streamArn: string): StreamSource {
   if (streamArn === lastArn) return lastSource;
   let source = streamSources.get(streamArn);
   if (!source) {

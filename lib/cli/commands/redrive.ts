@@ -5,11 +5,11 @@ import { createAwsClient } from '../../config/createAwsClient.js';
 import { lazyAwsClient } from '../../config/lazyAwsClient.js';
 import { JsonLinesSink } from '../../dev/sinks/JsonLinesSink.js';
 import { ConfigError } from '../../errors.js';
-import { resolveLayout } from '../../layout/resolveLayout.js';
 import { createDeliverySinks, selectDeliverySinks } from '../../live/backfill/createDeliverySinks.js';
 import { createPipeline } from '../../pipeline/createPipeline.js';
 import { openRedriveSource } from '../../redrive/openRedriveSource.js';
 import { type RedriveSummary, redrive } from '../../redrive/redrive.js';
+import { chooseRedriveLayouts, readGivenLayouts } from '../../redrive/redriveLayouts.js';
 import { resolveRouting } from '../../routing/defaultRouting.js';
 import type { RoutingConfig } from '../../routing/types.js';
 import { LocalArchiveSink } from '../../sinks/archive/LocalArchiveSink.js';
@@ -27,15 +27,21 @@ interface RedriveFlags {
   vectorIndex?: string;
   routerArchives?: boolean;
   function?: string;
-  layout: string;
+  layout?: string;
+  tableLayouts?: string;
   routing?: string;
   region?: string;
   s3EndpointUrl?: string;
   json?: boolean;
 }
 
-function formatSummary(summary: RedriveSummary): string {
+/** The summary, with how each table's layout was chosen. */
+type RedriveReport = RedriveSummary & { layouts: Record<string, string> };
+
+function formatSummary(summary: RedriveReport): string {
   const lines = [`Redrive from ${summary.source}${summary.dryRun ? ' (dry run: nothing sent)' : ''}`];
+  for (const [table, reason] of Object.entries(summary.layouts))
+    lines.push(`layout of table ${table || '(unnamed)'}: ${reason}`);
   const reasons = Object.entries(summary.byReason).sort((a, b) => b[1] - a[1]);
   lines.push(`${summary.objects.length} object(s) to redrive${reasons.length ? ', by reason:' : ''}`);
   for (const [reason, count] of reasons) lines.push(`  ${count}  ${reason}`);
@@ -86,10 +92,35 @@ async function runRedrive(sourceText: string, flags: RedriveFlags, ctx: CliConte
   const routing = flags.routing
     ? (readJsonArgument('--routing', flags.routing, ctx.cwd) as Partial<RoutingConfig>)
     : undefined;
-  const pipeline = createPipeline({
-    layout: resolveLayout(flags.layout, ctx.cwd),
-    routing: resolveRouting(routing),
-  });
+  // The layouts the functions run with (MEMORY_CDC_LAYOUT, MEMORY_CDC_TABLE_LAYOUTS), the options in
+  // their place; neither given, each table's is detected from its records.
+  const given = readGivenLayouts(
+    process.env,
+    {
+      layout: flags.layout,
+      tableLayouts: flags.tableLayouts
+        ? readJsonArgument('--table-layouts', flags.tableLayouts, ctx.cwd)
+        : undefined,
+    },
+    ctx.cwd,
+  );
+  let layouts: Record<string, string> = {};
+  // A layout given for every table needs no look at the records first (which reads every object twice).
+  const pipeline = given.layout
+    ? createPipeline({
+        layout: given.layout,
+        tableLayouts: given.tableLayouts,
+        routing: resolveRouting(routing),
+      })
+    : (samples: Parameters<typeof chooseRedriveLayouts>[1]) => {
+        const chosen = chooseRedriveLayouts(given, samples, (warning) => ctx.err(`warning: ${warning}\n`));
+        layouts = chosen.reasons;
+        return createPipeline({
+          layout: chosen.layout,
+          tableLayouts: chosen.tableLayouts,
+          routing: resolveRouting(routing),
+        });
+      };
   if (flags.vectorIndex && !flags.local) throw new ConfigError('--vector-index goes with --local <folder>');
   let s3: S3Client | undefined;
   const s3Client = () =>
@@ -120,7 +151,8 @@ async function runRedrive(sourceText: string, flags: RedriveFlags, ctx: CliConte
       routerWritesArchive: flags.routerArchives ?? false,
       changeLog: { embeddingAttribute: process.env.EMBEDDING_ATTRIBUTE ?? 'embedding', claimChecks },
     });
-    ctx.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+    const report: RedriveReport = { ...summary, layouts };
+    ctx.out(flags.json ? `${JSON.stringify(report)}\n` : formatSummary(report));
     if (summary.failed > 0) ctx.exitCode = 1;
   } finally {
     for (const sink of sinks) await sink.close?.();
@@ -159,7 +191,14 @@ export const registerRedrive: RegisterCommand = (program: Command, ctx: CliConte
       '--function <name>',
       'only what this function gave up on (router, archiver, vector-sync; on-failure batches by its deployed name, e.g. MemoryCdc-VectorSyncFunction-…)',
     )
-    .option('--layout <layout>', 'agent-memory | mastra | layout file (as the functions run)', 'agent-memory')
+    .option(
+      '--layout <layout>',
+      'agent-memory | mastra | session-state | session-turns | layout file: every table’s layout (default: MEMORY_CDC_LAYOUT, as the functions run; neither set: detected per table from its records, as replay does)',
+    )
+    .option(
+      '--table-layouts <json|file>',
+      'layouts of particular tables, JSON object of table name -> layout (default: MEMORY_CDC_TABLE_LAYOUTS, as the functions run)',
+    )
     .option('--routing <file>', 'JSON routing configuration (as the functions run)')
     .option('--region <region>', 'AWS region (default: from the environment)')
     .option('--s3-endpoint-url <url>', 'S3 endpoint for an s3:// source (path-style addressing)')
