@@ -35,12 +35,12 @@ interface RedriveFlags {
   json?: boolean;
 }
 
-/** The summary, with how each table's layout was chosen. */
-type RedriveReport = RedriveSummary & { layouts: Record<string, string> };
+/** The summary, with how each table's layout was chosen (absent when a layout was given for every table). */
+type RedriveReport = RedriveSummary & { layouts?: Record<string, string> };
 
 function formatSummary(summary: RedriveReport): string {
   const lines = [`Redrive from ${summary.source}${summary.dryRun ? ' (dry run: nothing sent)' : ''}`];
-  for (const [table, reason] of Object.entries(summary.layouts))
+  for (const [table, reason] of Object.entries(summary.layouts ?? {}))
     lines.push(`layout of table ${table || '(unnamed)'}: ${reason}`);
   const reasons = Object.entries(summary.byReason).sort((a, b) => b[1] - a[1]);
   lines.push(`${summary.objects.length} object(s) to redrive${reasons.length ? ', by reason:' : ''}`);
@@ -104,7 +104,7 @@ async function runRedrive(sourceText: string, flags: RedriveFlags, ctx: CliConte
     },
     ctx.cwd,
   );
-  let layouts: Record<string, string> = {};
+  let layouts: Record<string, string> | undefined;
   // A layout given for every table needs no look at the records first (which reads every object twice).
   const pipeline = given.layout
     ? createPipeline({
