@@ -135,7 +135,14 @@ export function chooseRedriveLayouts(
     }
     tableLayouts.set(table, unknownLayout(records));
     reasons[table] = 'no preset fits';
-    onWarning(unknownLayoutWarning(`dead letters of table ${table || '(unnamed)'}`, reason, 'redrive'));
+    // --layout is every table's: beside tables that were detected, the file goes to this one only.
+    const only =
+      tables.length > 1 && table
+        ? ` Beside the other tables, give it for this one only: --table-layouts '${JSON.stringify({ [table]: 'FILE' })}'.`
+        : '';
+    onWarning(
+      `${unknownLayoutWarning(`dead letters of table ${table || '(unnamed)'}`, reason, 'redrive')}${only}`,
+    );
   }
   return { layout: given.layout ?? unknownLayout([]), tableLayouts, reasons };
 }

@@ -276,6 +276,7 @@ describe('memory-cdc redrive of a stack beside tables with different layouts', (
     expect(result.err).toContain('warning: dead letters of table orders: ');
     expect(result.err).toContain('Its records redrive as entity "unknown"');
     expect(result.err).toContain('pass --layout FILE');
+    expect(result.err).toContain(`give it for this one only: --table-layouts '{"orders":"FILE"}'`);
     expect(result.err).not.toContain(MASTRA_TABLE);
     const summary = JSON.parse(result.out);
     expect(summary).toMatchObject({ failed: 0, layouts: { orders: 'no preset fits' } });
