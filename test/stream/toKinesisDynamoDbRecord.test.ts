@@ -32,7 +32,10 @@ const { value } = fc.letrec<{ value: AttributeValue }>((tie) => ({
     fc.constant({ NULL: true as const }),
     fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 3 }).map((SS) => ({ SS })),
     fc.uniqueArray(fc.integer(), { minLength: 1, maxLength: 3 }).map((ns) => ({ NS: ns.map(String) })),
-    fc.array(bytes, { minLength: 1, maxLength: 2 }).map((BS) => ({ BS })),
+    // A binary set's members are distinct, as DynamoDB requires (compared by content, not by reference).
+    fc
+      .uniqueArray(bytes, { minLength: 1, maxLength: 2, selector: (b) => Buffer.from(b).toString('base64') })
+      .map((BS) => ({ BS })),
     fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 3 }).map((M) => ({ M })),
     fc.array(tie('value'), { maxLength: 3 }).map((L) => ({ L })),
   ) as fc.Arbitrary<AttributeValue>,
