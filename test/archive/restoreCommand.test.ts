@@ -2,12 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerRestore } from '../../lib/cli/commands/restore.js';
-import type { CliContext } from '../../lib/cli/types.js';
 import { LocalArchiveSink } from '../../lib/sinks/archive/LocalArchiveSink.js';
 import { S3ArchiveSink } from '../../lib/sinks/archive/S3ArchiveSink.js';
+import { runRegisteredCommand } from '../support/runRegisteredCommand.js';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.js';
 import { type DynaliteHandle, startDynalite } from './dynalite.js';
 import { archiveOutputsOf, expiryBatch } from './expiries.js';
@@ -15,22 +14,7 @@ import { archiveOutputsOf, expiryBatch } from './expiries.js';
 const BUCKET = 'restore-cli-archive';
 
 /** Runs `memory-cdc restore …` with the command registered on a fresh program. */
-async function run(args: string[], cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = { out: (s) => out.push(s), err: (s) => err.push(s), exitCode: 0, cwd };
-  const program = new Command('memory-cdc')
-    .exitOverride()
-    .configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
-  registerRestore(program, ctx);
-  try {
-    await program.parseAsync(['restore', ...args], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    ctx.exitCode = error.exitCode;
-  }
-  return { code: ctx.exitCode, out: out.join(''), err: err.join('') };
-}
+const run = (args: string[], cwd: string) => runRegisteredCommand(registerRestore, 'restore', args, cwd);
 
 describe('memory-cdc restore', () => {
   let dynamo: DynaliteHandle;

@@ -6,11 +6,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRedrive } from '../../lib/cli/commands/redrive.js';
-import type { CliContext } from '../../lib/cli/types.js';
 import { loadRouterConfig } from '../../lib/config/routerConfig.js';
 import { LocalDeadLetterStore } from '../../lib/dev/LocalDeadLetterStore.js';
 import { agentMemoryLayout } from '../../lib/layout/presets/agentMemory.js';
@@ -26,6 +24,7 @@ import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/e
 import { type FaultProxy, faults, startFaultProxy } from '../support/faultProxy.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
 import { toKinesisDynamoDbRecords } from '../support/kinesisDynamoDbRecords.js';
+import { runRegisteredCommand } from '../support/runRegisteredCommand.js';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.js';
 
 const DLQ = 'redrive-dead-letters';
@@ -33,22 +32,7 @@ const FAST_RETRY = { maxAttempts: 2, baseDelayMs: 1, throttlingBaseDelayMs: 1, m
 const silent = pino({ level: 'silent' });
 
 /** Runs `memory-cdc redrive …`. */
-async function run(args: string[], cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = { out: (s) => out.push(s), err: (s) => err.push(s), exitCode: 0, cwd };
-  const program = new Command('memory-cdc')
-    .exitOverride()
-    .configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
-  registerRedrive(program, ctx);
-  try {
-    await program.parseAsync(['redrive', ...args], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    ctx.exitCode = error.exitCode;
-  }
-  return { code: ctx.exitCode, out: out.join(''), err: err.join('') };
-}
+const run = (args: string[], cwd: string) => runRegisteredCommand(registerRedrive, 'redrive', args, cwd);
 
 /**
  * A PutEvents answer that refuses (MalformedDetail) every entry of the poison record and passes the

@@ -11,11 +11,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRedrive } from '../../lib/cli/commands/redrive.js';
-import type { CliContext } from '../../lib/cli/types.js';
 import { loadRouterConfig } from '../../lib/config/routerConfig.js';
 import { createRouterHandler } from '../../lib/delivery/createRouterHandler.js';
 import { LocalDeadLetterStore } from '../../lib/dev/LocalDeadLetterStore.js';
@@ -25,6 +23,7 @@ import type { StreamRecord } from '../../lib/stream/types.js';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '../support/eventBridgeEndpoint.js';
 import { type FaultProxy, faults, startFaultProxy } from '../support/faultProxy.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
+import { runRegisteredCommand } from '../support/runRegisteredCommand.js';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.js';
 
 const FAST_RETRY = { maxAttempts: 2, baseDelayMs: 1, throttlingBaseDelayMs: 1, maxDelayMs: 2 };
@@ -34,27 +33,8 @@ const MASTRA_TABLE = 'mastra-single-table';
 const LAYOUT_VARIABLES = ['MEMORY_CDC_LAYOUT', 'MEMORY_CDC_TABLE_LAYOUTS'];
 
 /** Runs `memory-cdc redrive …` with exactly these layout variables (others of the test's environment unset). */
-async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = { out: (s) => out.push(s), err: (s) => err.push(s), exitCode: 0, cwd };
-  const program = new Command('memory-cdc')
-    .exitOverride()
-    .configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
-  registerRedrive(program, ctx);
-  const saved = { ...process.env };
-  for (const name of LAYOUT_VARIABLES) delete process.env[name];
-  Object.assign(process.env, env);
-  try {
-    await program.parseAsync(['redrive', ...args], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    ctx.exitCode = error.exitCode;
-  } finally {
-    process.env = saved;
-  }
-  return { code: ctx.exitCode, out: out.join(''), err: err.join('') };
-}
+const run = (args: string[], cwd: string, env: Record<string, string> = {}) =>
+  runRegisteredCommand(registerRedrive, 'redrive', args, cwd, { set: env, unset: LAYOUT_VARIABLES });
 
 /** An event as compared here: its detail-type and id. */
 type Sent = { detailType: string; eventId: string };

@@ -12,12 +12,10 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { S3VectorsClient } from '@aws-sdk/client-s3vectors';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChanges } from '../../lib/changeLog/readChanges.js';
 import { registerRedrive } from '../../lib/cli/commands/redrive.js';
-import type { CliContext } from '../../lib/cli/types.js';
 import { kinesisRecordAdapter } from '../../lib/delivery/recordAdapters.js';
 import { LocalDeadLetterStore } from '../../lib/dev/LocalDeadLetterStore.js';
 import { fixtureVector } from '../../lib/fixtures/embeddingBytes.js';
@@ -30,6 +28,7 @@ import { createVectorSyncHandler } from '../../lib/vector/createVectorSyncHandle
 import { processChangeLogBatch } from '../../lib/vector/processChangeLogBatch.js';
 import { loadVectorSyncConfig } from '../../lib/vector/vectorSyncConfig.js';
 import { type KinesaliteHandle, startKinesalite } from '../support/kinesalite.js';
+import { runRegisteredCommand } from '../support/runRegisteredCommand.js';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.js';
 import { type S3VectorsEndpoint, startS3VectorsEndpoint } from '../support/s3VectorsEndpoint.js';
 import {
@@ -45,26 +44,8 @@ const silent = pino({ level: 'silent' });
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /** Runs `memory-cdc redrive …` with these environment variables set. */
-async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = { out: (s) => out.push(s), err: (s) => err.push(s), exitCode: 0, cwd };
-  const program = new Command('memory-cdc')
-    .exitOverride()
-    .configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
-  registerRedrive(program, ctx);
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    await program.parseAsync(['redrive', ...args], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    ctx.exitCode = error.exitCode;
-  } finally {
-    process.env = saved;
-  }
-  return { code: ctx.exitCode, out: out.join(''), err: err.join('') };
-}
+const run = (args: string[], cwd: string, env: Record<string, string> = {}) =>
+  runRegisteredCommand(registerRedrive, 'redrive', args, cwd, { set: env });
 
 /** The records of `event` that carry a change of this op (one change per record). */
 function withOp(event: KinesisStreamEvent, op: string): KinesisStreamRecord[] {
