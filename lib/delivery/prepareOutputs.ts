@@ -56,6 +56,38 @@ export interface PrepareOutputsOptions<O, P extends PreparedOutput> extends Outp
   telemetry?: DeliveryTelemetry;
 }
 
+/** What a publisher's claim checks need besides its preparation: where oversize details go, and how. */
+export type ClaimCheckSettings = Pick<
+  PrepareOutputsOptions<unknown, PreparedOutput>,
+  'claimCheck' | 'policy' | 'telemetry'
+>;
+
+/**
+ * A publisher's preparation with its claim-check settings: what its `Sink.prepare` (one output,
+ * while the record is hot) and the first step of its `deliver` (every output, claim checks
+ * written) call, so every publisher prepares outputs the same way.
+ */
+export class OutputPreparer<O, P extends PreparedOutput> {
+  constructor(
+    private readonly preparation: OutputPreparation<O, P>,
+    private readonly claimChecks: ClaimCheckSettings,
+  ) {}
+
+  /** One output: see {@link prepareOutput}. */
+  prepare(output: O): PreparedResult<P> {
+    return prepareOutput(output, this.preparation);
+  }
+
+  /** The outputs of one delivery, with what `prepare` made of them earlier: see {@link prepareOutputs}. */
+  prepareAll(
+    outputs: readonly O[],
+    signal: AbortSignal | undefined,
+    prepared: readonly PreparedResult<P>[] | undefined,
+  ): Promise<PreparedOutputs<P>> {
+    return prepareOutputs(outputs, { ...this.preparation, ...this.claimChecks, signal }, prepared);
+  }
+}
+
 /** An output that can never be sent as it is: why. */
 export class RefusedOutput {
   constructor(readonly outcome: DeliveryOutcome) {}

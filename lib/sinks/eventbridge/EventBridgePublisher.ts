@@ -9,12 +9,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { type AttemptOutcome, deliverInRounds, NOT_SENT } from '../../delivery/deliverInRounds.js';
 import { packSized } from '../../delivery/packBatches.js';
-import {
-  type OutputPreparation,
-  type PreparedResult,
-  prepareOutput,
-  prepareOutputs,
-} from '../../delivery/prepareOutputs.js';
+import { OutputPreparer, type PreparedResult } from '../../delivery/prepareOutputs.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/retryPolicy.js';
 import { sendRequest } from '../../delivery/sendRequest.js';
 import type { SerializedDetail } from '../../delivery/serializeDetail.js';
@@ -88,10 +83,9 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedRes
   private readonly eventBusName: string;
   private readonly maxRequestBytes: number;
   private readonly concurrency: number;
-  private readonly claimCheck: ClaimCheckStore | undefined;
   private readonly policy: RetryPolicy;
   private readonly telemetry: DeliveryTelemetry | undefined;
-  private readonly preparation: OutputPreparation<EventBridgeOutput, PreparedEntry>;
+  private readonly preparer: OutputPreparer<EventBridgeOutput, PreparedEntry>;
   private readonly utf8Bytes = rememberingUtf8Bytes();
 
   constructor(options: EventBridgePublisherOptions) {
@@ -99,18 +93,20 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedRes
     this.eventBusName = options.eventBusName;
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_PUT_EVENTS_MAX_BYTES;
     this.concurrency = options.concurrency ?? 4;
-    this.claimCheck = options.claimCheck;
     this.policy = resolveRetryPolicy(options.retry);
     this.telemetry = options.telemetry;
-    this.preparation = {
-      sink: this.name,
-      detailOf: (output) => output.payload.Detail,
-      detailName: 'detail',
-      prepare: (output, detail) => this.entryFor(output, detail),
-      limitBytes: this.maxRequestBytes,
-      limitName: 'limit',
-      fits: (prepared) => prepared.bytes < this.maxRequestBytes,
-    };
+    this.preparer = new OutputPreparer(
+      {
+        sink: this.name,
+        detailOf: (output) => output.payload.Detail,
+        detailName: 'detail',
+        prepare: (output, detail) => this.entryFor(output, detail),
+        limitBytes: this.maxRequestBytes,
+        limitName: 'limit',
+        fits: (prepared) => prepared.bytes < this.maxRequestBytes,
+      },
+      { claimCheck: options.claimCheck, policy: this.policy, telemetry: this.telemetry },
+    );
   }
 
   /**
@@ -118,7 +114,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedRes
    * `deliver` takes the results in `prepared`.
    */
   prepare(output: EventBridgeOutput): PreparedResult<PreparedEntry> {
-    return prepareOutput(output, this.preparation);
+    return this.preparer.prepare(output);
   }
 
   async deliver(
@@ -126,17 +122,7 @@ export class EventBridgePublisher implements Sink<EventBridgeOutput, PreparedRes
     options: DeliverOptions<PreparedResult<PreparedEntry>> = {},
   ): Promise<DeliveryReport> {
     const { signal } = options;
-    const { ready, outcomes } = await prepareOutputs(
-      outputs,
-      {
-        ...this.preparation,
-        claimCheck: this.claimCheck,
-        policy: this.policy,
-        signal,
-        telemetry: this.telemetry,
-      },
-      options.prepared,
-    );
+    const { ready, outcomes } = await this.preparer.prepareAll(outputs, signal, options.prepared);
 
     const results = await deliverInRounds(ready, (pending) => this.sendRound(pending, signal), {
       policy: this.policy,

@@ -6,12 +6,7 @@ import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } fr
 import { changeLogDataBytes, writeChangeLogData } from '../../changeLog/encodeChangeLogData.js';
 import { type AttemptOutcome, deliverInRounds } from '../../delivery/deliverInRounds.js';
 import { packSized } from '../../delivery/packBatches.js';
-import {
-  type OutputPreparation,
-  type PreparedResult,
-  prepareOutput,
-  prepareOutputs,
-} from '../../delivery/prepareOutputs.js';
+import { OutputPreparer, type PreparedResult } from '../../delivery/prepareOutputs.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/retryPolicy.js';
 import { sendRequest } from '../../delivery/sendRequest.js';
 import type { SerializedDetail } from '../../delivery/serializeDetail.js';
@@ -115,10 +110,9 @@ export class KinesisPublisher implements Sink<KinesisOutput, PreparedResult<Prep
   private readonly stream: { StreamName: string } | { StreamARN: string };
   private readonly maxRecordBytes: number;
   private readonly maxRequestBytes: number;
-  private readonly claimCheck: ClaimCheckStore | undefined;
   private readonly policy: RetryPolicy;
   private readonly telemetry: DeliveryTelemetry | undefined;
-  private readonly preparation: OutputPreparation<KinesisOutput, PreparedChange>;
+  private readonly preparer: OutputPreparer<KinesisOutput, PreparedChange>;
 
   constructor(options: KinesisPublisherOptions) {
     this.client = options.client;
@@ -127,27 +121,29 @@ export class KinesisPublisher implements Sink<KinesisOutput, PreparedResult<Prep
       : { StreamName: options.stream };
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_KINESIS_MAX_RECORD_BYTES;
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_KINESIS_MAX_REQUEST_BYTES;
-    this.claimCheck = options.claimCheck;
     this.policy = resolveRetryPolicy(options.retry);
     this.telemetry = options.telemetry;
-    this.preparation = {
-      sink: this.name,
-      detailOf: (output) => output.payload.Data,
-      detailName: 'data',
-      invalid: (output) => {
-        const key = output.payload.PartitionKey;
-        // UTF-16 length bounds the code points from above: within the range, no need to count them.
-        if (key.length >= 1 && key.length <= PARTITION_KEY_MAX_LENGTH) return undefined;
-        const keyLength = [...key].length;
-        return keyLength < 1 || keyLength > PARTITION_KEY_MAX_LENGTH
-          ? `partition key of ${keyLength} characters (Kinesis accepts 1 to ${PARTITION_KEY_MAX_LENGTH})`
-          : undefined;
+    this.preparer = new OutputPreparer(
+      {
+        sink: this.name,
+        detailOf: (output) => output.payload.Data,
+        detailName: 'data',
+        invalid: (output) => {
+          const key = output.payload.PartitionKey;
+          // UTF-16 length bounds the code points from above: within the range, no need to count them.
+          if (key.length >= 1 && key.length <= PARTITION_KEY_MAX_LENGTH) return undefined;
+          const keyLength = [...key].length;
+          return keyLength < 1 || keyLength > PARTITION_KEY_MAX_LENGTH
+            ? `partition key of ${keyLength} characters (Kinesis accepts 1 to ${PARTITION_KEY_MAX_LENGTH})`
+            : undefined;
+        },
+        prepare: (output, data) => this.changeFor(output, data),
+        limitBytes: this.recordLimit,
+        limitName: 'record limit',
+        fits: (prepared) => prepared.bytes <= this.recordLimit,
       },
-      prepare: (output, data) => this.changeFor(output, data),
-      limitBytes: this.recordLimit,
-      limitName: 'record limit',
-      fits: (prepared) => prepared.bytes <= this.recordLimit,
-    };
+      { claimCheck: options.claimCheck, policy: this.policy, telemetry: this.telemetry },
+    );
   }
 
   /**
@@ -155,7 +151,7 @@ export class KinesisPublisher implements Sink<KinesisOutput, PreparedResult<Prep
    * `deliver` takes the results in `prepared`.
    */
   prepare(output: KinesisOutput): PreparedResult<PreparedChange> {
-    return prepareOutput(output, this.preparation);
+    return this.preparer.prepare(output);
   }
 
   async deliver(
@@ -163,17 +159,7 @@ export class KinesisPublisher implements Sink<KinesisOutput, PreparedResult<Prep
     options: DeliverOptions<PreparedResult<PreparedChange>> = {},
   ): Promise<DeliveryReport> {
     const { signal } = options;
-    const { ready, outcomes } = await prepareOutputs(
-      outputs,
-      {
-        ...this.preparation,
-        claimCheck: this.claimCheck,
-        policy: this.policy,
-        signal,
-        telemetry: this.telemetry,
-      },
-      options.prepared,
-    );
+    const { ready, outcomes } = await this.preparer.prepareAll(outputs, signal, options.prepared);
 
     // A record whose claim check failed (retryable) must still hold back its key's successors.
     // When every output is ready (the usual batch) there is nothing to hold back.
