@@ -17,7 +17,7 @@ import { streamSourceOf } from '../stream/decodeRecord.js';
 import type { StreamRecord } from '../stream/types.js';
 import { type ChangeLogPrepareOptions, prepareChangeLogRecord } from '../vector/processChangeLogBatch.js';
 import type { RedriveSource } from './openRedriveSource.js';
-import { type FailedBatch, outputIdentity, parseFailedBatch } from './parseFailedBatch.js';
+import { type FailedBatch, outputIdentity, parseFailedBatch, readsChangeLog } from './parseFailedBatch.js';
 
 /** Prefixes a redrive reads: memory-cdc's dead letters and Lambda's S3 on-failure records. */
 export const REDRIVE_PREFIXES = ['dead-letter/', 'aws/lambda/'] as const;
@@ -303,6 +303,6 @@ function sinksOwedBy(functionName: string, routerWritesArchive: boolean): SinkNa
   if (/router/i.test(functionName))
     return routerWritesArchive ? ['eventbridge', 'kinesis', 'archive'] : ['eventbridge', 'kinesis'];
   if (/archiver/i.test(functionName)) return ['archive'];
-  if (/vector/i.test(functionName)) return ['vector'];
+  if (readsChangeLog(functionName)) return ['vector'];
   return ['eventbridge', 'kinesis', 'archive', 'vector'];
 }
